@@ -1,0 +1,57 @@
+import { DynamicModule, Global, Module, Provider, Type } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from './auth/auth.module';
+import { Clock, SystemClock } from './common/clock';
+import { AppConfig } from './config/app-config';
+import { APP_CONFIG } from './config/config.constants';
+import { dataSourceOptions } from './database/data-source';
+import { HealthModule } from './health/health.module';
+import { QueueModule } from './queue/queue.module';
+import { WorkerModule } from './queue/worker.module';
+import { RedisModule } from './redis/redis.module';
+import { UsersModule } from './users/users.module';
+
+export interface AppModuleOptions {
+  /** tests inject a ManualClock */
+  clock?: Clock;
+  /** tests add modules (e.g. a slow job handler) */
+  extraModules?: Type[];
+}
+
+@Global()
+@Module({})
+class CoreModule {
+  static forRoot(config: AppConfig, clock: Clock): DynamicModule {
+    const providers: Provider[] = [
+      { provide: APP_CONFIG, useValue: config },
+      { provide: Clock, useValue: clock },
+    ];
+    return {
+      module: CoreModule,
+      imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl, config.appRole === 'worker' ? 10 : 20) })],
+      providers,
+      exports: providers,
+    };
+  }
+}
+
+/** The HTTP API's modules. */
+const API_MODULES: Type[] = [AuthModule, UsersModule, HealthModule];
+/** Modules the worker needs besides WorkerModule (job handlers live in their domain module). */
+const WORKER_MODULES: Type[] = [WorkerModule];
+
+/**
+ * One codebase, two entrypoints: APP_ROLE=api serves HTTP, APP_ROLE=worker runs the queue
+ * worker, APP_ROLE=all (the default) does both in one process.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, options: AppModuleOptions = {}): DynamicModule {
+    const role = config.appRole;
+    const imports: (Type | DynamicModule)[] = [CoreModule.forRoot(config, options.clock ?? new SystemClock()), RedisModule, QueueModule];
+    if (role === 'api' || role === 'all') imports.push(...API_MODULES);
+    if (role === 'worker' || role === 'all') imports.push(...WORKER_MODULES);
+    imports.push(...(options.extraModules ?? []));
+    return { module: AppModule, imports };
+  }
+}

@@ -1,0 +1,69 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { STATUS_CODES } from 'node:http';
+
+/**
+ * Every error leaves as `{statusCode, error, message}` (plus whatever structured detail the
+ * exception carries, e.g. `errors` for validation or `currentVersion` for a stale write).
+ * Unexpected errors become a bare 500 (or 503 when the database is unreachable): no stack, no SQL.
+ */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpError');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const res = ctx.getResponse<Response>();
+    const req = ctx.getRequest<Request>();
+    const { status, body } = toErrorBody(exception);
+    if (status >= 500) {
+      this.logger.error(
+        { err: exception instanceof Error ? { name: exception.name, message: exception.message, stack: exception.stack } : exception, path: req.path },
+        'request failed',
+      );
+    }
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    res.status(status).json(body);
+  }
+}
+
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006']);
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: string }).code;
+  if (code && UNAVAILABLE_CODES.has(code)) return true;
+  return /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|Client has encountered a connection error/i.test(error.message);
+}
+
+export function toErrorBody(exception: unknown): { status: number; body: Record<string, unknown> } {
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const response = exception.getResponse();
+    const base = { statusCode: status, error: STATUS_CODES[status] ?? 'Error' };
+    if (typeof response === 'string') return { status, body: { ...base, message: response } };
+    const obj = response as Record<string, unknown>;
+    return { status, body: { ...base, ...obj, statusCode: status, error: typeof obj.error === 'string' ? obj.error : base.error, message: obj.message ?? exception.message } };
+  }
+  // body-parser and other Express-level errors carry a status
+  const maybe = exception as { status?: number; statusCode?: number; type?: string; message?: string } | null;
+  const status = maybe?.status ?? maybe?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const message =
+      maybe?.type === 'entity.parse.failed'
+        ? 'Request body is not valid JSON'
+        : maybe?.type === 'entity.too.large'
+          ? 'Request body is too large'
+          : maybe?.type === 'encoding.unsupported' || maybe?.type === 'charset.unsupported'
+            ? 'Unsupported request body encoding'
+            : (STATUS_CODES[status] ?? 'Bad request');
+    return { status, body: { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message } };
+  }
+  if (isDatabaseUnavailable(exception)) {
+    return { status: HttpStatus.SERVICE_UNAVAILABLE, body: { statusCode: 503, error: 'Service Unavailable', message: 'The database is unavailable, try again shortly' } };
+  }
+  return { status: 500, body: { statusCode: 500, error: 'Internal Server Error', message: 'Internal server error' } };
+}

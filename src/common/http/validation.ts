@@ -1,0 +1,46 @@
+import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+
+export interface FieldError {
+  field: string;
+  messages: string[];
+}
+
+/** Flattens class-validator's tree into `a.b[0].c`-style field paths. */
+export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
+  const out: FieldError[] = [];
+  for (const error of errors) {
+    const field = parent === '' ? error.property : /^\d+$/.test(error.property) ? `${parent}[${error.property}]` : `${parent}.${error.property}`;
+    if (error.constraints) {
+      const messages = Object.values(error.constraints).map((m) =>
+        // class-validator says "property x should not exist"; name it as a field like the others
+        m.startsWith('property ') && m.endsWith('should not exist') ? `${field} is not an accepted field` : m.replace(error.property, field),
+      );
+      out.push({ field, messages });
+    }
+    if (error.children && error.children.length > 0) out.push(...flattenValidationErrors(error.children, field));
+  }
+  return out;
+}
+
+/** 400 `{statusCode, error, message: string[], errors: [{field, messages}]}` naming every failing field. */
+export class FieldValidationException extends BadRequestException {
+  constructor(readonly fieldErrors: FieldError[]) {
+    super({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: fieldErrors.flatMap((e) => e.messages),
+      errors: fieldErrors,
+    });
+  }
+}
+
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    forbidUnknownValues: true,
+    validationError: { target: false, value: false },
+    exceptionFactory: (errors) => new FieldValidationException(flattenValidationErrors(errors)),
+  });
+}

@@ -1,0 +1,139 @@
+/**
+ * The whole configuration, read and validated once at boot (PRODUCT.md "Environment").
+ * A missing or malformed value throws a ConfigError naming the variable, so the process
+ * stops before it serves anything.
+ */
+export type AppRole = 'all' | 'api' | 'worker';
+export type NodeEnv = 'development' | 'test' | 'production';
+
+export interface AppConfig {
+  nodeEnv: NodeEnv;
+  port: number;
+  databaseUrl: string;
+  /** the database schema to use; tests give each file its own database instead */
+  redisUrl: string;
+  /** prefix of every BullMQ key and rate-limit key; lets several stacks share one Redis */
+  redisPrefix: string;
+  smtpUrl: string | null;
+  mailFrom: string;
+  publicUrl: string;
+  jwtSecret: string;
+  jwtExpiresInSeconds: number;
+  adminEmail: string | null;
+  adminPassword: string | null;
+  appRole: AppRole;
+  digestCron: string;
+  mailDir: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+  bodyLimit: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, problem: string) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const DEV_JWT_SECRET = 'guichet-development-secret-change-me-please';
+
+function str(env: Env, name: string, fallback: string): string {
+  const v = env[name];
+  return v === undefined || v === '' ? fallback : v;
+}
+
+function optional(env: Env, name: string): string | null {
+  const v = env[name];
+  return v === undefined || v === '' ? null : v;
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be an integer, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function url(env: Env, name: string, fallback: string | null, protocols: string[]): string | null {
+  const raw = optional(env, name) ?? fallback;
+  if (raw === null) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `must be a URL, got "${raw}"`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must use ${protocols.join(' or ')}, got "${parsed.protocol}"`);
+  }
+  return raw;
+}
+
+function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
+  const raw = str(env, name, fallback);
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+const CRON_FIELD = /^[\d*,/-]+$/;
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const nodeEnv = oneOf<NodeEnv>(env, 'NODE_ENV', 'development', ['development', 'test', 'production']);
+
+  const jwtSecret = optional(env, 'JWT_SECRET');
+  if (nodeEnv !== 'development' && nodeEnv !== 'test') {
+    if (jwtSecret === null) throw new ConfigError('JWT_SECRET', 'is required outside development');
+    if (jwtSecret.length < 32) throw new ConfigError('JWT_SECRET', 'must be at least 32 characters outside development');
+  } else if (jwtSecret !== null && jwtSecret.length < 16) {
+    throw new ConfigError('JWT_SECRET', 'must be at least 16 characters');
+  }
+
+  const adminEmail = optional(env, 'ADMIN_EMAIL');
+  const adminPassword = optional(env, 'ADMIN_PASSWORD');
+  if ((adminEmail === null) !== (adminPassword === null)) {
+    throw new ConfigError(adminEmail === null ? 'ADMIN_EMAIL' : 'ADMIN_PASSWORD', 'must be set together with the other one');
+  }
+  if (adminEmail !== null && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(adminEmail)) {
+    throw new ConfigError('ADMIN_EMAIL', `must be an email address, got "${adminEmail}"`);
+  }
+  if (adminPassword !== null && adminPassword.length < 12) {
+    throw new ConfigError('ADMIN_PASSWORD', 'must be at least 12 characters');
+  }
+
+  const digestCron = str(env, 'DIGEST_CRON', '0 8 * * 1');
+  const cronFields = digestCron.trim().split(/\s+/);
+  if (cronFields.length < 5 || cronFields.length > 6 || !cronFields.every((f) => CRON_FIELD.test(f))) {
+    throw new ConfigError('DIGEST_CRON', `must be a cron expression like "0 8 * * 1", got "${digestCron}"`);
+  }
+
+  const mailFrom = str(env, 'MAIL_FROM', 'Guichet <guichet@localhost>');
+  if (!/@/.test(mailFrom)) throw new ConfigError('MAIL_FROM', `must contain an email address, got "${mailFrom}"`);
+
+  const publicUrl = url(env, 'PUBLIC_URL', `http://localhost:${str(env, 'PORT', '3000')}`, ['http:', 'https:']) as string;
+
+  return {
+    nodeEnv,
+    port: int(env, 'PORT', 3000, 0, 65535),
+    databaseUrl: url(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/guichet', ['postgres:', 'postgresql:']) as string,
+    redisUrl: url(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']) as string,
+    redisPrefix: str(env, 'REDIS_PREFIX', 'guichet'),
+    smtpUrl: url(env, 'SMTP_URL', null, ['smtp:', 'smtps:']),
+    mailFrom,
+    publicUrl: publicUrl.replace(/\/+$/, ''),
+    jwtSecret: jwtSecret ?? DEV_JWT_SECRET,
+    jwtExpiresInSeconds: int(env, 'JWT_EXPIRES_IN_SECONDS', 3600, 60, 30 * 24 * 3600),
+    adminEmail: adminEmail?.toLowerCase() ?? null,
+    adminPassword,
+    appRole: oneOf<AppRole>(env, 'APP_ROLE', 'all', ['all', 'api', 'worker']),
+    digestCron,
+    mailDir: str(env, 'MAIL_DIR', 'var/mail'),
+    logLevel: oneOf(env, 'LOG_LEVEL', nodeEnv === 'test' ? 'silent' : 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'silent'] as const),
+    bodyLimit: str(env, 'BODY_LIMIT', '256kb'),
+  };
+}

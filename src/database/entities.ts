@@ -1,0 +1,4 @@
+import { User } from '../users/user.entity';
+
+/** Every TypeORM entity. */
+export const ENTITIES = [User];

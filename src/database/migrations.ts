@@ -1,0 +1,4 @@
+import { Foundation1795824000000 } from './migrations/1795824000000-foundation';
+
+/** Every migration, in order. Listed explicitly so that compiled and test runs load the same set. */
+export const MIGRATIONS = [Foundation1795824000000];

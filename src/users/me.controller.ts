@@ -1,0 +1,26 @@
+import { Body, Controller, Get, Patch } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { AuthUser } from '../auth/auth-user';
+import { CurrentUser } from '../auth/auth.decorators';
+import { UpdatePreferencesDto } from './dto/preferences.dto';
+import { toUserView, UserView } from './user.view';
+import { UsersService } from './users.service';
+
+@ApiTags('me')
+@ApiBearerAuth()
+@Controller('me')
+export class MeController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'My profile' })
+  async me(@CurrentUser() user: AuthUser): Promise<UserView> {
+    return toUserView(await this.users.get(user.id));
+  }
+
+  @Patch('preferences')
+  @ApiOperation({ summary: 'My preferences: weekly digest on/off, language' })
+  preferences(@CurrentUser() user: AuthUser, @Body() dto: UpdatePreferencesDto): Promise<UserView> {
+    return this.users.updatePreferences(user.id, dto);
+  }
+}

@@ -1,0 +1,59 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+export const ROLES = ['founder', 'advisor', 'programme_manager', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+export const STAFF_ROLES: readonly Role[] = ['advisor', 'programme_manager', 'admin'];
+export const LOCALES = ['fr', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+@Entity({ name: 'users' })
+export class User {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('text')
+  email: string;
+
+  @Column('text', { name: 'password_hash', select: false })
+  passwordHash: string;
+
+  @Column('text', { name: 'full_name' })
+  fullName: string;
+
+  @Column('text')
+  role: Role;
+
+  @Column('text')
+  locale: Locale;
+
+  @Column('boolean')
+  active: boolean;
+
+  @Column('integer', { nullable: true })
+  capacity: number | null;
+
+  @Column('text', { array: true })
+  programmes: string[];
+
+  @Column('text', { array: true })
+  languages: string[];
+
+  @Column('boolean', { name: 'weekly_digest' })
+  weeklyDigest: boolean;
+
+  @Column('timestamptz', { name: 'last_assigned_at', nullable: true })
+  lastAssignedAt: Date | null;
+
+  @Column('timestamptz', { name: 'erased_at', nullable: true })
+  erasedAt: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}
+
+export function isStaff(role: Role): boolean {
+  return role !== 'founder';
+}

@@ -1,0 +1,39 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../auth/auth.decorators';
+import { UuidParamPipe } from '../common/http/is-uuid.pipe';
+import { CreateUserDto } from './dto/create-user.dto';
+import { ListUsersQuery } from './dto/list-users.query';
+import { UpdateUserDto } from './dto/update-user.dto';
+import { UserPage, UserView } from './user.view';
+import { UsersService } from './users.service';
+
+@ApiTags('users')
+@ApiBearerAuth()
+@Controller('users')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Post()
+  @Roles('admin')
+  @ApiOperation({ summary: 'Create a staff account (advisor, programme manager or admin)' })
+  create(@Body() dto: CreateUserDto): Promise<UserView> {
+    return this.users.create(dto);
+  }
+
+  @Get()
+  @Roles('admin', 'programme_manager')
+  @ApiOperation({ summary: 'List accounts, optionally by role' })
+  @ApiOkResponse({ type: UserPage })
+  list(@Query() query: ListUsersQuery): Promise<UserPage> {
+    return this.users.list(query);
+  }
+
+  @Patch(':id')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Edit a staff account: role, capacity, programmes, languages, (de)activate' })
+  update(@Param('id', UuidParamPipe) id: string, @Body() dto: UpdateUserDto): Promise<UserView> {
+    return this.users.update(id, dto);
+  }
+}

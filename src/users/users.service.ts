@@ -1,0 +1,133 @@
+import { ConflictException, Inject, Injectable, Logger, NotFoundException, OnApplicationBootstrap } from '@nestjs/common';
+import { DataSource, Repository } from 'typeorm';
+import { hashPassword } from '../auth/password';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.constants';
+import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
+import { CreateUserDto } from './dto/create-user.dto';
+import { ListUsersQuery } from './dto/list-users.query';
+import { UpdatePreferencesDto } from './dto/preferences.dto';
+import { UpdateUserDto } from './dto/update-user.dto';
+import { Locale, Role, User } from './user.entity';
+import { toUserView, UserView } from './user.view';
+
+const UNIQUE_VIOLATION = '23505';
+
+@Injectable()
+export class UsersService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(UsersService.name);
+  private readonly users: Repository<User>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.users = dataSource.getRepository(User);
+  }
+
+  /** The first admin comes from ADMIN_EMAIL / ADMIN_PASSWORD when no admin exists yet. */
+  async onApplicationBootstrap(): Promise<void> {
+    const { adminEmail, adminPassword } = this.config;
+    if (!adminEmail || !adminPassword) return;
+    const admins = await this.users.count({ where: { role: 'admin' } });
+    if (admins > 0) return;
+    const passwordHash = await hashPassword(adminPassword);
+    // ON CONFLICT: several processes may boot at once
+    const inserted: unknown[] = await this.dataSource.query(
+      `INSERT INTO users (email, password_hash, full_name, role, locale, languages)
+       VALUES ($1, $2, 'Administrator', 'admin', 'fr', '{fr,en}') ON CONFLICT (email) DO NOTHING RETURNING id`,
+      [adminEmail, passwordHash],
+    );
+    if (inserted.length > 0) this.logger.log(`first admin account created for ${adminEmail}`);
+  }
+
+  async findById(id: string): Promise<User | null> {
+    return this.users.findOne({ where: { id } });
+  }
+
+  async get(id: string): Promise<User> {
+    const user = await this.findById(id);
+    if (!user || user.erasedAt !== null) throw new NotFoundException('User not found');
+    return user;
+  }
+
+  /** Inserts an account; 409 when the email is taken. */
+  async insert(input: {
+    email: string;
+    password: string;
+    fullName: string;
+    role: Role;
+    locale?: Locale;
+    capacity?: number | null;
+    programmes?: string[];
+    languages?: string[];
+    active?: boolean;
+  }): Promise<User> {
+    const passwordHash = await hashPassword(input.password);
+    const locale = input.locale ?? 'fr';
+    try {
+      const result = await this.users.insert({
+        email: input.email,
+        passwordHash,
+        fullName: input.fullName,
+        role: input.role,
+        locale,
+        active: input.active ?? true,
+        capacity: input.capacity ?? null,
+        programmes: input.programmes ?? [],
+        languages: input.languages ?? (input.role === 'founder' ? [] : [locale]),
+        weeklyDigest: true,
+      });
+      return this.get(result.identifiers[0].id as string);
+    } catch (error) {
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw new ConflictException('An account with this email already exists');
+      throw error;
+    }
+  }
+
+  async create(dto: CreateUserDto): Promise<UserView> {
+    return toUserView(await this.insert(dto));
+  }
+
+  async update(id: string, dto: UpdateUserDto): Promise<UserView> {
+    const user = await this.get(id);
+    if (user.role === 'founder') throw new NotFoundException('User not found');
+    const changes: Partial<User> = {};
+    if (dto.email !== undefined) changes.email = dto.email;
+    if (dto.fullName !== undefined) changes.fullName = dto.fullName;
+    if (dto.role !== undefined) changes.role = dto.role;
+    if (dto.locale !== undefined) changes.locale = dto.locale;
+    if (dto.capacity !== undefined) changes.capacity = dto.capacity;
+    if (dto.programmes !== undefined) changes.programmes = dto.programmes;
+    if (dto.languages !== undefined) changes.languages = dto.languages;
+    if (dto.active !== undefined) changes.active = dto.active;
+    if (dto.password !== undefined) changes.passwordHash = await hashPassword(dto.password);
+    if (Object.keys(changes).length > 0) {
+      try {
+        await this.users.update({ id }, changes);
+      } catch (error) {
+        if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw new ConflictException('An account with this email already exists');
+        throw error;
+      }
+    }
+    return toUserView(await this.get(id));
+  }
+
+  async updatePreferences(id: string, dto: UpdatePreferencesDto): Promise<UserView> {
+    const changes: Partial<User> = {};
+    if (dto.weeklyDigest !== undefined) changes.weeklyDigest = dto.weeklyDigest;
+    if (dto.locale !== undefined) changes.locale = dto.locale;
+    if (Object.keys(changes).length > 0) await this.users.update({ id }, changes);
+    return toUserView(await this.get(id));
+  }
+
+  async list(query: ListUsersQuery): Promise<Page<UserView>> {
+    const limit = query.limit ?? 25;
+    const after = decodeCursor(query.cursor, 2);
+    const qb = this.users.createQueryBuilder('u').where('u.erased_at IS NULL');
+    if (query.role) qb.andWhere('u.role = :role', { role: query.role });
+    if (after) qb.andWhere('(u.created_at, u.id) > (:at::timestamptz, :id::uuid)', { at: after[0], id: after[1] });
+    const rows = await qb.orderBy('u.created_at', 'ASC').addOrderBy('u.id', 'ASC').limit(limit + 1).getMany();
+    return toPage(rows, limit, toUserView, (u) => [u.createdAt.toISOString(), u.id]);
+  }
+}
