@@ -101,7 +101,7 @@ describe('accounts and roles', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res = await t.http
+      const res: { body: { items: { id: string }[]; nextCursor: string | null } } = await t.http
         .get('/api/v1/users')
         .query({ role: 'advisor', limit: 2, ...(cursor ? { cursor } : {}) })
         .set('Authorization', `Bearer ${adminToken}`)

@@ -115,11 +115,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const mailFrom = str(env, 'MAIL_FROM', 'Guichet <guichet@localhost>');
   if (!/@/.test(mailFrom)) throw new ConfigError('MAIL_FROM', `must contain an email address, got "${mailFrom}"`);
 
-  const publicUrl = url(env, 'PUBLIC_URL', `http://localhost:${str(env, 'PORT', '3000')}`, ['http:', 'https:']) as string;
+  const port = int(env, 'PORT', 3000, 0, 65535);
+  const publicUrl = url(env, 'PUBLIC_URL', `http://localhost:${port}`, ['http:', 'https:']) as string;
 
   return {
     nodeEnv,
-    port: int(env, 'PORT', 3000, 0, 65535),
+    port,
     databaseUrl: url(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/guichet', ['postgres:', 'postgresql:']) as string,
     redisUrl: url(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']) as string,
     redisPrefix: str(env, 'REDIS_PREFIX', 'guichet'),

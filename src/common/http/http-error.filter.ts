@@ -30,13 +30,18 @@ export class HttpErrorFilter implements ExceptionFilter {
   }
 }
 
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006']);
+/** Connection-level failures (server restarting, refusing connections, network), not query errors. */
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006']);
 
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
+  const driverError = (error as { driverError?: unknown }).driverError;
+  if (driverError instanceof Error && driverError !== error && isDatabaseUnavailable(driverError)) return true;
   const code = (error as { code?: string }).code;
   if (code && UNAVAILABLE_CODES.has(code)) return true;
-  return /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|Client has encountered a connection error/i.test(error.message);
+  return /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|Client has encountered a connection error|not currently accepting connections|the database system is (starting up|shutting down)/i.test(
+    error.message,
+  );
 }
 
 export function toErrorBody(exception: unknown): { status: number; body: Record<string, unknown> } {
