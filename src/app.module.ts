@@ -1,11 +1,13 @@
 import { DynamicModule, Global, Module, Provider, Type } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApplicationsModule } from './applications/applications.module';
 import { AuthModule } from './auth/auth.module';
 import { Clock, SystemClock } from './common/clock';
 import { AppConfig } from './config/app-config';
 import { APP_CONFIG } from './config/config.constants';
 import { dataSourceOptions } from './database/data-source';
 import { HealthModule } from './health/health.module';
+import { ProgrammesModule } from './programmes/programmes.module';
 import { QueueModule } from './queue/queue.module';
 import { WorkerModule } from './queue/worker.module';
 import { RedisModule } from './redis/redis.module';
@@ -36,7 +38,7 @@ class CoreModule {
 }
 
 /** The HTTP API's modules. */
-const API_MODULES: Type[] = [AuthModule, UsersModule, HealthModule];
+const API_MODULES: Type[] = [AuthModule, UsersModule, HealthModule, ProgrammesModule, ApplicationsModule];
 /** Modules the worker needs besides WorkerModule (job handlers live in their domain module). */
 const WORKER_MODULES: Type[] = [WorkerModule];
 

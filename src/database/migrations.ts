@@ -1,4 +1,5 @@
 import { Foundation1795824000000 } from './migrations/1795824000000-foundation';
+import { Applications1795824000001 } from './migrations/1795824000001-applications';
 
 /** Every migration, in order. Listed explicitly so that compiled and test runs load the same set. */
-export const MIGRATIONS = [Foundation1795824000000];
+export const MIGRATIONS = [Foundation1795824000000, Applications1795824000001];

@@ -1,6 +1,8 @@
 import { ConflictException, Inject, Injectable, Logger, NotFoundException, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource, Repository } from 'typeorm';
 import { hashPassword } from '../auth/password';
+import { FieldValidationException } from '../common/http/validation';
+import { ProgrammesService } from '../programmes/programmes.service';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
 import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
@@ -21,6 +23,7 @@ export class UsersService implements OnApplicationBootstrap {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly programmeCatalogue: ProgrammesService,
   ) {
     this.users = dataSource.getRepository(User);
   }
@@ -86,12 +89,14 @@ export class UsersService implements OnApplicationBootstrap {
   }
 
   async create(dto: CreateUserDto): Promise<UserView> {
+    await this.checkProgrammes(dto.programmes);
     return toUserView(await this.insert(dto));
   }
 
   async update(id: string, dto: UpdateUserDto): Promise<UserView> {
     const user = await this.get(id);
     if (user.role === 'founder') throw new NotFoundException('User not found');
+    await this.checkProgrammes(dto.programmes);
     const changes: Partial<User> = {};
     if (dto.email !== undefined) changes.email = dto.email;
     if (dto.fullName !== undefined) changes.fullName = dto.fullName;
@@ -111,6 +116,11 @@ export class UsersService implements OnApplicationBootstrap {
       }
     }
     return toUserView(await this.get(id));
+  }
+
+  private async checkProgrammes(slugs: string[] | undefined): Promise<void> {
+    const unknown = await this.programmeCatalogue.unknownSlugs(slugs ?? []);
+    if (unknown.length > 0) throw new FieldValidationException([{ field: 'programmes', messages: [`programmes names unknown programmes: ${unknown.join(', ')}`] }]);
   }
 
   async updatePreferences(id: string, dto: UpdatePreferencesDto): Promise<UserView> {

@@ -86,6 +86,8 @@ export async function registerFounder(http: TestAgent, overrides: Partial<{ emai
   const email = overrides.email ?? `founder${++counter}-${randomBytes(3).toString('hex')}@startup.test`;
   const res = await http
     .post('/api/v1/auth/register')
+    // each test founder signs up from its own address, as real founders do (sign-ups are limited per IP)
+    .set('X-Forwarded-For', `10.${counter % 250}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`)
     .send({ email, password: 'founder-password-123', fullName: overrides.fullName ?? 'Léa Dubois', locale: overrides.locale })
     .expect(201);
   return { token: res.body.accessToken as string, id: res.body.user.id as string, email };

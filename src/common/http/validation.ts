@@ -1,5 +1,8 @@
 import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
 
+/** Name of constraints whose message lists nested paths, one "path\tmessage" per line. */
+export const NESTED_PATHS_CONSTRAINT = 'nestedPaths';
+
 export interface FieldError {
   field: string;
   messages: string[];
@@ -10,7 +13,14 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   const out: FieldError[] = [];
   for (const error of errors) {
     const field = parent === '' ? error.property : /^\d+$/.test(error.property) ? `${parent}[${error.property}]` : `${parent}.${error.property}`;
-    if (error.constraints) {
+    if (error.constraints?.[NESTED_PATHS_CONSTRAINT]) {
+      // a validator that checks a whole structure reports one line per bad part: "path\tmessage"
+      for (const line of error.constraints[NESTED_PATHS_CONSTRAINT].split('\n')) {
+        const [path, message] = line.split('\t');
+        const nested = path ? `${field}.${path}` : field;
+        out.push({ field: nested, messages: [`${nested}: ${message}`] });
+      }
+    } else if (error.constraints) {
       const messages = Object.values(error.constraints).map((m) =>
         // class-validator says "property x should not exist"; name it as a field like the others
         m.startsWith('property ') && m.endsWith('should not exist') ? `${field} is not an accepted field` : m.replace(error.property, field),

@@ -1,0 +1,73 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { AuthUser } from '../auth/auth-user';
+import { CurrentUser, Roles } from '../auth/auth.decorators';
+import { UuidParamPipe } from '../common/http/is-uuid.pipe';
+import type { Page } from '../common/pagination/cursor';
+import { ApplicationView } from './application.view';
+import { ApplicationsService } from './applications.service';
+import { ListApplicationsQuery, SubmitApplicationDto, WithdrawApplicationDto } from './dto/application-actions.dto';
+import { CreateApplicationDto, UpdateApplicationDto } from './dto/application-fields.dto';
+
+class ApplicationPage {
+  items: ApplicationView[];
+  nextCursor: string | null;
+}
+
+@ApiTags('applications')
+@ApiBearerAuth()
+@Controller('applications')
+export class ApplicationsController {
+  constructor(private readonly applications: ApplicationsService) {}
+
+  @Post()
+  @Roles('founder')
+  @ApiOperation({ summary: 'Create a draft (only startupName is required); it gets its reference now' })
+  @ApiCreatedResponse({ type: ApplicationView })
+  create(@CurrentUser() user: AuthUser, @Body() dto: CreateApplicationDto): Promise<ApplicationView> {
+    return this.applications.create(user, dto);
+  }
+
+  @Get()
+  @ApiOperation({ summary: "Founders: their own applications. Staff: the inbox" })
+  @ApiOkResponse({ type: ApplicationPage })
+  list(@CurrentUser() user: AuthUser, @Query() query: ListApplicationsQuery): Promise<Page<ApplicationView>> {
+    return this.applications.listOwn(user, query);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One application (owner or staff)' })
+  @ApiOkResponse({ type: ApplicationView })
+  get(@CurrentUser() user: AuthUser, @Param('id', UuidParamPipe) id: string): Promise<ApplicationView> {
+    return this.applications.get(id, user);
+  }
+
+  @Patch(':id')
+  @Roles('founder')
+  @ApiOperation({ summary: 'Edit while draft or info_requested (owner)' })
+  update(@CurrentUser() user: AuthUser, @Param('id', UuidParamPipe) id: string, @Body() dto: UpdateApplicationDto): Promise<ApplicationView> {
+    return this.applications.update(id, user, dto);
+  }
+
+  @Post(':id/submit')
+  @HttpCode(200)
+  @Roles('founder')
+  @ApiOperation({ summary: 'draft → submitted; 422 listing every missing field; answers with recommendations and due dates' })
+  submit(@CurrentUser() user: AuthUser, @Param('id', UuidParamPipe) id: string, @Body() dto: SubmitApplicationDto): Promise<ApplicationView> {
+    return this.applications.submit(id, user, dto);
+  }
+
+  @Post(':id/withdraw')
+  @HttpCode(200)
+  @Roles('founder')
+  @ApiOperation({ summary: 'Withdraw from submitted, in_review or info_requested (owner)' })
+  withdraw(@CurrentUser() user: AuthUser, @Param('id', UuidParamPipe) id: string, @Body() dto: WithdrawApplicationDto): Promise<ApplicationView> {
+    return this.applications.withdraw(id, user, dto);
+  }
+
+  @Get(':id/recommendations')
+  @ApiOperation({ summary: 'The ranked eligible programmes and the ineligible ones, with reasons (stored at submission; staff also see today’s)' })
+  recommendations(@CurrentUser() user: AuthUser, @Param('id', UuidParamPipe) id: string): ReturnType<ApplicationsService['recommendations']> {
+    return this.applications.recommendations(id, user);
+  }
+}

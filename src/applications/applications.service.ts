@@ -1,0 +1,283 @@
+import { ConflictException, HttpException, HttpStatus, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { AuthUser } from '../auth/auth-user';
+import { checkTransition } from '../cases/case-state-machine';
+import { parisDate } from '../cases/business-calendar';
+import { decisionDueAt, firstResponseDueAt } from '../cases/service-level';
+import { Clock } from '../common/clock';
+import { FieldError } from '../common/http/validation';
+import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
+import { ProgrammesService } from '../programmes/programmes.service';
+import type { ProfileInput } from '../routing/application-profile';
+import { recommendInAllLocales, type Recommendations } from '../routing/routing-engine';
+import { appendCaseEvent } from '../timeline/case-events';
+import { APPLICATION_COLUMNS, ApplicationRow, ApplicationView, toApplicationView } from './application.view';
+import { ListApplicationsQuery, SubmitApplicationDto, WithdrawApplicationDto } from './dto/application-actions.dto';
+import { CreateApplicationDto, UpdateApplicationDto } from './dto/application-fields.dto';
+import { crossFieldErrors, submissionErrors, type ApplicationFields } from './submission-check';
+
+/** Which DTO field is which column. */
+const FIELD_COLUMNS: Record<keyof ApplicationFields, string> = {
+  startupName: 'startup_name',
+  projectSummary: 'project_summary',
+  stage: 'stage',
+  trl: 'trl',
+  domains: 'domains',
+  needs: 'needs',
+  incorporated: 'incorporated',
+  incorporationDate: 'incorporation_date',
+  siren: 'siren',
+  academicAffiliation: 'academic_affiliation',
+  lookingForCofounder: 'looking_for_cofounder',
+  teamSize: 'team_size',
+  fundingSoughtEur: 'funding_sought_eur',
+  website: 'website',
+};
+const FIELDS = Object.keys(FIELD_COLUMNS) as (keyof ApplicationFields)[];
+
+export function fieldsOf(row: ApplicationRow): ApplicationFields {
+  return {
+    startupName: row.startup_name,
+    projectSummary: row.project_summary,
+    stage: row.stage,
+    trl: row.trl,
+    domains: row.domains,
+    needs: row.needs,
+    incorporated: row.incorporated,
+    incorporationDate: row.incorporation_date,
+    siren: row.siren,
+    academicAffiliation: row.academic_affiliation,
+    lookingForCofounder: row.looking_for_cofounder,
+    teamSize: row.team_size,
+    fundingSoughtEur: row.funding_sought_eur === null ? null : Number(row.funding_sought_eur),
+    website: row.website,
+  };
+}
+
+export function profileOf(row: ApplicationRow): ProfileInput {
+  return fieldsOf(row) as ProfileInput;
+}
+
+export function unprocessable(message: string, errors?: FieldError[]): UnprocessableEntityException {
+  return new UnprocessableEntityException(errors ? { message: errors.flatMap((e) => e.messages), errors } : { message });
+}
+
+export function staleVersion(current: number): ConflictException {
+  return new ConflictException({ message: `The application has changed since version you sent (current version is ${current})`, currentVersion: current });
+}
+
+@Injectable()
+export class ApplicationsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly programmes: ProgrammesService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** A new draft, with its reference (`GU-<year>-<6 digits>`, sequential per Paris year). */
+  async create(user: AuthUser, dto: CreateApplicationDto): Promise<ApplicationView> {
+    const now = this.clock.now();
+    const today = parisDate(now);
+    const fields: Partial<ApplicationFields> = pickFields(dto);
+    const errors = crossFieldErrors({ incorporated: fields.incorporated ?? null, incorporationDate: fields.incorporationDate ?? null, siren: fields.siren ?? null }, today);
+    if (errors.length > 0) throw badRequest(errors);
+    const id = await this.dataSource.transaction(async (em) => {
+      const year = Number(today.slice(0, 4));
+      // the counter row is locked until commit: concurrent drafts take turns, no duplicates
+      const [{ last }]: { last: number }[] = await em.query(
+        `INSERT INTO reference_counters (year, last) VALUES ($1, 1)
+         ON CONFLICT (year) DO UPDATE SET last = reference_counters.last + 1 RETURNING last`,
+        [year],
+      );
+      const reference = `GU-${year}-${String(last).padStart(6, '0')}`;
+      const columns = ['reference', 'owner_id', 'locale', 'created_at', 'updated_at'];
+      const values: unknown[] = [reference, user.id, user.locale, now, now];
+      for (const field of FIELDS) {
+        if (fields[field] !== undefined) {
+          columns.push(FIELD_COLUMNS[field]);
+          values.push(fields[field]);
+        }
+      }
+      const rows: { id: string }[] = await em.query(
+        `INSERT INTO applications (${columns.join(', ')}) VALUES (${values.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`,
+        values,
+      );
+      return rows[0].id;
+    });
+    return this.view(await this.load(this.dataSource.manager, id), user);
+  }
+
+  /** Reads a case as `user` may see it: a founder only their own; staff never a draft. 404 otherwise. */
+  async findVisible(em: EntityManager, id: string, user: AuthUser, lock = false): Promise<ApplicationRow> {
+    const scope = user.role === 'founder' ? 'a.owner_id = $2' : `a.status <> 'draft' AND $2::uuid IS NOT NULL`;
+    const rows: ApplicationRow[] = await em.query(`SELECT ${APPLICATION_COLUMNS} FROM applications a WHERE a.id = $1 AND ${scope}${lock ? ' FOR UPDATE' : ''}`, [id, user.id]);
+    if (rows.length === 0) throw new NotFoundException('Application not found');
+    return rows[0];
+  }
+
+  async get(id: string, user: AuthUser): Promise<ApplicationView> {
+    return this.view(await this.findVisible(this.dataSource.manager, id, user), user);
+  }
+
+  /** The owner edits while `draft` or `info_requested`; anything else is a 422 that changes nothing. */
+  async update(id: string, user: AuthUser, dto: UpdateApplicationDto): Promise<ApplicationView> {
+    const now = this.clock.now();
+    await this.dataSource.transaction(async (em) => {
+      const row = await this.ownedForUpdate(em, id, user);
+      if (dto.expectedVersion !== undefined && dto.expectedVersion !== row.version) throw staleVersion(row.version);
+      if (row.status !== 'draft' && row.status !== 'info_requested') {
+        throw unprocessable(`An application can be edited only as a draft or while information is requested (it is ${row.status})`);
+      }
+      const changes = pickFields(dto);
+      const merged = { ...fieldsOf(row), ...changes };
+      const errors = crossFieldErrors(merged, parisDate(now));
+      if (errors.length > 0) throw badRequest(errors);
+      const sets: string[] = [];
+      const values: unknown[] = [id];
+      for (const field of FIELDS) {
+        if (changes[field] === undefined) continue;
+        values.push(changes[field]);
+        sets.push(`${FIELD_COLUMNS[field]} = $${values.length}`);
+      }
+      if (sets.length === 0) return;
+      values.push(now);
+      await em.query(`UPDATE applications SET ${sets.join(', ')}, version = version + 1, updated_at = $${values.length} WHERE id = $1`, values);
+      if (row.status !== 'draft') {
+        await appendCaseEvent(em, {
+          applicationId: id,
+          at: now,
+          type: 'application_updated',
+          actor: { id: user.id, role: user.role },
+          public: true,
+          data: { fields: FIELDS.filter((f) => changes[f] !== undefined) },
+        });
+      }
+    });
+    return this.get(id, user);
+  }
+
+  /**
+   * draft → submitted: checks completeness (422 listing every missing or invalid field),
+   * routes the application (stored with the rules versions that produced it), sets the
+   * service-level due dates, and starts the timeline.
+   */
+  async submit(id: string, user: AuthUser, dto: SubmitApplicationDto): Promise<ApplicationView> {
+    const now = this.clock.now();
+    const today = parisDate(now);
+    await this.dataSource.transaction(async (em) => {
+      const row = await this.ownedForUpdate(em, id, user);
+      if (dto.expectedVersion !== undefined && dto.expectedVersion !== row.version) throw staleVersion(row.version);
+      const move = checkTransition({ from: row.status, to: 'submitted', actor: 'founder' });
+      if (!move.ok) throw unprocessable(row.status === 'draft' ? move.message : `The application was already submitted (it is ${row.status})`);
+      const errors = submissionErrors(fieldsOf(row), today);
+      if (errors.length > 0) throw unprocessable('The application is not complete', errors);
+
+      const programmes = await this.programmes.routable();
+      const recommendations = recommendInAllLocales(programmes, profileOf(row), { today });
+      const rulesVersions = Object.fromEntries(programmes.filter((p) => p.active).map((p) => [p.slug, p.rulesVersion]));
+      const [owner]: { locale: 'fr' | 'en' }[] = await em.query('SELECT locale FROM users WHERE id = $1', [user.id]);
+      await em.query(
+        `UPDATE applications SET status = 'submitted', version = version + 1, submitted_at = $2, first_response_due_at = $3,
+           decision_due_at = $4, recommendations = $5, rules_versions = $6, top_programme = $7, locale = $8, updated_at = $2
+         WHERE id = $1`,
+        [id, now, firstResponseDueAt(now), decisionDueAt(now), JSON.stringify(recommendations), JSON.stringify(rulesVersions), recommendations.en.eligible[0]?.programme ?? null, owner.locale],
+      );
+      await appendCaseEvent(em, {
+        applicationId: id,
+        at: now,
+        type: 'submitted',
+        actor: { id: user.id, role: user.role },
+        public: true,
+        data: { reference: row.reference, recommended: recommendations.en.eligible.map((e) => e.programme) },
+      });
+    });
+    return this.get(id, user);
+  }
+
+  async withdraw(id: string, user: AuthUser, dto: WithdrawApplicationDto): Promise<ApplicationView> {
+    const now = this.clock.now();
+    await this.dataSource.transaction(async (em) => {
+      const row = await this.ownedForUpdate(em, id, user);
+      if (dto.expectedVersion !== undefined && dto.expectedVersion !== row.version) throw staleVersion(row.version);
+      const move = checkTransition({ from: row.status, to: 'withdrawn', actor: 'founder' });
+      if (!move.ok) throw unprocessable(`An application can be withdrawn only once submitted and before a decision (it is ${row.status})`);
+      await em.query(`UPDATE applications SET status = 'withdrawn', version = version + 1, withdrawn_at = $2, paused_at = NULL, updated_at = $2 WHERE id = $1`, [id, now]);
+      await appendCaseEvent(em, {
+        applicationId: id,
+        at: now,
+        type: 'withdrawn',
+        actor: { id: user.id, role: user.role },
+        public: true,
+        data: { from: row.status, to: 'withdrawn', reason: dto.reason ?? null },
+      });
+    });
+    return this.get(id, user);
+  }
+
+  /** The stored recommendation (what the founder was told); staff also get what today's rules say. */
+  async recommendations(id: string, user: AuthUser): Promise<{ recommendations: Recommendations | null; rulesVersions: Record<string, number> | null; current?: Recommendations; currentRulesVersions?: Record<string, number> }> {
+    const row = await this.findVisible(this.dataSource.manager, id, user);
+    const locale = user.locale;
+    if (user.role === 'founder') {
+      if (row.recommendations) return { recommendations: row.recommendations[locale], rulesVersions: row.rules_versions };
+      // a draft: a preview with today's rules, nothing stored
+      const programmes = await this.programmes.routable();
+      return { recommendations: recommendInAllLocales(programmes, profileOf(row), { today: parisDate(this.clock.now()) })[locale], rulesVersions: null };
+    }
+    const programmes = await this.programmes.routable();
+    const current = recommendInAllLocales(programmes, profileOf(row), { today: parisDate(this.clock.now()) })[locale];
+    return {
+      recommendations: row.recommendations ? row.recommendations[locale] : null,
+      rulesVersions: row.rules_versions,
+      current,
+      currentRulesVersions: Object.fromEntries(programmes.filter((p) => p.active).map((p) => [p.slug, p.rulesVersion])),
+    };
+  }
+
+  /** A founder's own applications, newest first. */
+  async listOwn(user: AuthUser, query: ListApplicationsQuery): Promise<Page<ApplicationView>> {
+    const limit = query.limit ?? 25;
+    const after = decodeCursor(query.cursor, 2);
+    const params: unknown[] = [user.id];
+    const where = ['a.owner_id = $1'];
+    if (query.status) {
+      params.push(query.status.split(','));
+      where.push(`a.status = ANY($${params.length})`);
+    }
+    if (after) {
+      params.push(after[0], after[1]);
+      where.push(`(a.created_at, a.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    params.push(limit + 1);
+    const rows: ApplicationRow[] = await this.dataSource.query(
+      `SELECT ${APPLICATION_COLUMNS} FROM applications a WHERE ${where.join(' AND ')} ORDER BY a.created_at DESC, a.id DESC LIMIT $${params.length}`,
+      params,
+    );
+    const now = this.clock.now();
+    return toPage(rows, limit, (r) => toApplicationView(r, user.locale, now), (r) => [r.created_at.toISOString(), r.id]);
+  }
+
+  async load(em: EntityManager, id: string): Promise<ApplicationRow> {
+    const rows: ApplicationRow[] = await em.query(`SELECT ${APPLICATION_COLUMNS} FROM applications a WHERE a.id = $1`, [id]);
+    return rows[0];
+  }
+
+  view(row: ApplicationRow, user: AuthUser): ApplicationView {
+    return toApplicationView(row, user.locale, this.clock.now());
+  }
+
+  private async ownedForUpdate(em: EntityManager, id: string, user: AuthUser): Promise<ApplicationRow> {
+    if (user.role !== 'founder') throw new NotFoundException('Application not found');
+    return this.findVisible(em, id, user, true);
+  }
+}
+
+function pickFields(dto: Partial<Record<keyof ApplicationFields, unknown>>): Partial<ApplicationFields> {
+  const out: Partial<Record<keyof ApplicationFields, unknown>> = {};
+  for (const field of FIELDS) if (dto[field] !== undefined) out[field] = dto[field];
+  return out as Partial<ApplicationFields>;
+}
+
+function badRequest(errors: FieldError[]): HttpException {
+  return new HttpException({ statusCode: 400, error: 'Bad Request', message: errors.flatMap((e) => e.messages), errors }, HttpStatus.BAD_REQUEST);
+}

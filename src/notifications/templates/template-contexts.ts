@@ -1,0 +1,350 @@
+/**
+ * The data each email template needs, one interface per template (see PRODUCT.md, "Emails").
+ * Plain types, no Nest or TypeORM import: the notification jobs build these from the database
+ * and `TemplateRenderer.render` checks them against the template name at compile time.
+ *
+ * Conventions:
+ * - `Date` for instants (submitted at, due at...): the templates format them in Europe/Paris,
+ *   in the recipient's locale (`formatDate`, `formatDateTime` helpers).
+ * - `CalendarDay` (`YYYY-MM-DD`) for calendar dates that have no time (cohort start, milestone
+ *   due date, purge date): formatted as that very day, whatever the time zone.
+ * - Free texts written by people (messages, reasons) are passed as written; the HTML part
+ *   escapes them, the text part shows them as they are.
+ * - Optional facts are `T | null`, never absent keys: templates run in Handlebars strict mode,
+ *   where printing a key the context does not have throws.
+ * - Links are built in the templates from `publicUrl` and ids (`{{url "applications" id}}`).
+ */
+
+import type { CaseStatus, ProgrammeKind } from '../../cases/case-state-machine';
+
+export const TEMPLATE_LOCALES = ['fr', 'en'] as const;
+export type TemplateLocale = (typeof TEMPLATE_LOCALES)[number];
+
+export const TEMPLATE_NAMES = [
+  'application-received',
+  'case-assigned',
+  'info-requested',
+  'founder-replied',
+  'decision-accepted',
+  'decision-referred',
+  'decision-declined',
+  'draft-reminder',
+  'info-request-reminder',
+  'sla-warning',
+  'sla-breached',
+  'cohort-enrolled',
+  'milestone-due',
+  'weekly-digest-advisor',
+  'weekly-digest-manager',
+  'retention-warning',
+] as const;
+export type TemplateName = (typeof TEMPLATE_NAMES)[number];
+
+/** `YYYY-MM-DD`, a Europe/Paris calendar day. */
+export type CalendarDay = string;
+
+/** Every email knows whom it greets, in which language, and where the web app lives. */
+export interface BaseEmailContext {
+  recipientName: string;
+  locale: TemplateLocale;
+  /** e.g. `https://guichet.campus.example` (PUBLIC_URL); a trailing slash is tolerated */
+  publicUrl: string;
+}
+
+/** Enough to name a case and link to it. */
+export interface CaseRef {
+  id: string;
+  /** `GU-2026-000123` */
+  reference: string;
+  startupName: string;
+}
+
+export interface ProgrammeRef {
+  slug: string;
+  /** in the recipient's locale */
+  name: string;
+  kind: ProgrammeKind;
+}
+
+/** A routing reason, its `text` already in the recipient's locale. */
+export interface ReasonText {
+  code: string;
+  text: string;
+}
+
+export interface RecommendedProgramme {
+  /** in the recipient's locale */
+  name: string;
+  kind: ProgrammeKind;
+  score: number;
+  reasons: ReasonText[];
+}
+
+/** The two clocks of PRODUCT.md "Service levels". */
+export type ServiceLevelKind = 'first_response' | 'decision';
+
+/** Application fields a founder may still have to fill in (labels in template-labels.ts). */
+export const APPLICATION_FIELDS = [
+  'startupName',
+  'projectSummary',
+  'stage',
+  'trl',
+  'domains',
+  'needs',
+  'incorporated',
+  'incorporationDate',
+  'siren',
+  'academicAffiliation',
+  'lookingForCofounder',
+  'teamSize',
+  'fundingSoughtEur',
+  'website',
+] as const;
+export type ApplicationField = (typeof APPLICATION_FIELDS)[number];
+
+// ---------------------------------------------------------------------------------------------
+// Founder-facing
+
+/** To the founder, on submit. */
+export interface ApplicationReceivedContext extends BaseEmailContext {
+  application: CaseRef;
+  submittedAt: Date;
+  firstResponseDueAt: Date;
+  decisionDueAt: Date;
+  /** the eligible programmes, best first (may be empty) */
+  recommendations: RecommendedProgramme[];
+}
+
+/** To the founder: an advisor needs more information (`info_requested`). */
+export interface InfoRequestedContext extends BaseEmailContext {
+  application: CaseRef;
+  advisorName: string;
+  /** the advisor's question, as written */
+  message: string;
+  requestedAt: Date;
+}
+
+/** To the founder: still no answer 5 business days after a request (once per request). */
+export interface InfoRequestReminderContext extends BaseEmailContext {
+  application: CaseRef;
+  advisorName: string;
+  /** the original question */
+  message: string;
+  requestedAt: Date;
+}
+
+/** To the founder: accepted into an internal programme. */
+export interface DecisionAcceptedContext extends BaseEmailContext {
+  application: CaseRef;
+  programme: ProgrammeRef;
+  advisorName: string;
+  decidedAt: Date;
+  /** why (the transition's reason), when the advisor gave one */
+  reason: string | null;
+  /** a personal word from the advisor, when there is one */
+  message: string | null;
+}
+
+/** To the founder: referred to an external programme. */
+export interface DecisionReferredContext extends BaseEmailContext {
+  application: CaseRef;
+  programme: ProgrammeRef;
+  advisorName: string;
+  decidedAt: Date;
+  reason: string | null;
+  message: string | null;
+  /** the routing reasons that made this programme a fit (may be empty) */
+  reasons: ReasonText[];
+}
+
+/** To the founder: declined (a reason is mandatory for this move). */
+export interface DecisionDeclinedContext extends BaseEmailContext {
+  application: CaseRef;
+  advisorName: string;
+  decidedAt: Date;
+  reason: string;
+  message: string | null;
+}
+
+/** To the founder: a draft untouched for 7 days (once). */
+export interface DraftReminderContext extends BaseEmailContext {
+  draft: CaseRef;
+  createdAt: Date;
+  lastEditedAt: Date;
+  /** the fields still required to submit (may be empty: then only the submit click is missing) */
+  missingFields: ApplicationField[];
+}
+
+/** To the founder: enrolled in a cohort of the programme they were accepted into. */
+export interface CohortEnrolledContext extends BaseEmailContext {
+  application: CaseRef;
+  programme: ProgrammeRef;
+  cohort: { id: string; name: string; startsOn: CalendarDay; endsOn: CalendarDay };
+  /** the cohort's milestones known so far, in due order (may be empty) */
+  milestones: { title: string; dueOn: CalendarDay }[];
+}
+
+/** To the founder and to the programme's managers: a milestone is due in 3 days. */
+export interface MilestoneDueContext extends BaseEmailContext {
+  /** the founder is told what to do; a manager which startup to follow up */
+  audience: 'founder' | 'manager';
+  application: CaseRef;
+  programme: ProgrammeRef;
+  cohort: { id: string; name: string };
+  milestone: { id: string; title: string; dueOn: CalendarDay };
+}
+
+/** To the founder: their abandoned draft or closed case will be purged (data retention). */
+export interface RetentionWarningContext extends BaseEmailContext {
+  /** `draft`: an abandoned draft; `closed_case`: a case decided or withdrawn long ago */
+  kind: 'draft' | 'closed_case';
+  application: CaseRef & { status: CaseStatus };
+  lastActivityAt: Date;
+  /** the day the data is deleted */
+  purgeOn: CalendarDay;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Staff-facing
+
+/** To the advisor a case was given to, manually or automatically. */
+export interface CaseAssignedContext extends BaseEmailContext {
+  application: CaseRef & { status: CaseStatus };
+  /** who assigned it; null for an automatic assignment */
+  assignedByName: string | null;
+  submittedAt: Date;
+  /** null once the first response was given */
+  firstResponseDueAt: Date | null;
+  decisionDueAt: Date;
+  /** routing's top recommendation, in the recipient's locale, if any */
+  suggestedProgrammeName: string | null;
+}
+
+/** To the assignee: the founder answered a request for information. */
+export interface FounderRepliedContext extends BaseEmailContext {
+  application: CaseRef;
+  founderName: string;
+  /** the founder's answer, as written */
+  message: string;
+  repliedAt: Date;
+  /** the decision due date, moved by the business days spent waiting */
+  decisionDueAt: Date;
+}
+
+/** To the assignee: a service level is due within 1 business day. */
+export interface SlaWarningContext extends BaseEmailContext {
+  application: CaseRef & { status: CaseStatus };
+  serviceLevel: ServiceLevelKind;
+  dueAt: Date;
+}
+
+/** To the programme's managers (all admins when the case has no programme): a service level is breached. */
+export interface SlaBreachedContext extends BaseEmailContext {
+  application: CaseRef & { status: CaseStatus };
+  serviceLevel: ServiceLevelKind;
+  dueAt: Date;
+  /** null when nobody holds the case */
+  assigneeName: string | null;
+  /** null when the case has no programme yet (then admins receive it) */
+  programmeName: string | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Weekly digests (Monday 08:00 Europe/Paris), one per recipient per ISO week
+
+export interface DigestBaseContext extends BaseEmailContext {
+  /** the ISO week the digest belongs to, e.g. `2026-W48` */
+  week: string;
+  /** first and last day the figures cover (normally the 7 days before the Monday it is sent) */
+  periodStartsOn: CalendarDay;
+  periodEndsOn: CalendarDay;
+  /** one-click unsubscribe link (RFC 8058), also sent as `List-Unsubscribe` */
+  unsubscribeUrl: string;
+}
+
+/** A case whose service level is at risk or breached. */
+export interface DigestDueCase extends CaseRef {
+  serviceLevel: ServiceLevelKind;
+  dueAt: Date;
+}
+
+export interface DigestNewCase extends CaseRef {
+  assignedAt: Date;
+  status: CaseStatus;
+}
+
+export interface DigestWaitingCase extends CaseRef {
+  /** when the founder was asked */
+  requestedAt: Date;
+  businessDaysWaiting: number;
+}
+
+export interface WeeklyDigestAdvisorContext extends DigestBaseContext {
+  /** the recipient's open cases by status */
+  openByStatus: { submitted: number; in_review: number; info_requested: number };
+  openTotal: number;
+  atRisk: DigestDueCase[];
+  breached: DigestDueCase[];
+  /** cases assigned to the recipient during the period */
+  newThisWeek: DigestNewCase[];
+  /** their cases in `info_requested`, oldest request first */
+  waitingOnFounders: DigestWaitingCase[];
+  /** their cases closed (accepted, referred, declined, withdrawn) during the period */
+  closedLastWeek: number;
+}
+
+export interface ManagerProgrammeDigest {
+  slug: string;
+  /** in the recipient's locale */
+  name: string;
+  kind: ProgrammeKind;
+  /** moves into each status during the period */
+  funnel: { submitted: number; accepted: number; referred: number; declined: number; withdrawn: number };
+  /** null when no case had a first response during the period */
+  medianHoursToFirstResponse: number | null;
+  /** null when no case was decided during the period */
+  medianBusinessDaysToDecision: number | null;
+  openCohorts: { id: string; name: string; capacity: number; seatsLeft: number }[];
+  overdueMilestones: {
+    applicationId: string;
+    reference: string;
+    startupName: string;
+    cohortName: string;
+    title: string;
+    dueOn: CalendarDay;
+  }[];
+  /** service levels breached during the period */
+  breaches: number;
+}
+
+export interface WeeklyDigestManagerContext extends DigestBaseContext {
+  /** the programmes the recipient manages */
+  programmes: ManagerProgrammeDigest[];
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export interface TemplateContexts {
+  'application-received': ApplicationReceivedContext;
+  'case-assigned': CaseAssignedContext;
+  'info-requested': InfoRequestedContext;
+  'founder-replied': FounderRepliedContext;
+  'decision-accepted': DecisionAcceptedContext;
+  'decision-referred': DecisionReferredContext;
+  'decision-declined': DecisionDeclinedContext;
+  'draft-reminder': DraftReminderContext;
+  'info-request-reminder': InfoRequestReminderContext;
+  'sla-warning': SlaWarningContext;
+  'sla-breached': SlaBreachedContext;
+  'cohort-enrolled': CohortEnrolledContext;
+  'milestone-due': MilestoneDueContext;
+  'weekly-digest-advisor': WeeklyDigestAdvisorContext;
+  'weekly-digest-manager': WeeklyDigestManagerContext;
+  'retention-warning': RetentionWarningContext;
+}
+
+// Compile-time check that TEMPLATE_NAMES and TemplateContexts list the same templates.
+type MissingContext = Exclude<TemplateName, keyof TemplateContexts>;
+type MissingName = Exclude<keyof TemplateContexts, TemplateName>;
+const _sameTemplates: [MissingContext, MissingName] extends [never, never] ? true : never = true;
+void _sameTemplates;

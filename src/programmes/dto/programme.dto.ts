@@ -1,0 +1,108 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsDefined, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, registerDecorator, ValidateNested } from 'class-validator';
+import { NESTED_PATHS_CONSTRAINT } from '../../common/http/validation';
+import { validateRules } from '../../routing/rule-language';
+
+/** Runs the rule language's own validator, so each bad part is named by its path. */
+function IsProgrammeRules(): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: NESTED_PATHS_CONSTRAINT,
+      target: target.constructor,
+      propertyName: propertyName as string,
+      validator: {
+        validate: (value: unknown) => validateRules(value).ok,
+        defaultMessage: (args) => {
+          const result = validateRules(args?.value);
+          return result.ok ? '' : result.errors.map((e) => `${e.path}\t${e.message}`).join('\n');
+        },
+      },
+    });
+}
+
+export class LocalizedTextDto {
+  @ApiProperty()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  fr: string;
+
+  @ApiProperty()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  en: string;
+}
+
+const RULES_DOC =
+  'hard conditions and weighted preferences in the routing rule language (see src/routing/rule-language.ts): ' +
+  '{ conditions: [{code, when, text:{fr,en}}], preferences: [{code, when, weight, text:{fr,en}}], fallback? }';
+
+export class CreateProgrammeDto {
+  @ApiProperty({ example: 'medtech-accelerator', pattern: '^[a-z0-9][a-z0-9-]{1,62}$' })
+  @IsString()
+  @Matches(/^[a-z0-9][a-z0-9-]{1,62}$/, { message: 'slug must be 2-63 lowercase letters, digits or dashes' })
+  slug: string;
+
+  @ApiProperty({ enum: ['internal', 'external'] })
+  @IsIn(['internal', 'external'])
+  kind: 'internal' | 'external';
+
+  @ApiProperty({ type: LocalizedTextDto })
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => LocalizedTextDto)
+  name: LocalizedTextDto;
+
+  @ApiProperty({ type: LocalizedTextDto })
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => LocalizedTextDto)
+  description: LocalizedTextDto;
+
+  @ApiProperty({ type: 'object', additionalProperties: true, description: RULES_DOC })
+  @IsProgrammeRules()
+  rules: Record<string, unknown>;
+
+  @ApiPropertyOptional({ default: true })
+  @IsOptional()
+  @IsBoolean()
+  active?: boolean;
+}
+
+export class UpdateProgrammeDto {
+  @ApiPropertyOptional({ type: LocalizedTextDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => LocalizedTextDto)
+  name?: LocalizedTextDto;
+
+  @ApiPropertyOptional({ type: LocalizedTextDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => LocalizedTextDto)
+  description?: LocalizedTextDto;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: RULES_DOC })
+  @IsOptional()
+  @IsProgrammeRules()
+  rules?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ description: 'false deactivates: routing skips the programme, cases keep it' })
+  @IsOptional()
+  @IsBoolean()
+  active?: boolean;
+}
+
+export class ProgrammeListQuery {
+  @ApiPropertyOptional({ enum: ['fr', 'en'], description: 'language of the readable rules (default: Accept-Language, then fr)' })
+  @IsOptional()
+  @IsIn(['fr', 'en'])
+  locale?: 'fr' | 'en';
+
+  @ApiPropertyOptional({ description: 'include deactivated programmes' })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  includeInactive?: 'true' | 'false';
+}

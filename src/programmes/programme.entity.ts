@@ -1,0 +1,36 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { ProgrammeRules, LocalizedText } from '../routing/rule-language';
+import type { ProgrammeKind } from '../routing/routing-engine';
+
+@Entity({ name: 'programmes' })
+export class Programme {
+  @PrimaryColumn('text')
+  slug: string;
+
+  @Column('text')
+  kind: ProgrammeKind;
+
+  @Column('jsonb')
+  name: LocalizedText;
+
+  @Column('jsonb')
+  description: LocalizedText;
+
+  @Column('jsonb')
+  rules: ProgrammeRules;
+
+  @Column('integer', { name: 'rules_version' })
+  rulesVersion: number;
+
+  @Column('boolean')
+  active: boolean;
+
+  @Column('integer')
+  position: number;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,45 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { formatCondition, type Locale } from '../routing/rule-language';
+import type { Programme } from './programme.entity';
+
+export class ReadableRule {
+  @ApiProperty() code: string;
+  @ApiProperty({ description: 'the criterion in the requested language' }) text: string;
+  @ApiProperty({ description: 'the condition as an expression, e.g. "trl <= 4"' }) expression: string;
+  @ApiProperty({ required: false }) weight?: number;
+}
+
+export class ProgrammeView {
+  @ApiProperty() slug: string;
+  @ApiProperty({ enum: ['internal', 'external'] }) kind: string;
+  @ApiProperty({ description: 'name in the requested language' }) name: string;
+  @ApiProperty({ description: 'description in the requested language' }) description: string;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) names: { fr: string; en: string };
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) descriptions: { fr: string; en: string };
+  @ApiProperty() active: boolean;
+  @ApiProperty() rulesVersion: number;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'the rules as data' }) rules: unknown;
+  @ApiProperty({ description: 'hard conditions (all must hold) and weighted preferences, readable' })
+  readableRules: { conditions: ReadableRule[]; preferences: ReadableRule[]; fallback: boolean };
+  @ApiProperty() updatedAt: string;
+}
+
+export function toProgrammeView(p: Programme, locale: Locale): ProgrammeView {
+  return {
+    slug: p.slug,
+    kind: p.kind,
+    name: p.name[locale],
+    description: p.description[locale],
+    names: p.name,
+    descriptions: p.description,
+    active: p.active,
+    rulesVersion: p.rulesVersion,
+    rules: p.rules,
+    readableRules: {
+      conditions: p.rules.conditions.map((c) => ({ code: c.code, text: c.text[locale], expression: formatCondition(c.when) })),
+      preferences: p.rules.preferences.map((c) => ({ code: c.code, text: c.text[locale], expression: formatCondition(c.when), weight: c.weight })),
+      fallback: p.rules.fallback === true,
+    },
+    updatedAt: p.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,111 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { DataSource, In, Repository } from 'typeorm';
+import { FieldValidationException } from '../common/http/validation';
+import { ProgrammeRules, validateRules } from '../routing/rule-language';
+import { RoutableProgramme } from '../routing/routing-engine';
+import { CreateProgrammeDto, UpdateProgrammeDto } from './dto/programme.dto';
+import { Programme } from './programme.entity';
+
+@Injectable()
+export class ProgrammesService {
+  private readonly programmes: Repository<Programme>;
+  /**
+   * Parsed rules by slug and rules version. Routing compiles rules once per rules object, so
+   * reusing the same object while the version is unchanged keeps submissions cheap; a new
+   * version (an admin's edit, from any process) is picked up on the next read.
+   */
+  private readonly rulesCache = new Map<string, { version: number; rules: ProgrammeRules }>();
+
+  constructor(private readonly dataSource: DataSource) {
+    this.programmes = dataSource.getRepository(Programme);
+  }
+
+  list(includeInactive: boolean): Promise<Programme[]> {
+    return this.programmes.find({ where: includeInactive ? {} : { active: true }, order: { position: 'ASC', slug: 'ASC' } });
+  }
+
+  async get(slug: string): Promise<Programme> {
+    const programme = await this.programmes.findOne({ where: { slug } });
+    if (!programme) throw new NotFoundException('Programme not found');
+    return programme;
+  }
+
+  async findBySlug(slug: string): Promise<Programme | null> {
+    return this.programmes.findOne({ where: { slug } });
+  }
+
+  /** Slugs among `slugs` that name no programme. */
+  async unknownSlugs(slugs: string[]): Promise<string[]> {
+    if (slugs.length === 0) return [];
+    const found = await this.programmes.find({ select: { slug: true }, where: { slug: In(slugs) } });
+    const known = new Set(found.map((p) => p.slug));
+    return slugs.filter((s) => !known.has(s));
+  }
+
+  /** Every programme as routing sees it (inactive ones included: routing skips them). */
+  async routable(): Promise<(RoutableProgramme & { rulesVersion: number })[]> {
+    const rows: { slug: string; kind: 'internal' | 'external'; active: boolean; rules_version: number; rules: ProgrammeRules }[] = await this.dataSource.query(
+      'SELECT slug, kind, active, rules_version, rules FROM programmes ORDER BY position, slug',
+    );
+    return rows.map((row) => {
+      let cached = this.rulesCache.get(row.slug);
+      if (!cached || cached.version !== row.rules_version) {
+        cached = { version: row.rules_version, rules: row.rules };
+        this.rulesCache.set(row.slug, cached);
+      }
+      return { slug: row.slug, kind: row.kind, active: row.active, rules: cached.rules, rulesVersion: row.rules_version };
+    });
+  }
+
+  async create(dto: CreateProgrammeDto, adminId: string): Promise<Programme> {
+    const rules = checkRules(dto.rules);
+    await this.dataSource.transaction(async (em) => {
+      const inserted: unknown[] = await em.query(
+        `INSERT INTO programmes (slug, kind, name, description, rules, active, position)
+         VALUES ($1, $2, $3, $4, $5, $6, (SELECT coalesce(max(position), 0) + 1 FROM programmes))
+         ON CONFLICT (slug) DO NOTHING RETURNING slug`,
+        [dto.slug, dto.kind, dto.name, dto.description, JSON.stringify(rules), dto.active ?? true],
+      );
+      if (inserted.length === 0) throw new ConflictException(`A programme with the slug ${dto.slug} already exists`);
+      await em.query('INSERT INTO programme_rule_versions (programme, version, rules, changed_by) VALUES ($1, 1, $2, $3)', [dto.slug, JSON.stringify(rules), adminId]);
+    });
+    return this.get(dto.slug);
+  }
+
+  async update(slug: string, dto: UpdateProgrammeDto, adminId: string): Promise<Programme> {
+    const rules = dto.rules === undefined ? undefined : checkRules(dto.rules);
+    await this.dataSource.transaction(async (em) => {
+      const rows: { rules_version: number; rules: unknown }[] = await em.query('SELECT rules_version, rules FROM programmes WHERE slug = $1 FOR UPDATE', [slug]);
+      if (rows.length === 0) throw new NotFoundException('Programme not found');
+      const sets: string[] = ['updated_at = now()'];
+      const params: unknown[] = [slug];
+      const add = (column: string, value: unknown): void => {
+        params.push(value);
+        sets.push(`${column} = $${params.length}`);
+      };
+      if (dto.name) add('name', dto.name);
+      if (dto.description) add('description', dto.description);
+      if (dto.active !== undefined) add('active', dto.active);
+      if (rules && JSON.stringify(rules) !== JSON.stringify(rows[0].rules)) {
+        const version = rows[0].rules_version + 1;
+        add('rules', JSON.stringify(rules));
+        add('rules_version', version);
+        await em.query('INSERT INTO programme_rule_versions (programme, version, rules, changed_by) VALUES ($1, $2, $3, $4)', [slug, version, JSON.stringify(rules), adminId]);
+      }
+      await em.query(`UPDATE programmes SET ${sets.join(', ')} WHERE slug = $1`, params);
+    });
+    return this.get(slug);
+  }
+}
+
+/** 400 pointing at the bad part of the rules, e.g. `rules.conditions[1].when.op`. */
+function checkRules(input: unknown): ProgrammeRules {
+  const result = validateRules(input);
+  if (result.ok) return result.rules;
+  const byPath = new Map<string, string[]>();
+  for (const error of result.errors) {
+    const field = error.path ? `rules.${error.path}` : 'rules';
+    byPath.set(field, [...(byPath.get(field) ?? []), `${field}: ${error.message}`]);
+  }
+  throw new FieldValidationException([...byPath].map(([field, messages]) => ({ field, messages })));
+}

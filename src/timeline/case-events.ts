@@ -1,0 +1,57 @@
+import type { EntityManager } from 'typeorm';
+import { eventHash } from './event-hash';
+
+export const EVENT_TYPES = [
+  'submitted',
+  'withdrawn',
+  'status_changed',
+  'assigned',
+  'note_added',
+  'message_posted',
+  'application_updated',
+  'sla_at_risk',
+  'sla_breached',
+  'enrolled',
+  'unenrolled',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export interface NewCaseEvent {
+  applicationId: string;
+  at: Date;
+  type: EventType;
+  actor: { id: string; role: string } | null;
+  /** visible to the founder */
+  public: boolean;
+  data: Record<string, unknown>;
+}
+
+/**
+ * Appends one event to a case's timeline inside the caller's transaction. The case row is
+ * locked first, so two appends to the same case are serialised and the chain has no fork.
+ * There is no update or delete path (a trigger refuses them too).
+ */
+export async function appendCaseEvent(em: EntityManager, event: NewCaseEvent): Promise<{ id: string; seq: number }> {
+  await em.query('SELECT 1 FROM applications WHERE id = $1 FOR UPDATE', [event.applicationId]);
+  const last: { seq: number; hash: string }[] = await em.query('SELECT seq, hash FROM case_events WHERE application_id = $1 ORDER BY seq DESC LIMIT 1', [event.applicationId]);
+  const seq = (last[0]?.seq ?? 0) + 1;
+  const prevHash = last[0]?.hash ?? null;
+  const at = new Date(event.at.getTime()); // timestamptz(3): millisecond precision, as hashed
+  const fields = {
+    applicationId: event.applicationId,
+    seq,
+    at: at.toISOString(),
+    type: event.type,
+    actorId: event.actor?.id ?? null,
+    actorRole: event.actor?.role ?? null,
+    public: event.public,
+    data: event.data,
+  };
+  const hash = eventHash(prevHash, fields);
+  const rows: { id: string }[] = await em.query(
+    `INSERT INTO case_events (application_id, seq, at, type, actor_id, actor_role, public, data, prev_hash, hash)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+    [event.applicationId, seq, at, event.type, fields.actorId, fields.actorRole, event.public, JSON.stringify(event.data), prevHash, hash],
+  );
+  return { id: rows[0].id, seq };
+}
