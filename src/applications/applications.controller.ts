@@ -6,7 +6,7 @@ import { UuidParamPipe } from '../common/http/is-uuid.pipe';
 import type { Page } from '../common/pagination/cursor';
 import { ApplicationView } from './application.view';
 import { ApplicationsService } from './applications.service';
-import { ListApplicationsQuery, SubmitApplicationDto, WithdrawApplicationDto } from './dto/application-actions.dto';
+import { ListApplicationsQuery, SubmitApplicationDto } from './dto/application-actions.dto';
 import { CreateApplicationDto, UpdateApplicationDto } from './dto/application-fields.dto';
 
 class ApplicationPage {
@@ -32,7 +32,7 @@ export class ApplicationsController {
   @ApiOperation({ summary: "Founders: their own applications. Staff: the inbox" })
   @ApiOkResponse({ type: ApplicationPage })
   list(@CurrentUser() user: AuthUser, @Query() query: ListApplicationsQuery): Promise<Page<ApplicationView>> {
-    return this.applications.listOwn(user, query);
+    return this.applications.list(user, query);
   }
 
   @Get(':id')
@@ -55,14 +55,6 @@ export class ApplicationsController {
   @ApiOperation({ summary: 'draft → submitted; 422 listing every missing field; answers with recommendations and due dates' })
   submit(@CurrentUser() user: AuthUser, @Param('id', UuidParamPipe) id: string, @Body() dto: SubmitApplicationDto): Promise<ApplicationView> {
     return this.applications.submit(id, user, dto);
-  }
-
-  @Post(':id/withdraw')
-  @HttpCode(200)
-  @Roles('founder')
-  @ApiOperation({ summary: 'Withdraw from submitted, in_review or info_requested (owner)' })
-  withdraw(@CurrentUser() user: AuthUser, @Param('id', UuidParamPipe) id: string, @Body() dto: WithdrawApplicationDto): Promise<ApplicationView> {
-    return this.applications.withdraw(id, user, dto);
   }
 
   @Get(':id/recommendations')

@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user';
 import { checkTransition } from '../cases/case-state-machine';
 import { parisDate } from '../cases/business-calendar';
-import { decisionDueAt, firstResponseDueAt } from '../cases/service-level';
+import { atRiskThreshold, decisionDueAt, firstResponseDueAt } from '../cases/service-level';
 import { Clock } from '../common/clock';
 import { FieldError } from '../common/http/validation';
 import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
@@ -12,7 +12,8 @@ import type { ProfileInput } from '../routing/application-profile';
 import { recommendInAllLocales, type Recommendations } from '../routing/routing-engine';
 import { appendCaseEvent } from '../timeline/case-events';
 import { APPLICATION_COLUMNS, ApplicationRow, ApplicationView, toApplicationView } from './application.view';
-import { ListApplicationsQuery, SubmitApplicationDto, WithdrawApplicationDto } from './dto/application-actions.dto';
+import { buildInboxQuery, inboxCursorKey } from './inbox-query';
+import { ListApplicationsQuery, SubmitApplicationDto } from './dto/application-actions.dto';
 import { CreateApplicationDto, UpdateApplicationDto } from './dto/application-fields.dto';
 import { crossFieldErrors, submissionErrors, type ApplicationFields } from './submission-check';
 
@@ -194,26 +195,6 @@ export class ApplicationsService {
     return this.get(id, user);
   }
 
-  async withdraw(id: string, user: AuthUser, dto: WithdrawApplicationDto): Promise<ApplicationView> {
-    const now = this.clock.now();
-    await this.dataSource.transaction(async (em) => {
-      const row = await this.ownedForUpdate(em, id, user);
-      if (dto.expectedVersion !== undefined && dto.expectedVersion !== row.version) throw staleVersion(row.version);
-      const move = checkTransition({ from: row.status, to: 'withdrawn', actor: 'founder' });
-      if (!move.ok) throw unprocessable(`An application can be withdrawn only once submitted and before a decision (it is ${row.status})`);
-      await em.query(`UPDATE applications SET status = 'withdrawn', version = version + 1, withdrawn_at = $2, paused_at = NULL, updated_at = $2 WHERE id = $1`, [id, now]);
-      await appendCaseEvent(em, {
-        applicationId: id,
-        at: now,
-        type: 'withdrawn',
-        actor: { id: user.id, role: user.role },
-        public: true,
-        data: { from: row.status, to: 'withdrawn', reason: dto.reason ?? null },
-      });
-    });
-    return this.get(id, user);
-  }
-
   /** The stored recommendation (what the founder was told); staff also get what today's rules say. */
   async recommendations(id: string, user: AuthUser): Promise<{ recommendations: Recommendations | null; rulesVersions: Record<string, number> | null; current?: Recommendations; currentRulesVersions?: Record<string, number> }> {
     const row = await this.findVisible(this.dataSource.manager, id, user);
@@ -234,27 +215,27 @@ export class ApplicationsService {
     };
   }
 
-  /** A founder's own applications, newest first. */
-  async listOwn(user: AuthUser, query: ListApplicationsQuery): Promise<Page<ApplicationView>> {
+  /** Founders: their own applications, newest first. Staff: the triage inbox, filtered and sorted. */
+  async list(user: AuthUser, query: ListApplicationsQuery): Promise<Page<ApplicationView>> {
+    const founder = user.role === 'founder';
+    const sort = query.sort ?? '-submittedAt';
     const limit = query.limit ?? 25;
-    const after = decodeCursor(query.cursor, 2);
-    const params: unknown[] = [user.id];
-    const where = ['a.owner_id = $1'];
-    if (query.status) {
-      params.push(query.status.split(','));
-      where.push(`a.status = ANY($${params.length})`);
-    }
-    if (after) {
-      params.push(after[0], after[1]);
-      where.push(`(a.created_at, a.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
-    }
-    params.push(limit + 1);
-    const rows: ApplicationRow[] = await this.dataSource.query(
-      `SELECT ${APPLICATION_COLUMNS} FROM applications a WHERE ${where.join(' AND ')} ORDER BY a.created_at DESC, a.id DESC LIMIT $${params.length}`,
-      params,
-    );
     const now = this.clock.now();
-    return toPage(rows, limit, (r) => toApplicationView(r, user.locale, now), (r) => [r.created_at.toISOString(), r.id]);
+    const { sql, params } = buildInboxQuery(
+      { ownerId: founder ? user.id : undefined, now, atRiskUntil: atRiskThreshold(now) },
+      {
+        statuses: query.status ? [...new Set(query.status.split(','))] : undefined,
+        programme: query.programme,
+        assignee: query.assignee === 'me' ? user.id : query.assignee?.toLowerCase(),
+        sla: query.sla,
+        q: query.q,
+        sort,
+        limit,
+        after: decodeCursor(query.cursor, 2),
+      },
+    );
+    const rows: ApplicationRow[] = await this.dataSource.query(sql, params);
+    return toPage(rows, limit, (r) => toApplicationView(r, user.locale, now), (r) => inboxCursorKey(r, sort, founder));
   }
 
   async load(em: EntityManager, id: string): Promise<ApplicationRow> {

@@ -6,6 +6,7 @@ export const EVENT_TYPES = [
   'withdrawn',
   'status_changed',
   'assigned',
+  'auto_assign_attempted',
   'note_added',
   'message_posted',
   'application_updated',

@@ -61,13 +61,12 @@ export const COMMON_LABELS = {
   },
   'footer.unsubscribe': { fr: 'Se désabonner', en: 'Unsubscribe' },
   'footer.unsubscribeText': {
-    fr: 'Pour ne plus le recevoir, en un clic :',
+    fr: 'Pour ne plus le recevoir, en un clic\u00a0:',
     en: 'To stop receiving it, in one click:',
   },
   'case.reference': { fr: 'Référence', en: 'Reference' },
   'case.status': { fr: 'Statut', en: 'Status' },
-  'recommendation.score': { fr: 'Pertinence', en: 'Fit score' },
-  'recommendation.points': { fr: 'points', en: 'points' },
+  'recommendation.score': { fr: 'score d’adéquation', en: 'fit score' },
   'signature.closing': { fr: 'Bien cordialement,', en: 'Kind regards,' },
   'signature.team': { fr: 'L’équipe du guichet unique du campus', en: 'The campus one-stop-shop team' },
 } as const satisfies Record<string, LocalizedLabel>;

@@ -1,0 +1,152 @@
+/**
+ * Process resource readings from Linux /proc: resident memory of one process, and CPU time of
+ * a process or of every process with a given command name (PostgreSQL backends, Redis), so a
+ * load run can say which of app, database, Redis and load client used the machine's cores.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+
+let clockTicks: number | undefined;
+
+/** Kernel clock ticks per second (USER_HZ), for /proc/<pid>/stat times. */
+function ticksPerSecond(): number {
+  if (clockTicks === undefined) {
+    try {
+      clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      clockTicks = 100;
+    }
+  }
+  return clockTicks;
+}
+
+/** VmRSS of a process in bytes, or null when it is gone or /proc is not there. */
+export function readRssBytes(pid: number): number | null {
+  try {
+    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+interface StatLine {
+  comm: string;
+  cpuSeconds: number;
+}
+
+function readStat(pid: string | number): StatLine | null {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const open = text.indexOf('(');
+    const close = text.lastIndexOf(')');
+    const comm = text.slice(open + 1, close);
+    // fields after the command: state(3) ppid(4) ... utime(14) stime(15), counted from 1
+    const rest = text.slice(close + 2).split(' ');
+    const utime = Number(rest[14 - 3]);
+    const stime = Number(rest[15 - 3]);
+    return { comm, cpuSeconds: (utime + stime) / ticksPerSecond() };
+  } catch {
+    return null;
+  }
+}
+
+/** CPU seconds (user + system) used so far by one process; null when it is gone. */
+export function readCpuSeconds(pid: number): number | null {
+  return readStat(pid)?.cpuSeconds ?? null;
+}
+
+/**
+ * CPU seconds used so far by every live process whose command name is one of `names`, by pid
+ * (so that a delta only counts processes alive at both ends plus the new ones).
+ */
+export function cpuByCommand(names: readonly string[]): Map<number, number> {
+  const out = new Map<number, number>();
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return out;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = readStat(entry);
+    if (stat && names.includes(stat.comm)) out.set(Number(entry), stat.cpuSeconds);
+  }
+  return out;
+}
+
+function cpuDelta(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, seconds] of after) total += seconds - (before.get(pid) ?? 0);
+  return total;
+}
+
+export interface ResourceUsage {
+  wallSeconds: number;
+  /** cores used on average during the window (CPU seconds / wall seconds) */
+  appCores: number | null;
+  postgresCores: number;
+  redisCores: number;
+  /** the benchmark process itself (load client) */
+  benchCores: number;
+  rssMaxBytes: number | null;
+  rssMeanBytes: number | null;
+  rssSamples: number;
+}
+
+/**
+ * Samples the app's RSS every `intervalMs` between start() and stop(), and measures CPU used by
+ * the app, PostgreSQL, Redis and this process over the same window.
+ */
+export class ResourceSampler {
+  private timer: NodeJS.Timeout | undefined;
+  private rss: number[] = [];
+  private startedAt = 0;
+  private appCpu0: number | null = null;
+  private pg0 = new Map<number, number>();
+  private redis0 = new Map<number, number>();
+  private self0: NodeJS.CpuUsage = process.cpuUsage();
+
+  constructor(
+    private readonly pid: number,
+    private readonly intervalMs = 100,
+  ) {}
+
+  start(): this {
+    this.rss = [];
+    this.startedAt = performance.now();
+    this.appCpu0 = readCpuSeconds(this.pid);
+    this.pg0 = cpuByCommand(['postgres']);
+    this.redis0 = cpuByCommand(['redis-server']);
+    this.self0 = process.cpuUsage();
+    this.sample();
+    this.timer = setInterval(() => this.sample(), this.intervalMs);
+    this.timer.unref();
+    return this;
+  }
+
+  stop(): ResourceUsage {
+    if (this.timer) clearInterval(this.timer);
+    this.sample();
+    const wallSeconds = (performance.now() - this.startedAt) / 1000;
+    const appCpu1 = readCpuSeconds(this.pid);
+    const self = process.cpuUsage(this.self0);
+    const perWall = (seconds: number): number => (wallSeconds > 0 ? seconds / wallSeconds : 0);
+    return {
+      wallSeconds,
+      appCores: this.appCpu0 !== null && appCpu1 !== null ? perWall(appCpu1 - this.appCpu0) : null,
+      postgresCores: perWall(cpuDelta(this.pg0, cpuByCommand(['postgres']))),
+      redisCores: perWall(cpuDelta(this.redis0, cpuByCommand(['redis-server']))),
+      benchCores: perWall((self.user + self.system) / 1e6),
+      rssMaxBytes: this.rss.length ? Math.max(...this.rss) : null,
+      rssMeanBytes: this.rss.length ? this.rss.reduce((a, b) => a + b, 0) / this.rss.length : null,
+      rssSamples: this.rss.length,
+    };
+  }
+
+  private sample(): void {
+    const value = readRssBytes(this.pid);
+    if (value !== null) this.rss.push(value);
+  }
+}

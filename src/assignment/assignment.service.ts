@@ -1,0 +1,123 @@
+import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { ApplicationView } from '../applications/application.view';
+import { ApplicationsService, unprocessable } from '../applications/applications.service';
+import type { AuthUser } from '../auth/auth-user';
+import { isOpen } from '../cases/case-state-machine';
+import { CaseWorkflowService } from '../cases/case-workflow.service';
+import { Clock } from '../common/clock';
+import { appendCaseEvent } from '../timeline/case-events';
+import { AssignmentExplanation, chooseAssignee } from './assignment-choice';
+
+const OPEN_LOAD_SQL = `(SELECT count(*)::int FROM applications o WHERE o.assignee_id = u.id AND o.status IN ('submitted', 'in_review', 'info_requested'))`;
+
+interface CandidateRow {
+  id: string;
+  full_name: string;
+  role: string;
+  active: boolean;
+  programmes: string[];
+  languages: string[];
+  capacity: number | null;
+  last_assigned_at: Date | null;
+  load: number;
+}
+
+/**
+ * Manual and automatic assignment. Capacity holds under concurrency: the assignee's account row
+ * is locked (all candidates' rows, in id order, for auto-assignment) before their open cases are
+ * counted, so two assignments can never both take an advisor's last free slot.
+ */
+@Injectable()
+export class AssignmentService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly applications: ApplicationsService,
+    private readonly workflow: CaseWorkflowService,
+    private readonly clock: Clock,
+  ) {}
+
+  async assign(id: string, user: AuthUser, assigneeId: string | null, expectedVersion: number): Promise<ApplicationView> {
+    const now = this.clock.now();
+    await this.dataSource.transaction(async (em) => {
+      const row = await this.workflow.lockForStaff(em, id, user, expectedVersion);
+      if (!isOpen(row.status)) throw unprocessable(`Only open cases are assigned (this one is ${row.status})`);
+      if (assigneeId === row.assignee_id) return;
+      if (assigneeId !== null) {
+        const [candidate]: CandidateRow[] = await em.query(
+          `SELECT u.id, u.full_name, u.role, u.active, u.capacity, ${OPEN_LOAD_SQL} AS load FROM users u WHERE u.id = $1 AND u.erased_at IS NULL FOR UPDATE`,
+          [assigneeId],
+        );
+        if (!candidate || candidate.role === 'founder' || !candidate.active) {
+          throw new BadRequestException({ message: ['assigneeId must be an active staff member'], errors: [{ field: 'assigneeId', messages: ['assigneeId must be an active staff member'] }] });
+        }
+        if (candidate.capacity !== null && candidate.load >= candidate.capacity) {
+          throw new ConflictException({ message: `${candidate.full_name} is at capacity (${candidate.load} of ${candidate.capacity} open cases)`, code: 'at_capacity' });
+        }
+      }
+      await this.write(em, row.id, row.assignee_id, assigneeId, { id: user.id, role: user.role }, now, null);
+    });
+    return this.applications.get(id, user);
+  }
+
+  /**
+   * Picks an active advisor who covers the case's programme (decided, else top recommendation)
+   * and speaks the founder's language, with spare capacity, least loaded first; records and
+   * returns why, for every candidate. Nobody fits → the case stays as it is.
+   */
+  async autoAssign(id: string, user: AuthUser, expectedVersion: number | undefined): Promise<{ application: ApplicationView; explanation: AssignmentExplanation }> {
+    const now = this.clock.now();
+    const explanation = await this.dataSource.transaction(async (em) => {
+      const row = await this.workflow.lockForStaff(em, id, user, expectedVersion);
+      if (!isOpen(row.status)) throw unprocessable(`Only open cases are assigned (this one is ${row.status})`);
+      const candidates: CandidateRow[] = await em.query(
+        `SELECT u.id, u.full_name, u.role, u.active, u.programmes, u.languages, u.capacity, u.last_assigned_at, ${OPEN_LOAD_SQL} AS load
+         FROM users u WHERE u.role = 'advisor' AND u.erased_at IS NULL ORDER BY u.id FOR UPDATE OF u`,
+      );
+      const result = chooseAssignee({
+        programme: row.programme ?? row.top_programme,
+        language: row.locale,
+        locale: user.locale,
+        candidates: candidates.map((c) => ({
+          userId: c.id,
+          fullName: c.full_name,
+          active: c.active,
+          role: c.role,
+          programmes: c.programmes,
+          languages: c.languages,
+          capacity: c.capacity,
+          // the case's current assignee carries it already: compare as if it were free
+          load: c.id === row.assignee_id ? c.load - 1 : c.load,
+          lastAssignedAt: c.last_assigned_at,
+        })),
+      });
+      if (result.chosen !== null && result.chosen !== row.assignee_id) {
+        await this.write(em, row.id, row.assignee_id, result.chosen, { id: user.id, role: user.role }, now, result);
+      } else {
+        await appendCaseEvent(em, {
+          applicationId: row.id,
+          at: now,
+          type: 'auto_assign_attempted',
+          actor: { id: user.id, role: user.role },
+          public: false,
+          data: { chosen: result.chosen, explanation: result },
+        });
+      }
+      return result;
+    });
+    return { application: await this.applications.get(id, user), explanation };
+  }
+
+  private async write(em: EntityManager, caseId: string, from: string | null, to: string | null, actor: { id: string; role: string }, now: Date, explanation: AssignmentExplanation | null): Promise<void> {
+    await em.query('UPDATE applications SET assignee_id = $2, version = version + 1, updated_at = $3 WHERE id = $1', [caseId, to, now]);
+    if (to !== null) await em.query('UPDATE users SET last_assigned_at = $2 WHERE id = $1', [to, now]);
+    await appendCaseEvent(em, {
+      applicationId: caseId,
+      at: now,
+      type: 'assigned',
+      actor,
+      public: false,
+      data: { from, to, auto: explanation !== null, ...(explanation ? { explanation } : {}) },
+    });
+  }
+}

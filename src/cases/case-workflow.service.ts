@@ -1,0 +1,151 @@
+import { BadRequestException, HttpException, Injectable, NotFoundException } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { APPLICATION_COLUMNS, ApplicationRow, ApplicationView } from '../applications/application.view';
+import { ApplicationsService, staleVersion, unprocessable } from '../applications/applications.service';
+import type { AuthUser } from '../auth/auth-user';
+import { Clock } from '../common/clock';
+import { appendCaseEvent } from '../timeline/case-events';
+import { CaseStatus, checkTransition, isCaseStatus, type ProgrammeKind } from './case-state-machine';
+import { decisionDueAfterPause } from './service-level';
+import { TransitionDto } from './dto/case-actions.dto';
+
+/**
+ * Moves cases through the state machine (src/cases/case-state-machine.ts) and keeps the
+ * service-level clocks: the first staff move out of `submitted` (or first staff message) is the
+ * first response; `info_requested` pauses the decision clock and resuming moves the due date by
+ * the business days spent waiting.
+ */
+@Injectable()
+export class CaseWorkflowService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly applications: ApplicationsService,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Locks a case for a staff write and checks `expectedVersion` before anything else, so a stale
+   * write is a 409 even when the move would also be illegal.
+   */
+  async lockForStaff(em: EntityManager, id: string, user: AuthUser, expectedVersion: number | undefined): Promise<ApplicationRow> {
+    const row = await this.applications.findVisible(em, id, user, true);
+    if (expectedVersion !== undefined && expectedVersion !== row.version) throw staleVersion(row.version);
+    return row;
+  }
+
+  async transition(id: string, user: AuthUser, dto: TransitionDto): Promise<ApplicationView> {
+    const now = this.clock.now();
+    await this.dataSource.transaction(async (em) => {
+      const row = await this.lockForStaff(em, id, user, dto.expectedVersion);
+      const to = dto.to as CaseStatus;
+      let programmeKind: ProgrammeKind | null = null;
+      if (dto.programme !== undefined && (to === 'accepted' || to === 'referred')) {
+        const found: { kind: ProgrammeKind; active: boolean }[] = await em.query('SELECT kind, active FROM programmes WHERE slug = $1', [dto.programme]);
+        if (found.length === 0 || !found[0].active) {
+          throw new BadRequestException({ message: [`programme ${dto.programme} is not an active programme`], errors: [{ field: 'programme', messages: [`programme ${dto.programme} is not an active programme`] }] });
+        }
+        programmeKind = found[0].kind;
+      }
+      const check = checkTransition({ from: row.status, to, actor: user.role, programmeKind, reason: dto.reason, message: dto.message });
+      if (!check.ok) {
+        if (check.status === 422) throw unprocessable(check.message);
+        const field = check.code === 'reason_required' ? 'reason' : check.code === 'message_required' ? 'message' : check.code.startsWith('programme') ? 'programme' : 'to';
+        throw new HttpException(
+          check.status === 400 ? { message: [check.message], errors: [{ field, messages: [check.message] }], code: check.code } : { message: check.message, code: check.code },
+          check.status,
+        );
+      }
+      await this.applyMove(em, row, { to, kind: check.kind, programme: dto.programme ?? null, reason: dto.reason ?? null, message: dto.message ?? null }, { id: user.id, role: user.role }, now);
+    });
+    return this.applications.get(id, user);
+  }
+
+  /** The founder withdraws their case (from submitted, in_review or info_requested). */
+  async withdraw(id: string, user: AuthUser, reason: string | undefined, expectedVersion: number | undefined): Promise<ApplicationView> {
+    const now = this.clock.now();
+    await this.dataSource.transaction(async (em) => {
+      if (user.role !== 'founder') throw new NotFoundException('Application not found');
+      const row = await this.applications.findVisible(em, id, user, true);
+      if (expectedVersion !== undefined && expectedVersion !== row.version) throw staleVersion(row.version);
+      const check = checkTransition({ from: row.status, to: 'withdrawn', actor: 'founder' });
+      if (!check.ok) throw unprocessable(`An application can be withdrawn only once submitted and before a decision (it is ${row.status})`);
+      await this.applyMove(em, row, { to: 'withdrawn', kind: check.kind, programme: null, reason: reason ?? null, message: null }, { id: user.id, role: user.role }, now);
+    });
+    return this.applications.get(id, user);
+  }
+
+  /**
+   * Writes a legal move: the case row (status, clocks, version) and its timeline event, plus the
+   * info request's message in the thread. The caller holds the case's row lock.
+   */
+  async applyMove(
+    em: EntityManager,
+    row: ApplicationRow,
+    move: { to: CaseStatus; kind: string; programme: string | null; reason: string | null; message: string | null },
+    actor: { id: string; role: string },
+    now: Date,
+  ): Promise<void> {
+    const sets: string[] = ['status = $2', 'version = version + 1', 'updated_at = $3'];
+    const params: unknown[] = [row.id, move.to, now];
+    const set = (column: string, value: unknown): void => {
+      params.push(value);
+      sets.push(`${column} = $${params.length}`);
+    };
+    const byStaff = actor.role !== 'founder' && actor.role !== 'system';
+    if (byStaff && row.status === 'submitted' && row.first_responded_at === null) set('first_responded_at', now);
+
+    switch (move.kind) {
+      case 'decision':
+        set('decided_at', now);
+        set('programme', move.to === 'declined' ? null : move.programme);
+        break;
+      case 'info_request':
+        set('paused_at', now);
+        break;
+      case 'resume':
+        if (row.paused_at && row.decision_due_at) set('decision_due_at', decisionDueAfterPause(row.decision_due_at, row.paused_at, now));
+        set('paused_at', null);
+        break;
+      case 'reopen':
+        // the decision is undone; the decision clock keeps its original due date (documented in README)
+        set('decided_at', null);
+        set('programme', null);
+        break;
+      case 'withdraw':
+        set('withdrawn_at', now);
+        if (row.status === 'info_requested') set('paused_at', null);
+        break;
+      default:
+        break;
+    }
+    await em.query(`UPDATE applications SET ${sets.join(', ')} WHERE id = $1`, params);
+
+    let messageId: string | null = null;
+    if (move.message !== null) {
+      const inserted: { id: string }[] = await em.query(
+        'INSERT INTO case_messages (application_id, author_id, author_role, body, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+        [row.id, actor.id, actor.role, move.message, now],
+      );
+      messageId = inserted[0].id;
+    }
+    await appendCaseEvent(em, {
+      applicationId: row.id,
+      at: now,
+      type: move.kind === 'withdraw' ? 'withdrawn' : 'status_changed',
+      actor,
+      public: true,
+      data: { from: row.status, to: move.to, programme: move.to === 'accepted' || move.to === 'referred' ? move.programme : null, reason: move.reason, messageId },
+    });
+  }
+
+  /** Current row (inside a transaction). */
+  async reload(em: EntityManager, id: string): Promise<ApplicationRow> {
+    const rows: ApplicationRow[] = await em.query(`SELECT ${APPLICATION_COLUMNS} FROM applications a WHERE a.id = $1`, [id]);
+    return rows[0];
+  }
+}
+
+export function asStatus(value: string): CaseStatus {
+  if (!isCaseStatus(value)) throw new BadRequestException(`unknown status ${value}`);
+  return value;
+}

@@ -1,0 +1,81 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, TransformFnParams, Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { CASE_STATUSES } from '../case-state-machine';
+
+const trim = ({ value }: TransformFnParams): unknown => (typeof value === 'string' ? value.trim() : value);
+
+export class ExpectedVersionDto {
+  @ApiProperty({ description: 'the version you saw; 409 with the current one if the case changed meanwhile' })
+  @IsInt()
+  @Min(1)
+  expectedVersion: number;
+}
+
+export class TransitionDto extends ExpectedVersionDto {
+  @ApiProperty({ enum: CASE_STATUSES })
+  @IsIn(CASE_STATUSES)
+  to: string;
+
+  @ApiPropertyOptional({ description: 'programme slug: internal for accepted, external for referred' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(63)
+  programme?: string;
+
+  @ApiPropertyOptional({ description: 'required to decline and to reopen', maxLength: 2000 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  reason?: string;
+
+  @ApiPropertyOptional({ description: 'required to request information: sent to the founder', maxLength: 10000 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(10000)
+  message?: string;
+}
+
+export class AssignDto extends ExpectedVersionDto {
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'null unassigns' })
+  @ValidateIf((_, value) => value !== null)
+  @IsUUID('all', { message: 'assigneeId must be a user id or null' })
+  assigneeId: string | null;
+}
+
+export class AutoAssignDto {
+  @ApiPropertyOptional({ description: 'the version you saw (optional here)' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  expectedVersion?: number;
+}
+
+export class BodyDto {
+  @ApiProperty({ minLength: 1, maxLength: 10000 })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1, { message: 'body must not be empty' })
+  @MaxLength(10000)
+  body: string;
+}
+
+export class PageQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  cursor?: string;
+}
