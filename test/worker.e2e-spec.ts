@@ -11,12 +11,18 @@ describe('queue worker', () => {
     const events: string[] = [];
     let started!: () => void;
     const startedPromise = new Promise<void>((resolve) => (started = resolve));
-    jest.spyOn(registry, 'get').mockReturnValue(async () => {
-      events.push('start');
-      started();
-      await new Promise((r) => setTimeout(r, 1500));
-      events.push('end');
-    });
+    const original = registry.get.bind(registry);
+    // system.ping becomes a slow job; the other jobs (reminder scans...) run as usual
+    jest.spyOn(registry, 'get').mockImplementation((name: string) =>
+      name === 'system.ping'
+        ? async () => {
+            events.push('start');
+            started();
+            await new Promise((r) => setTimeout(r, 1500));
+            events.push('end');
+          }
+        : original(name),
+    );
 
     await t.app.get(QueueService).add('system.ping', { sentAt: new Date().toISOString() }, { jobId: 'slow-1' });
     await startedPromise;

@@ -31,6 +31,7 @@ export interface ApplicationRow {
   recommendations: { fr: Recommendations; en: Recommendations } | null;
   rules_versions: Record<string, number> | null;
   top_programme: string | null;
+  inbox_programme: string | null;
   submitted_at: Date | null;
   first_response_due_at: Date | null;
   first_responded_at: Date | null;
@@ -45,7 +46,7 @@ export interface ApplicationRow {
 export const APPLICATION_COLUMNS = `a.id, a.reference, a.owner_id, a.assignee_id, a.status, a.version, a.programme, a.startup_name,
   a.project_summary, a.stage, a.trl, a.domains, a.needs, a.incorporated, to_char(a.incorporation_date, 'YYYY-MM-DD') AS incorporation_date,
   a.siren, a.academic_affiliation, a.looking_for_cofounder, a.team_size, a.funding_sought_eur, a.website, a.locale,
-  a.recommendations, a.rules_versions, a.top_programme, a.submitted_at, a.first_response_due_at, a.first_responded_at,
+  a.recommendations, a.rules_versions, a.top_programme, a.inbox_programme, a.submitted_at, a.first_response_due_at, a.first_responded_at,
   a.decision_due_at, a.decided_at, a.paused_at, a.withdrawn_at, a.created_at, a.updated_at`;
 
 export class ReasonView {

@@ -10,6 +10,7 @@ import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
 import { ProgrammesService } from '../programmes/programmes.service';
 import type { ProfileInput } from '../routing/application-profile';
 import { recommendInAllLocales, type Recommendations } from '../routing/routing-engine';
+import { enqueueEmails } from '../notifications/outbox/email-outbox';
 import { appendCaseEvent } from '../timeline/case-events';
 import { APPLICATION_COLUMNS, ApplicationRow, ApplicationView, toApplicationView } from './application.view';
 import { buildInboxQuery, inboxCursorKey } from './inbox-query';
@@ -191,6 +192,7 @@ export class ApplicationsService {
         public: true,
         data: { reference: row.reference, recommended: recommendations.en.eligible.map((e) => e.programme) },
       });
+      await enqueueEmails(em, [{ template: 'application-received', recipientId: row.owner_id, eventKey: `submitted:${id}`, applicationId: id }], now);
     });
     return this.get(id, user);
   }

@@ -6,6 +6,7 @@ import type { AuthUser } from '../auth/auth-user';
 import { isOpen } from '../cases/case-state-machine';
 import { CaseWorkflowService } from '../cases/case-workflow.service';
 import { Clock } from '../common/clock';
+import { enqueueEmails } from '../notifications/outbox/email-outbox';
 import { appendCaseEvent } from '../timeline/case-events';
 import { AssignmentExplanation, chooseAssignee } from './assignment-choice';
 
@@ -44,8 +45,11 @@ export class AssignmentService {
       if (!isOpen(row.status)) throw unprocessable(`Only open cases are assigned (this one is ${row.status})`);
       if (assigneeId === row.assignee_id) return;
       if (assigneeId !== null) {
+        // lock first, count after: a statement's snapshot predates its lock waits, so a load
+        // counted in the locking statement could miss an assignment committed meanwhile
+        await em.query('SELECT 1 FROM users WHERE id = $1 FOR UPDATE', [assigneeId]);
         const [candidate]: CandidateRow[] = await em.query(
-          `SELECT u.id, u.full_name, u.role, u.active, u.capacity, ${OPEN_LOAD_SQL} AS load FROM users u WHERE u.id = $1 AND u.erased_at IS NULL FOR UPDATE`,
+          `SELECT u.id, u.full_name, u.role, u.active, u.capacity, ${OPEN_LOAD_SQL} AS load FROM users u WHERE u.id = $1 AND u.erased_at IS NULL`,
           [assigneeId],
         );
         if (!candidate || candidate.role === 'founder' || !candidate.active) {
@@ -70,9 +74,13 @@ export class AssignmentService {
     const explanation = await this.dataSource.transaction(async (em) => {
       const row = await this.workflow.lockForStaff(em, id, user, expectedVersion);
       if (!isOpen(row.status)) throw unprocessable(`Only open cases are assigned (this one is ${row.status})`);
+      // lock first, count after (see assign): loads read by a later statement see every
+      // assignment committed by whoever held these locks before us
+      const locked: { id: string }[] = await em.query(`SELECT u.id FROM users u WHERE u.role = 'advisor' AND u.erased_at IS NULL ORDER BY u.id FOR UPDATE`);
       const candidates: CandidateRow[] = await em.query(
         `SELECT u.id, u.full_name, u.role, u.active, u.programmes, u.languages, u.capacity, u.last_assigned_at, ${OPEN_LOAD_SQL} AS load
-         FROM users u WHERE u.role = 'advisor' AND u.erased_at IS NULL ORDER BY u.id FOR UPDATE OF u`,
+         FROM users u WHERE u.id = ANY($1::uuid[]) AND u.role = 'advisor' AND u.erased_at IS NULL ORDER BY u.id`,
+        [locked.map((u) => u.id)],
       );
       const result = chooseAssignee({
         programme: row.programme ?? row.top_programme,
@@ -111,7 +119,7 @@ export class AssignmentService {
   private async write(em: EntityManager, caseId: string, from: string | null, to: string | null, actor: { id: string; role: string }, now: Date, explanation: AssignmentExplanation | null): Promise<void> {
     await em.query('UPDATE applications SET assignee_id = $2, version = version + 1, updated_at = $3 WHERE id = $1', [caseId, to, now]);
     if (to !== null) await em.query('UPDATE users SET last_assigned_at = $2 WHERE id = $1', [to, now]);
-    await appendCaseEvent(em, {
+    const event = await appendCaseEvent(em, {
       applicationId: caseId,
       at: now,
       type: 'assigned',
@@ -119,5 +127,12 @@ export class AssignmentService {
       public: false,
       data: { from, to, auto: explanation !== null, ...(explanation ? { explanation } : {}) },
     });
+    if (to !== null) {
+      await enqueueEmails(
+        em,
+        [{ template: 'case-assigned', recipientId: to, eventKey: event.id, applicationId: caseId, data: { assignedBy: actor.id, auto: explanation !== null } }],
+        now,
+      );
+    }
   }
 }

@@ -4,6 +4,7 @@ import { ApplicationsService } from '../applications/applications.service';
 import type { AuthUser } from '../auth/auth-user';
 import { Clock } from '../common/clock';
 import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
+import { enqueueEmails } from '../notifications/outbox/email-outbox';
 import { appendCaseEvent } from '../timeline/case-events';
 import { CaseWorkflowService } from './case-workflow.service';
 
@@ -73,6 +74,9 @@ export class CaseThreadService {
       );
       const messageId = inserted[0].id;
       await appendCaseEvent(em, { applicationId: id, at: now, type: 'message_posted', actor: { id: user.id, role: user.role }, public: true, data: { messageId } });
+      if (user.role === 'founder' && row.assignee_id) {
+        await enqueueEmails(em, [{ template: 'founder-replied', recipientId: row.assignee_id, eventKey: `message:${messageId}`, applicationId: id, data: { messageId } }], now);
+      }
       if (user.role === 'founder' && row.status === 'info_requested') {
         await this.workflow.applyMove(em, row, { to: 'in_review', kind: 'resume', programme: null, reason: null, message: null }, { id: user.id, role: user.role }, now);
       } else if (user.role !== 'founder' && row.first_responded_at === null) {

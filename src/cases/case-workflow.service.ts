@@ -4,10 +4,20 @@ import { APPLICATION_COLUMNS, ApplicationRow, ApplicationView } from '../applica
 import { ApplicationsService, staleVersion, unprocessable } from '../applications/applications.service';
 import type { AuthUser } from '../auth/auth-user';
 import { Clock } from '../common/clock';
+import { enqueueEmails } from '../notifications/outbox/email-outbox';
+import type { TemplateName } from '../notifications/templates/template-contexts';
 import { appendCaseEvent } from '../timeline/case-events';
 import { CaseStatus, checkTransition, isCaseStatus, type ProgrammeKind } from './case-state-machine';
 import { decisionDueAfterPause } from './service-level';
 import { TransitionDto } from './dto/case-actions.dto';
+
+/** What the founder is told, by move. */
+const FOUNDER_EMAIL_ON: Partial<Record<CaseStatus, TemplateName>> = {
+  info_requested: 'info-requested',
+  accepted: 'decision-accepted',
+  referred: 'decision-referred',
+  declined: 'decision-declined',
+};
 
 /**
  * Moves cases through the state machine (src/cases/case-state-machine.ts) and keeps the
@@ -128,7 +138,7 @@ export class CaseWorkflowService {
       );
       messageId = inserted[0].id;
     }
-    await appendCaseEvent(em, {
+    const event = await appendCaseEvent(em, {
       applicationId: row.id,
       at: now,
       type: move.kind === 'withdraw' ? 'withdrawn' : 'status_changed',
@@ -136,6 +146,14 @@ export class CaseWorkflowService {
       public: true,
       data: { from: row.status, to: move.to, programme: move.to === 'accepted' || move.to === 'referred' ? move.programme : null, reason: move.reason, messageId },
     });
+    const founderEmail = FOUNDER_EMAIL_ON[move.to];
+    if (founderEmail && (move.kind === 'decision' || move.kind === 'info_request')) {
+      await enqueueEmails(
+        em,
+        [{ template: founderEmail, recipientId: row.owner_id, eventKey: event.id, applicationId: row.id, data: { eventId: event.id, messageId } }],
+        now,
+      );
+    }
   }
 
   /** Current row (inside a transaction). */

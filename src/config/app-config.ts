@@ -26,6 +26,8 @@ export interface AppConfig {
   mailDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
   bodyLimit: string;
+  /** how long a worker holds a job before another may take it over (BullMQ lockDuration) */
+  queueLockMs: number;
 }
 
 export class ConfigError extends Error {
@@ -136,5 +138,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     mailDir: str(env, 'MAIL_DIR', 'var/mail'),
     logLevel: oneOf(env, 'LOG_LEVEL', nodeEnv === 'test' ? 'silent' : 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'silent'] as const),
     bodyLimit: str(env, 'BODY_LIMIT', '256kb'),
+    queueLockMs: int(env, 'QUEUE_LOCK_MS', 30_000, 1000, 600_000),
   };
 }

@@ -4,16 +4,24 @@
  */
 export const QUEUES = {
   system: 'system',
+  emails: 'emails',
+  scheduler: 'scheduler',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export interface JobPayloads {
   /** does nothing: measures the queue itself (bench) and proves the worker is alive */
   'system.ping': { sentAt: string };
+  /** render and send one row of the `emails` outbox */
+  'email.send': { emailId: string };
+  /** find reminders and service-level events that are due, and write their emails (idempotent) */
+  'reminders.scan': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
 /** Which queue carries which job. */
 export const JOB_QUEUE: { [J in JobName]: QueueName } = {
   'system.ping': QUEUES.system,
+  'email.send': QUEUES.emails,
+  'reminders.scan': QUEUES.scheduler,
 };

@@ -23,7 +23,8 @@ export class QueueService implements OnModuleDestroy {
   queue(name: QueueName): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = new Queue(name, { connection: bullConnection(this.config.redisUrl), prefix: this.config.redisPrefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+      // producers fail fast while Redis is away (the outbox keeps the work) instead of waiting
+      queue = new Queue(name, { connection: { ...bullConnection(this.config.redisUrl), enableOfflineQueue: false, maxRetriesPerRequest: 1 }, prefix: this.config.redisPrefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
       queue.on('error', () => undefined); // reconnects by itself; callers see their own add() fail
       this.queues.set(name, queue);
     }

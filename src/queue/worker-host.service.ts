@@ -7,7 +7,7 @@ import { bullConnection } from './queue-connection';
 import { JOB_QUEUE, QueueName } from './queue.constants';
 
 /** How many jobs one worker process runs at once, per queue. */
-const CONCURRENCY: Partial<Record<QueueName, number>> = {};
+const CONCURRENCY: Partial<Record<QueueName, number>> = { emails: 16, scheduler: 1 };
 
 /**
  * Runs a BullMQ worker per queue that has handlers. On shutdown (SIGTERM) it stops taking
@@ -30,6 +30,9 @@ export class WorkerHostService implements OnApplicationBootstrap, OnApplicationS
         connection: bullConnection(this.config.redisUrl),
         prefix: this.config.redisPrefix,
         concurrency: CONCURRENCY[queue] ?? 10,
+        // a job whose worker died is taken over once its lock lapses
+        lockDuration: this.config.queueLockMs,
+        stalledInterval: Math.min(30_000, this.config.queueLockMs),
         autorun: true,
       });
       worker.on('error', (error) => this.logger.warn(`queue ${queue}: ${error.message}`));

@@ -29,18 +29,22 @@ export interface TestApp {
 
 export interface TestAppOptions {
   env?: Record<string, string>;
+  /** share another test app's database (e.g. an API and a separate worker) instead of a fresh one */
+  shareDatabaseOf?: TestApp;
   extraModules?: Type[];
   now?: string;
 }
 
 /** Boots the real app on its own database (copied from the migrated template) and Redis prefix. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+  const database = options.shareDatabaseOf
+    ? { url: options.shareDatabaseOf.config.databaseUrl, drop: async () => undefined }
+    : await createTestDatabase();
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: database.url,
     REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
-    REDIS_PREFIX: `guichet-test-${randomBytes(4).toString('hex')}`,
+    REDIS_PREFIX: options.shareDatabaseOf?.config.redisPrefix ?? `guichet-test-${randomBytes(4).toString('hex')}`,
     JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,

@@ -21,6 +21,7 @@ export const TEMPLATE_HELPER_NAMES = [
   'formatDateTime',
   'formatShortDate',
   'formatDateRange',
+  'formatPeriod',
   'formatNumber',
   'plural',
   'eq',
@@ -37,11 +38,16 @@ const DAY_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** Creating Intl formatters is slow (tens of µs); formatting with a cached one is not. */
 const formatterCache = new Map<string, Intl.DateTimeFormat>();
 
-function formatter(locale: TemplateLocale, style: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = `${locale}|${style}|${options.timeZone ?? ''}`;
+function formatter(
+  locale: TemplateLocale,
+  style: string,
+  options: Intl.DateTimeFormatOptions,
+  timeZone: string,
+): Intl.DateTimeFormat {
+  const key = locale + style + timeZone;
   let cached = formatterCache.get(key);
   if (cached === undefined) {
-    cached = new Intl.DateTimeFormat(INTL_LOCALES[locale], options);
+    cached = new Intl.DateTimeFormat(INTL_LOCALES[locale], { ...options, timeZone });
     formatterCache.set(key, cached);
   }
   return cached;
@@ -77,21 +83,35 @@ function describe(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value) : typeof value;
 }
 
-/** en-GB writes "Friday, 4 December 2026"; the campus style is "Friday 4 December 2026". */
-function withoutWeekdayComma(parts: Intl.DateTimeFormatPart[]): string {
+/**
+ * Typographic touches Intl does not make: en-GB writes "Friday, 4 December 2026", the campus
+ * style is "Friday 4 December 2026"; French writes the first of the month "1er".
+ */
+function polish(parts: Intl.DateTimeFormatPart[], locale: TemplateLocale): string {
   let out = '';
   let previous: Intl.DateTimeFormatPartTypes | undefined;
   for (const part of parts) {
-    out += part.type === 'literal' && previous === 'weekday' ? ' ' : part.value;
+    if (part.type === 'literal' && previous === 'weekday') out += ' ';
+    else if (part.type === 'day' && locale === 'fr' && part.value === '1') out += '1er';
+    else out += part.value;
     previous = part.type;
   }
   return out;
 }
 
+// `format()` then a regex costs a third of `formatToParts()`: it matters, emails show many dates.
+const FR_FIRST_OF_MONTH = /(^|\s)1(?=\s\p{L})/u;
+const EN_WEEKDAY_COMMA = /^(\p{L}+), /u;
+
+/** The same touches as `polish`, on a formatted string. */
+function polishText(text: string, locale: TemplateLocale): string {
+  return locale === 'fr' ? text.replace(FR_FIRST_OF_MONTH, '$11er') : text.replace(EN_WEEKDAY_COMMA, '$1 ');
+}
+
 /** "vendredi 4 décembre 2026" / "Friday 4 December 2026" */
 export function formatDate(value: Date | CalendarDay, locale: TemplateLocale): string {
   const { date, timeZone } = toInstant(value, 'formatDate');
-  return withoutWeekdayComma(formatter(locale, `long`, { ...LONG_DATE, timeZone }).formatToParts(date));
+  return polishText(formatter(locale, 'long', LONG_DATE, timeZone).format(date), locale);
 }
 
 /** "vendredi 4 décembre 2026 à 23:59" / "Friday 4 December 2026 at 23:59" (Europe/Paris) */
@@ -100,25 +120,59 @@ export function formatDateTime(value: Date, locale: TemplateLocale): string {
     throw new TypeError(`formatDateTime: expected a Date, got ${describe(value)}`);
   }
   const { date } = toInstant(value, 'formatDateTime');
-  return withoutWeekdayComma(
-    formatter(locale, 'datetime', { ...LONG_DATE_TIME, timeZone: PARIS_TIME_ZONE }).formatToParts(date),
-  );
+  return polishText(formatter(locale, 'datetime', LONG_DATE_TIME, PARIS_TIME_ZONE).format(date), locale);
 }
 
 /** "4 déc. 2026" / "4 Dec 2026" */
 export function formatShortDate(value: Date | CalendarDay, locale: TemplateLocale): string {
   const { date, timeZone } = toInstant(value, 'formatShortDate');
-  return formatter(locale, 'short', { ...SHORT_DATE, timeZone }).format(date);
+  return polishText(formatter(locale, 'short', SHORT_DATE, timeZone).format(date), locale);
 }
 
-/** "23–29 novembre 2026" / "23 – 29 November 2026" */
-export function formatDateRange(start: Date | CalendarDay, end: Date | CalendarDay, locale: TemplateLocale): string {
-  const from = toInstant(start, 'formatDateRange');
-  const to = toInstant(end, 'formatDateRange');
+function sameZone(
+  start: Date | CalendarDay,
+  end: Date | CalendarDay,
+  helper: string,
+): [{ date: Date; timeZone: string }, { date: Date; timeZone: string }] {
+  const from = toInstant(start, helper);
+  const to = toInstant(end, helper);
   if (from.timeZone !== to.timeZone) {
-    throw new TypeError('formatDateRange: give two Dates or two YYYY-MM-DD days, not one of each');
+    throw new TypeError(`${helper}: give two Dates or two YYYY-MM-DD days, not one of each`);
   }
-  return formatter(locale, 'range', { ...RANGE_DATE, timeZone: from.timeZone }).formatRange(from.date, to.date);
+  return [from, to];
+}
+
+/** "23–29 novembre 2026" / "23 – 29 November 2026" (compact, for subjects) */
+export function formatDateRange(start: Date | CalendarDay, end: Date | CalendarDay, locale: TemplateLocale): string {
+  const [from, to] = sameZone(start, end, 'formatDateRange');
+  const range = formatter(locale, 'range', RANGE_DATE, from.timeZone);
+  return polish(range.formatRangeToParts(from.date, to.date), locale);
+}
+
+const NUMERIC_DAY: Intl.DateTimeFormatOptions = { year: 'numeric', month: '2-digit', day: '2-digit' };
+
+/** [year, month] of an instant's calendar day in a time zone. */
+function yearMonth(date: Date, timeZone: string): [string, string] {
+  const parts = formatter('en', 'numeric', NUMERIC_DAY, timeZone).formatToParts(date);
+  const find = (type: Intl.DateTimeFormatPartTypes): string => parts.find((part) => part.type === type)?.value ?? '';
+  return [find('year'), find('month')];
+}
+
+/** "du 23 au 29 novembre 2026" / "from 23 to 29 November 2026" (for sentences) */
+export function formatPeriod(start: Date | CalendarDay, end: Date | CalendarDay, locale: TemplateLocale): string {
+  const [from, to] = sameZone(start, end, 'formatPeriod');
+  const [fromYear, fromMonth] = yearMonth(from.date, from.timeZone);
+  const [toYear, toMonth] = yearMonth(to.date, to.timeZone);
+  const startStyle = fromYear !== toYear ? 'period-dmy' : fromMonth !== toMonth ? 'period-dm' : 'period-d';
+  const startOptions: Intl.DateTimeFormatOptions =
+    startStyle === 'period-dmy'
+      ? RANGE_DATE
+      : startStyle === 'period-dm'
+        ? { day: 'numeric', month: 'long' }
+        : { day: 'numeric' };
+  const startText = polish(formatter(locale, startStyle, startOptions, from.timeZone).formatToParts(from.date), locale);
+  const endText = polish(formatter(locale, 'period-dmy', RANGE_DATE, to.timeZone).formatToParts(to.date), locale);
+  return locale === 'fr' ? `du ${startText} au ${endText}` : `from ${startText} to ${endText}`;
 }
 
 const numberFormats = new Map<TemplateLocale, Intl.NumberFormat>();
@@ -205,83 +259,65 @@ function rootOf(options: HelperCallOptions, helper: string): RootContext {
   return root as RootContext;
 }
 
-/** Splits Handlebars' trailing `options` argument from the template's arguments. */
-function split(args: unknown[]): [unknown[], HelperCallOptions] {
-  const options = args[args.length - 1] as HelperCallOptions;
-  return [args.slice(0, -1), options];
-}
+/**
+ * How many arguments each helper takes (`min` and `max`, `max` null for any number). Checked on
+ * every call in every template when the templates are loaded, so the helpers themselves can
+ * take fixed parameters (Handlebars passes its `options` object last).
+ */
+export const TEMPLATE_HELPER_ARITY: { readonly [H in TemplateHelperName]: readonly [number, number | null] } = {
+  formatDate: [1, 1],
+  formatDateTime: [1, 1],
+  formatShortDate: [1, 1],
+  formatDateRange: [2, 2],
+  formatPeriod: [2, 2],
+  formatNumber: [1, 1],
+  plural: [3, 3],
+  eq: [2, 2],
+  t: [1, null],
+  url: [0, null],
+  quote: [1, 1],
+  truncate: [2, 2],
+};
 
-function arity(helper: string, params: unknown[], expected: number): void {
-  if (params.length !== expected) {
-    throw new TypeError(`${helper}: expected ${expected} argument(s), got ${params.length}`);
-  }
-}
+type Options = HelperCallOptions;
 
 export function registerTemplateHelpers(env: typeof Handlebars, flavour: TemplateFlavour): void {
-  const helpers: { [H in TemplateHelperName]: (...args: unknown[]) => unknown } = {
-    formatDate: (...args) => {
-      const [params, options] = split(args);
-      arity('formatDate', params, 1);
-      return formatDate(params[0] as Date, rootOf(options, 'formatDate').locale);
-    },
-    formatDateTime: (...args) => {
-      const [params, options] = split(args);
-      arity('formatDateTime', params, 1);
-      return formatDateTime(params[0] as Date, rootOf(options, 'formatDateTime').locale);
-    },
-    formatShortDate: (...args) => {
-      const [params, options] = split(args);
-      arity('formatShortDate', params, 1);
-      return formatShortDate(params[0] as Date, rootOf(options, 'formatShortDate').locale);
-    },
-    formatDateRange: (...args) => {
-      const [params, options] = split(args);
-      arity('formatDateRange', params, 2);
-      return formatDateRange(params[0] as Date, params[1] as Date, rootOf(options, 'formatDateRange').locale);
-    },
-    formatNumber: (...args) => {
-      const [params, options] = split(args);
-      arity('formatNumber', params, 1);
-      return formatNumber(params[0] as number, rootOf(options, 'formatNumber').locale);
-    },
+  const helpers: { [H in TemplateHelperName]: (...args: never[]) => unknown } = {
+    formatDate: (value: Date, options: Options) => formatDate(value, rootOf(options, 'formatDate').locale),
+    formatDateTime: (value: Date, options: Options) => formatDateTime(value, rootOf(options, 'formatDateTime').locale),
+    formatShortDate: (value: Date, options: Options) =>
+      formatShortDate(value, rootOf(options, 'formatShortDate').locale),
+    formatDateRange: (start: Date, end: Date, options: Options) =>
+      formatDateRange(start, end, rootOf(options, 'formatDateRange').locale),
+    formatPeriod: (start: Date, end: Date, options: Options) =>
+      formatPeriod(start, end, rootOf(options, 'formatPeriod').locale),
+    formatNumber: (value: number, options: Options) => formatNumber(value, rootOf(options, 'formatNumber').locale),
     // {{plural count "dossier" "dossiers"}}
-    plural: (...args) => {
-      const [params, options] = split(args);
-      arity('plural', params, 3);
-      return plural(params[0] as number, String(params[1]), String(params[2]), rootOf(options, 'plural').locale);
-    },
-    eq: (...args) => {
-      const [params] = split(args);
-      arity('eq', params, 2);
-      return params[0] === params[1];
-    },
+    plural: (count: number, one: string, other: string, options: Options) =>
+      plural(count, one, other, rootOf(options, 'plural').locale),
+    eq: (a: unknown, b: unknown) => a === b,
     // {{t "status" status}} → the label `status.in_review` in the recipient's locale
-    t: (...args) => {
-      const [params, options] = split(args);
-      if (params.length === 0) throw new TypeError('t: expected a label key');
-      for (const part of params) {
+    t: (...args: unknown[]) => {
+      const options = args[args.length - 1] as Options;
+      let key = '';
+      for (let i = 0; i < args.length - 1; i++) {
+        const part = args[i];
         if (typeof part !== 'string' || part === '') throw new TypeError(`t: bad key part ${describe(part)}`);
+        key = i === 0 ? part : `${key}.${part}`;
       }
-      return label(rootOf(options, 't').locale, params.join('.'));
+      return label(rootOf(options, 't').locale, key);
     },
     // {{url "applications" application.id}} → `${publicUrl}/applications/<id>`
-    url: (...args) => {
-      const [params, options] = split(args);
-      return buildUrl(rootOf(options, 'url').publicUrl, params);
+    url: (...args: unknown[]) => {
+      const options = args[args.length - 1] as Options;
+      return buildUrl(rootOf(options, 'url').publicUrl, args.slice(0, -1));
     },
-    quote: (...args) => {
-      const [params] = split(args);
-      arity('quote', params, 1);
-      const text = params[0];
+    quote: (text: string) => {
       if (typeof text !== 'string') throw new TypeError(`quote: expected a text, got ${describe(text)}`);
       if (flavour === 'text') return quoteText(text);
       return new env.SafeString(env.escapeExpression(text).split(LINE_BREAK).join('<br>\n'));
     },
-    truncate: (...args) => {
-      const [params] = split(args);
-      arity('truncate', params, 2);
-      return truncate(params[0] as string, params[1] as number);
-    },
+    truncate: (text: string, max: number) => truncate(text, max),
   };
-  for (const name of TEMPLATE_HELPER_NAMES) env.registerHelper(name, helpers[name]);
+  for (const name of TEMPLATE_HELPER_NAMES) env.registerHelper(name, helpers[name] as Handlebars.HelperDelegate);
 }

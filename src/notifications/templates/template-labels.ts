@@ -64,6 +64,8 @@ export const COMMON_LABELS = {
     fr: 'Pour ne plus le recevoir, en un clic\u00a0:',
     en: 'To stop receiving it, in one click:',
   },
+  /** French puts a no-break space before a colon */
+  'punct.colon': { fr: '\u00a0:', en: ':' },
   'case.reference': { fr: 'Référence', en: 'Reference' },
   'case.status': { fr: 'Statut', en: 'Status' },
   'recommendation.score': { fr: 'score d’adéquation', en: 'fit score' },

@@ -1,0 +1,227 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { submissionErrors } from '../applications/submission-check';
+import { fieldsOf } from '../applications/applications.service';
+import { APPLICATION_COLUMNS, ApplicationRow } from '../applications/application.view';
+import { parisDate } from '../cases/business-calendar';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.constants';
+import type { ApplicationField, BaseEmailContext, CaseRef, ProgrammeRef, ServiceLevelKind, TemplateContexts, TemplateName } from './templates/template-contexts';
+
+/** A row of the emails outbox, as the sender reads it. */
+export interface EmailRow {
+  id: string;
+  template: TemplateName;
+  recipient_id: string | null;
+  application_id: string | null;
+  data: Record<string, string | number | boolean | null>;
+  status: string;
+  attempts: number;
+  created_at: Date;
+}
+
+export interface Recipient {
+  id: string;
+  email: string;
+  fullName: string;
+  locale: 'fr' | 'en';
+  active: boolean;
+  weeklyDigest: boolean;
+}
+
+/** What to send, or why not any more. */
+export type Composition<N extends TemplateName = TemplateName> = { send: true; context: TemplateContexts[N]; headers?: Record<string, string> } | { send: false; why: string };
+
+type Composer = (em: EntityManager, email: EmailRow, recipient: Recipient, base: BaseEmailContext, now: Date) => Promise<Composition>;
+
+/**
+ * Builds each email's template context from the database at send time (jobs carry ids only),
+ * and decides whether the email is still relevant: a reminder for a request the founder has
+ * answered, or for a case that was decided meanwhile, is not sent.
+ * Digest templates are composed by the digest module (it registers them here).
+ */
+@Injectable()
+export class EmailComposer {
+  private readonly composers = new Map<TemplateName, Composer>();
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+    this.composers.set('application-received', (em, e, r, base) => this.applicationReceived(em, e, r, base));
+    this.composers.set('case-assigned', (em, e, r, base) => this.caseAssigned(em, e, r, base));
+    this.composers.set('info-requested', (em, e, r, base) => this.infoRequested(em, e, base, 'info-requested'));
+    this.composers.set('info-request-reminder', (em, e, r, base) => this.infoRequested(em, e, base, 'info-request-reminder'));
+    this.composers.set('founder-replied', (em, e, r, base) => this.founderReplied(em, e, r, base));
+    this.composers.set('decision-accepted', (em, e, r, base) => this.decision(em, e, base));
+    this.composers.set('decision-referred', (em, e, r, base) => this.decision(em, e, base));
+    this.composers.set('decision-declined', (em, e, r, base) => this.decision(em, e, base));
+    this.composers.set('draft-reminder', (em, e, r, base, now) => this.draftReminder(em, e, base, now));
+    this.composers.set('sla-warning', (em, e, r, base) => this.serviceLevel(em, e, base, 'sla-warning'));
+    this.composers.set('sla-breached', (em, e, r, base) => this.serviceLevel(em, e, base, 'sla-breached'));
+  }
+
+  register(template: TemplateName, composer: Composer): void {
+    this.composers.set(template, composer);
+  }
+
+  async compose(em: EntityManager, email: EmailRow, recipient: Recipient, now: Date): Promise<Composition> {
+    const composer = this.composers.get(email.template);
+    if (!composer) return { send: false, why: `no composer for template ${email.template}` };
+    const base: BaseEmailContext = { recipientName: recipient.fullName, locale: recipient.locale, publicUrl: this.config.publicUrl };
+    return composer(em, email, recipient, base, now);
+  }
+
+  // -- helpers ------------------------------------------------------------------------------
+
+  private async application(em: EntityManager, id: string | null): Promise<ApplicationRow | null> {
+    if (!id) return null;
+    const rows: ApplicationRow[] = await em.query(`SELECT ${APPLICATION_COLUMNS} FROM applications a WHERE a.id = $1`, [id]);
+    return rows[0] ?? null;
+  }
+
+  private caseRef(app: ApplicationRow): CaseRef {
+    return { id: app.id, reference: app.reference, startupName: app.startup_name };
+  }
+
+  private async programme(em: EntityManager, slug: string | null, locale: 'fr' | 'en'): Promise<ProgrammeRef | null> {
+    if (!slug) return null;
+    const rows: { slug: string; kind: 'internal' | 'external'; name: { fr: string; en: string } }[] = await em.query('SELECT slug, kind, name FROM programmes WHERE slug = $1', [slug]);
+    return rows[0] ? { slug: rows[0].slug, kind: rows[0].kind, name: rows[0].name[locale] } : null;
+  }
+
+  private async userName(em: EntityManager, id: string | null | undefined): Promise<string | null> {
+    if (!id) return null;
+    const rows: { full_name: string }[] = await em.query('SELECT full_name FROM users WHERE id = $1', [id]);
+    return rows[0]?.full_name ?? null;
+  }
+
+  private async message(em: EntityManager, id: unknown): Promise<{ body: string; author_id: string | null; created_at: Date } | null> {
+    if (typeof id !== 'string') return null;
+    const rows: { body: string; author_id: string | null; created_at: Date }[] = await em.query('SELECT body, author_id, created_at FROM case_messages WHERE id = $1', [id]);
+    return rows[0] ?? null;
+  }
+
+  // -- composers ----------------------------------------------------------------------------
+
+  private async applicationReceived(em: EntityManager, e: EmailRow, r: Recipient, base: BaseEmailContext): Promise<Composition> {
+    const app = await this.application(em, e.application_id);
+    if (!app || !app.submitted_at || !app.first_response_due_at || !app.decision_due_at) return { send: false, why: 'application not submitted' };
+    const eligible = app.recommendations?.[r.locale].eligible ?? [];
+    const names: { slug: string; kind: 'internal' | 'external'; name: { fr: string; en: string } }[] = await em.query('SELECT slug, kind, name FROM programmes WHERE slug = ANY($1)', [eligible.map((p) => p.programme)]);
+    const bySlug = new Map(names.map((n) => [n.slug, n]));
+    const context: TemplateContexts['application-received'] = {
+      ...base,
+      application: this.caseRef(app),
+      submittedAt: app.submitted_at,
+      firstResponseDueAt: app.first_response_due_at,
+      decisionDueAt: app.decision_due_at,
+      recommendations: eligible.map((p) => ({
+        name: bySlug.get(p.programme)?.name[r.locale] ?? p.programme,
+        kind: bySlug.get(p.programme)?.kind ?? 'internal',
+        score: p.score,
+        reasons: p.reasons.map((reason) => ({ code: reason.code, text: reason.text })),
+      })),
+    };
+    return { send: true, context };
+  }
+
+  private async caseAssigned(em: EntityManager, e: EmailRow, r: Recipient, base: BaseEmailContext): Promise<Composition> {
+    const app = await this.application(em, e.application_id);
+    if (!app || !app.submitted_at || !app.decision_due_at) return { send: false, why: 'case not found' };
+    if (app.assignee_id !== r.id) return { send: false, why: 'the case was given to someone else meanwhile' };
+    const suggested = await this.programme(em, app.programme ?? app.top_programme, r.locale);
+    const context: TemplateContexts['case-assigned'] = {
+      ...base,
+      application: { ...this.caseRef(app), status: app.status },
+      assignedByName: e.data.auto === true ? null : await this.userName(em, e.data.assignedBy as string | null),
+      submittedAt: app.submitted_at,
+      firstResponseDueAt: app.first_responded_at ? null : app.first_response_due_at,
+      decisionDueAt: app.decision_due_at,
+      suggestedProgrammeName: suggested?.name ?? null,
+    };
+    return { send: true, context };
+  }
+
+  private async infoRequested(em: EntityManager, e: EmailRow, base: BaseEmailContext, template: 'info-requested' | 'info-request-reminder'): Promise<Composition> {
+    const app = await this.application(em, e.application_id);
+    const message = await this.message(em, e.data.messageId);
+    if (!app || !message) return { send: false, why: 'case or message not found' };
+    if (template === 'info-request-reminder' && (app.status !== 'info_requested' || app.paused_at?.toISOString() !== e.data.pausedAt)) {
+      return { send: false, why: 'the founder answered, or the request is over' };
+    }
+    const context: TemplateContexts['info-requested'] = {
+      ...base,
+      application: this.caseRef(app),
+      advisorName: (await this.userName(em, message.author_id)) ?? '',
+      message: message.body,
+      requestedAt: message.created_at,
+    };
+    return { send: true, context };
+  }
+
+  private async founderReplied(em: EntityManager, e: EmailRow, r: Recipient, base: BaseEmailContext): Promise<Composition> {
+    const app = await this.application(em, e.application_id);
+    const message = await this.message(em, e.data.messageId);
+    if (!app || !message || !app.decision_due_at) return { send: false, why: 'case or message not found' };
+    const context: TemplateContexts['founder-replied'] = {
+      ...base,
+      application: this.caseRef(app),
+      founderName: (await this.userName(em, message.author_id)) ?? '',
+      message: message.body,
+      repliedAt: message.created_at,
+      decisionDueAt: app.decision_due_at,
+    };
+    return { send: true, context };
+  }
+
+  private async decision(em: EntityManager, e: EmailRow, base: BaseEmailContext): Promise<Composition> {
+    const app = await this.application(em, e.application_id);
+    const events: { at: Date; actor_id: string | null; data: { to: string; programme: string | null; reason: string | null; messageId: string | null } }[] = await em.query(
+      'SELECT at, actor_id, data FROM case_events WHERE id = $1',
+      [e.data.eventId],
+    );
+    const event = events[0];
+    if (!app || !event) return { send: false, why: 'case or decision not found' };
+    if (app.status !== event.data.to) return { send: false, why: 'the decision was reopened before the email left' };
+    const advisorName = (await this.userName(em, event.actor_id)) ?? '';
+    const message = (await this.message(em, event.data.messageId))?.body ?? null;
+    const common = { ...base, application: this.caseRef(app), advisorName, decidedAt: event.at, message };
+    if (event.data.to === 'declined') {
+      return { send: true, context: { ...common, reason: event.data.reason ?? '' } satisfies TemplateContexts['decision-declined'] };
+    }
+    const programme = await this.programme(em, event.data.programme, base.locale);
+    if (!programme) return { send: false, why: 'programme not found' };
+    if (event.data.to === 'accepted') return { send: true, context: { ...common, programme, reason: event.data.reason } satisfies TemplateContexts['decision-accepted'] };
+    const reasons = app.recommendations?.[base.locale].eligible.find((p) => p.programme === programme.slug)?.reasons ?? [];
+    return { send: true, context: { ...common, programme, reason: event.data.reason, reasons: reasons.map((x) => ({ code: x.code, text: x.text })) } satisfies TemplateContexts['decision-referred'] };
+  }
+
+  private async draftReminder(em: EntityManager, e: EmailRow, base: BaseEmailContext, now: Date): Promise<Composition> {
+    const app = await this.application(em, e.application_id);
+    if (!app || app.status !== 'draft') return { send: false, why: 'the draft was submitted or removed' };
+    if (app.updated_at.toISOString() !== e.data.updatedAt) return { send: false, why: 'the draft was edited since' };
+    const missingFields = submissionErrors(fieldsOf(app), parisDate(now)).map((x) => x.field as ApplicationField);
+    const context: TemplateContexts['draft-reminder'] = {
+      ...base,
+      draft: this.caseRef(app),
+      createdAt: app.created_at,
+      lastEditedAt: app.updated_at,
+      missingFields: [...new Set(missingFields)],
+    };
+    return { send: true, context };
+  }
+
+  private async serviceLevel(em: EntityManager, e: EmailRow, base: BaseEmailContext, template: 'sla-warning' | 'sla-breached'): Promise<Composition> {
+    const app = await this.application(em, e.application_id);
+    if (!app) return { send: false, why: 'case not found' };
+    const kind = e.data.serviceLevel as ServiceLevelKind;
+    const due = kind === 'first_response' ? app.first_response_due_at : app.decision_due_at;
+    const stillRunning = kind === 'first_response' ? app.status === 'submitted' && app.first_responded_at === null : app.status === 'submitted' || app.status === 'in_review';
+    if (!stillRunning || due?.toISOString() !== e.data.dueAt) return { send: false, why: 'the service level was met or its due date moved' };
+    const application = { ...this.caseRef(app), status: app.status };
+    if (template === 'sla-warning') return { send: true, context: { ...base, application, serviceLevel: kind, dueAt: due } satisfies TemplateContexts['sla-warning'] };
+    const programme = await this.programme(em, app.inbox_programme ?? null, base.locale);
+    return {
+      send: true,
+      context: { ...base, application, serviceLevel: kind, dueAt: due, assigneeName: await this.userName(em, app.assignee_id), programmeName: programme?.name ?? null } satisfies TemplateContexts['sla-breached'],
+    };
+  }
+}

@@ -1,0 +1,116 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { DataSource } from 'typeorm';
+import { Roles } from '../auth/auth.decorators';
+import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
+import { TEMPLATE_NAMES } from './templates/template-contexts';
+
+export class EmailLogQuery {
+  @ApiPropertyOptional({ description: 'recipient email or user id' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(254)
+  recipient?: string;
+
+  @ApiPropertyOptional({ enum: TEMPLATE_NAMES })
+  @IsOptional()
+  @IsIn(TEMPLATE_NAMES)
+  template?: string;
+
+  @ApiPropertyOptional({ enum: ['queued', 'sent', 'failed', 'skipped'] })
+  @IsOptional()
+  @IsIn(['queued', 'sent', 'failed', 'skipped'])
+  status?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 25 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  cursor?: string;
+}
+
+export interface EmailLogEntry {
+  id: string;
+  template: string;
+  recipient: { id: string | null; email: string | null };
+  applicationId: string | null;
+  status: string;
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+  sentAt: string | null;
+}
+
+interface EmailLogRow {
+  id: string;
+  template: string;
+  recipient_id: string | null;
+  email: string | null;
+  application_id: string | null;
+  status: string;
+  attempts: number;
+  last_error: string | null;
+  created_at: Date;
+  sent_at: Date | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+@ApiTags('emails')
+@ApiBearerAuth()
+@Controller('emails')
+export class EmailsController {
+  constructor(private readonly dataSource: DataSource) {}
+
+  @Get()
+  @Roles('admin')
+  @ApiOperation({ summary: 'The email log: template, recipient, status (queued, sent, failed, skipped), attempts, last error, sent at; newest first' })
+  async list(@Query() query: EmailLogQuery): Promise<Page<EmailLogEntry>> {
+    const limit = query.limit ?? 25;
+    const after = decodeCursor(query.cursor, 2);
+    const params: unknown[] = [];
+    const where: string[] = ['TRUE'];
+    const p = (v: unknown): string => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    if (query.recipient) {
+      where.push(UUID.test(query.recipient) ? `e.recipient_id = ${p(query.recipient)}::uuid` : `(u.email = ${p(query.recipient.trim().toLowerCase())} OR e.recipient_email = $${params.length})`);
+    }
+    if (query.template) where.push(`e.template = ${p(query.template)}`);
+    if (query.status) where.push(`e.status = ${p(query.status)}`);
+    if (after) where.push(`(e.created_at, e.id) < (${p(after[0])}::timestamptz, ${p(after[1])}::uuid)`);
+    const rows: EmailLogRow[] = await this.dataSource.query(
+      `SELECT e.id, e.template, e.recipient_id, coalesce(e.recipient_email, u.email) AS email, e.application_id, e.status, e.attempts, e.last_error, e.created_at, e.sent_at
+       FROM emails e LEFT JOIN users u ON u.id = e.recipient_id
+       WHERE ${where.join(' AND ')} ORDER BY e.created_at DESC, e.id DESC LIMIT ${p(limit + 1)}`,
+      params,
+    );
+    return toPage(
+      rows,
+      limit,
+      (r) => ({
+        id: r.id,
+        template: r.template,
+        recipient: { id: r.recipient_id, email: r.email },
+        applicationId: r.application_id,
+        status: r.status,
+        attempts: r.attempts,
+        lastError: r.last_error,
+        createdAt: r.created_at.toISOString(),
+        sentAt: r.sent_at?.toISOString() ?? null,
+      }),
+      (r) => [r.created_at.toISOString(), r.id],
+    );
+  }
+}

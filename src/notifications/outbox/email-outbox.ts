@@ -1,0 +1,43 @@
+import type { EntityManager } from 'typeorm';
+import type { TemplateName } from '../templates/template-contexts';
+
+export const OUTBOX_CHANNEL = 'guichet_outbox';
+
+export interface OutboxEmail {
+  template: TemplateName;
+  recipientId: string;
+  /** the logical event this email tells about; with template and recipient it makes the dedupe key */
+  eventKey: string;
+  applicationId?: string | null;
+  /** ids only: the sender re-reads the database */
+  data?: Record<string, string | number | boolean | null>;
+  /** not before this instant (default: now) */
+  availableAt?: Date;
+}
+
+export function dedupeKey(email: Pick<OutboxEmail, 'template' | 'eventKey' | 'recipientId'>): string {
+  return `${email.template}:${email.eventKey}:${email.recipientId}`;
+}
+
+/**
+ * Writes emails into the outbox inside the caller's transaction: they exist if and only if
+ * their cause committed. A second write of the same logical email is a no-op. NOTIFY wakes the
+ * relay at commit (nothing is sent when the transaction rolls back).
+ * Returns how many rows were actually new.
+ */
+export async function enqueueEmails(em: EntityManager, emails: OutboxEmail[], now: Date): Promise<number> {
+  if (emails.length === 0) return 0;
+  const params: unknown[] = [];
+  const tuples = emails.map((e) => {
+    params.push(dedupeKey(e), e.template, e.recipientId, e.applicationId ?? null, JSON.stringify(e.data ?? {}), e.availableAt ?? now);
+    const n = params.length;
+    return `($${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
+  });
+  const inserted: unknown[] = await em.query(
+    `INSERT INTO emails (dedupe_key, template, recipient_id, application_id, data, available_at) VALUES ${tuples.join(', ')}
+     ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
+    params,
+  );
+  if (inserted.length > 0) await em.query(`NOTIFY ${OUTBOX_CHANNEL}`);
+  return inserted.length;
+}

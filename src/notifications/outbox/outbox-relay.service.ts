@@ -1,0 +1,121 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { Clock } from '../../common/clock';
+import { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.constants';
+import { QueueService } from '../../queue/queue.service';
+import { OUTBOX_CHANNEL } from './email-outbox';
+
+/** Quick retries of one relay round (2 s, 4 s, 8 s, 16 s); after that the sender hands the email back to the relay. */
+export const EMAIL_JOB_ATTEMPTS = 5;
+
+const BATCH = 500;
+const POLL_MS = 1000;
+/** A relayed email still queued after this long lost its job (Redis restarted without persistence): relay it again. */
+export const RELAY_STALE_MS = 10 * 60 * 1000;
+
+/**
+ * Moves committed outbox rows into BullMQ. Rows are claimed with FOR UPDATE SKIP LOCKED, so
+ * several workers relay side by side without taking the same row; each relay round of a row has
+ * its own stable jobId, so a crash between enqueue and commit cannot make two jobs of one round.
+ * Redis down → the transaction rolls back, the rows stay, the next tick tries again.
+ */
+@Injectable()
+export class OutboxRelayService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('OutboxRelay');
+  private timer: NodeJS.Timeout | null = null;
+  private listener: Client | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+  private failing = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly queues: QueueService,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => this.kick(), POLL_MS);
+    this.timer.unref();
+    void this.listen();
+    this.kick();
+  }
+
+  /** LISTEN for commits that wrote emails: relay at once instead of waiting for the next poll. */
+  private async listen(): Promise<void> {
+    if (this.stopped) return;
+    const client = new Client({ connectionString: this.config.databaseUrl });
+    client.on('error', () => undefined);
+    client.on('end', () => {
+      if (this.listener === client) this.listener = null;
+      if (!this.stopped) setTimeout(() => void this.listen(), 2000).unref();
+    });
+    client.on('notification', () => this.kick());
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      this.listener = client;
+    } catch {
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  /** Runs a relay pass now, or right after the one in progress. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain().finally(() => {
+      this.running = null;
+      if (this.again) {
+        this.again = false;
+        this.kick();
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (!this.stopped && (await this.relayBatch()) === BATCH) {
+        // keep going while full batches come back
+      }
+      if (this.failing) this.logger.log('relay recovered');
+      this.failing = false;
+    } catch (error) {
+      if (!this.failing) this.logger.warn(`relay paused: ${(error as Error).message}`);
+      this.failing = true;
+    }
+  }
+
+  /** One batch; returns how many rows it relayed. Public for tests and benchmarks. */
+  async relayBatch(): Promise<number> {
+    const now = this.clock.now();
+    return this.dataSource.transaction(async (em) => {
+      const rows: { id: string; relay_count: number }[] = await em.query(
+        `SELECT id, relay_count FROM emails
+         WHERE status = 'queued' AND available_at <= $1 AND (relayed_at IS NULL OR relayed_at < $2)
+         ORDER BY available_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
+        [now, new Date(now.getTime() - RELAY_STALE_MS)],
+      );
+      if (rows.length === 0) return 0;
+      await this.queues.queue('emails').addBulk(
+        rows.map((r) => ({ name: 'email.send', data: { emailId: r.id }, opts: { jobId: `email-${r.id}-${r.relay_count + 1}`, attempts: EMAIL_JOB_ATTEMPTS, backoff: { type: 'exponential', delay: 2000 } } })),
+      );
+      await em.query('UPDATE emails SET relayed_at = $2, relay_count = relay_count + 1 WHERE id = ANY($1::uuid[])', [rows.map((r) => r.id), now]);
+      return rows.length;
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+    await this.listener?.end().catch(() => undefined);
+  }
+}

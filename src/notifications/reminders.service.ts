@@ -1,0 +1,157 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { addBusinessDays, addCalendarDays, endOfParisDay, parisDate } from '../cases/business-calendar';
+import { atRiskThreshold } from '../cases/service-level';
+import { Clock } from '../common/clock';
+import { JobHandlerRegistry } from '../queue/job-handler.registry';
+import { QueueService } from '../queue/queue.service';
+import { appendCaseEvent } from '../timeline/case-events';
+import { enqueueEmails, OutboxEmail } from './outbox/email-outbox';
+
+export const DRAFT_REMINDER_AFTER_DAYS = 7;
+export const INFO_REQUEST_REMINDER_AFTER_BUSINESS_DAYS = 5;
+const SCAN_LOCK = 724_130_002;
+export const SCAN_EVERY_MS = 60_000;
+
+interface DueRow {
+  id: string;
+  kind: 'first_response' | 'decision';
+  due_at: Date;
+  assignee_id: string | null;
+  inbox_programme: string | null;
+}
+
+/**
+ * Reminders and service-level events, found by a periodic scan (a BullMQ job scheduler, every
+ * minute). Every email it writes has a dedupe key naming the very occasion (the draft, the
+ * request, the due date), so running the scan twice, or on two workers at once, sends nothing
+ * twice; the sender re-checks at send time that the reminder is still relevant.
+ */
+@Injectable()
+export class RemindersService implements OnModuleInit, OnApplicationBootstrap {
+  private readonly logger = new Logger('Reminders');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly registry: JobHandlerRegistry,
+    private readonly queues: QueueService,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register('reminders.scan', async () => {
+      await this.scan();
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    // idempotent: every process may upsert the same scheduler at boot
+    try {
+      await this.queues.queue('scheduler').upsertJobScheduler('reminders-scan', { every: SCAN_EVERY_MS }, { name: 'reminders.scan', data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } });
+    } catch (error) {
+      this.logger.warn(`reminder schedule not registered yet (Redis unavailable?): ${(error as Error).message}`);
+    }
+  }
+
+  /** One scan; returns how many emails it wrote. Safe to run any number of times. */
+  async scan(): Promise<{ emails: number; events: number }> {
+    const now = this.clock.now();
+    return this.dataSource.transaction(async (em) => {
+      const [{ locked }]: { locked: boolean }[] = await em.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [SCAN_LOCK]);
+      if (!locked) return { emails: 0, events: 0 };
+      let emails = 0;
+      let events = 0;
+      emails += await this.draftReminders(em, now);
+      emails += await this.infoRequestReminders(em, now);
+      const warned = await this.serviceLevels(em, now, 'at_risk');
+      const breached = await this.serviceLevels(em, now, 'breached');
+      emails += warned.emails + breached.emails;
+      events += warned.events + breached.events;
+      return { emails, events };
+    });
+  }
+
+  /** A draft untouched for 7 days, once per draft. */
+  private async draftReminders(em: EntityManager, now: Date): Promise<number> {
+    const rows: { id: string; owner_id: string; updated_at: Date }[] = await em.query(
+      `SELECT a.id, a.owner_id, a.updated_at FROM applications a
+       WHERE a.status = 'draft' AND a.updated_at <= $1
+         AND NOT EXISTS (SELECT 1 FROM emails e WHERE e.dedupe_key = 'draft-reminder:' || a.id || ':' || a.owner_id)`,
+      [new Date(now.getTime() - DRAFT_REMINDER_AFTER_DAYS * 24 * 3600 * 1000)],
+    );
+    return enqueueEmails(
+      em,
+      rows.map((r) => ({ template: 'draft-reminder', recipientId: r.owner_id, eventKey: r.id, applicationId: r.id, data: { updatedAt: r.updated_at.toISOString() } })),
+      now,
+    );
+  }
+
+  /** No answer 5 business days after a request for information, once per request. */
+  private async infoRequestReminders(em: EntityManager, now: Date): Promise<number> {
+    // the latest request day whose 5th business day after is today or before
+    const today = parisDate(now);
+    let day = today;
+    while (addBusinessDays(day, INFO_REQUEST_REMINDER_AFTER_BUSINESS_DAYS) > today) day = addCalendarDays(day, -1);
+    const rows: { id: string; owner_id: string; paused_at: Date; message_id: string | null }[] = await em.query(
+      `SELECT a.id, a.owner_id, a.paused_at,
+              (SELECT e.data->>'messageId' FROM case_events e WHERE e.application_id = a.id AND e.type = 'status_changed' AND e.data->>'to' = 'info_requested' ORDER BY e.seq DESC LIMIT 1) AS message_id
+       FROM applications a
+       WHERE a.status = 'info_requested' AND a.paused_at <= $1`,
+      [endOfParisDay(day)],
+    );
+    return enqueueEmails(
+      em,
+      rows
+        .filter((r) => r.message_id !== null)
+        .map((r) => ({
+          template: 'info-request-reminder',
+          recipientId: r.owner_id,
+          eventKey: `${r.id}:${r.paused_at.toISOString()}`,
+          applicationId: r.id,
+          data: { messageId: r.message_id, pausedAt: r.paused_at.toISOString() },
+        })),
+      now,
+    );
+  }
+
+  /**
+   * A clock becoming at risk (email to the assignee) or breached (email to the programme's
+   * managers, or every admin when the case has no programme); each recorded once on the timeline.
+   */
+  private async serviceLevels(em: EntityManager, now: Date, state: 'at_risk' | 'breached'): Promise<{ emails: number; events: number }> {
+    const window = state === 'breached' ? `< $1` : `BETWEEN $1 AND $2`;
+    const params: unknown[] = state === 'breached' ? [now] : [now, atRiskThreshold(now)];
+    const eventType = state === 'breached' ? 'sla_breached' : 'sla_at_risk';
+    const rows: DueRow[] = await em.query(
+      `SELECT * FROM (
+         SELECT a.id, 'first_response' AS kind, a.first_response_due_at AS due_at, a.assignee_id, a.inbox_programme
+         FROM applications a WHERE a.status = 'submitted' AND a.first_responded_at IS NULL AND a.first_response_due_at ${window}
+         UNION ALL
+         SELECT a.id, 'decision', a.decision_due_at, a.assignee_id, a.inbox_programme
+         FROM applications a WHERE a.status IN ('submitted', 'in_review') AND a.decision_due_at ${window}
+       ) due
+       WHERE NOT EXISTS (
+         SELECT 1 FROM case_events ev WHERE ev.application_id = due.id AND ev.type = '${eventType}'
+           AND ev.data->>'serviceLevel' = due.kind AND ev.data->>'dueAt' = to_char(due.due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`,
+      params,
+    );
+    if (rows.length === 0) return { emails: 0, events: 0 };
+    const managers: { id: string; role: string; programmes: string[] }[] =
+      state === 'breached' ? await em.query(`SELECT id, role, programmes FROM users WHERE role IN ('programme_manager', 'admin') AND active AND erased_at IS NULL`) : [];
+    const emails: OutboxEmail[] = [];
+    for (const row of rows) {
+      const dueAt = row.due_at.toISOString();
+      await appendCaseEvent(em, { applicationId: row.id, at: now, type: eventType, actor: null, public: false, data: { serviceLevel: row.kind, dueAt } });
+      const eventKey = `${row.id}:${row.kind}:${dueAt}`;
+      const data = { serviceLevel: row.kind, dueAt };
+      if (state === 'at_risk') {
+        if (row.assignee_id) emails.push({ template: 'sla-warning', recipientId: row.assignee_id, eventKey, applicationId: row.id, data });
+        continue;
+      }
+      const programmeManagers = row.inbox_programme ? managers.filter((m) => m.role === 'programme_manager' && m.programmes.includes(row.inbox_programme as string)) : [];
+      const recipients = programmeManagers.length > 0 ? programmeManagers : managers.filter((m) => m.role === 'admin');
+      for (const m of recipients) emails.push({ template: 'sla-breached', recipientId: m.id, eventKey, applicationId: row.id, data });
+    }
+    return { emails: await enqueueEmails(em, emails, now), events: rows.length };
+  }
+}

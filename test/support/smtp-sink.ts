@@ -1,0 +1,119 @@
+import { ParsedMail, simpleParser } from 'mailparser';
+import { AddressInfo, Socket } from 'node:net';
+import { SMTPServer, SMTPServerOptions } from 'smtp-server';
+
+export interface ReceivedMail {
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  messageId: string;
+  headers: ParsedMail['headers'];
+}
+
+/**
+ * A real SMTP server in the test process: what the app sends arrives here over TCP and is
+ * parsed with mailparser. `reject` makes it answer a permanent 550; `stop`/`start` simulate an
+ * outage on the same port.
+ */
+export class SmtpSink {
+  readonly received: ReceivedMail[] = [];
+  /**
+   * Once this many mails were accepted, hold the next ones at RCPT TO (no answer, so the client
+   * has not sent the message yet) until `release()`.
+   */
+  holdAfter: number | null = null;
+  private readonly held: (() => void)[] = [];
+  /** answer 550 to RCPT for these addresses */
+  readonly rejectRecipients = new Set<string>();
+  private server: SMTPServer | null = null;
+  private readonly sockets = new Set<Socket>();
+  port = 0;
+
+  private options(): SMTPServerOptions {
+    return {
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onRcptTo: (address, _session, callback) => {
+        if (this.holdAfter !== null && this.received.length >= this.holdAfter) {
+          this.held.push(() => callback());
+          return;
+        }
+        if (this.rejectRecipients.has(address.address.toLowerCase())) {
+          const error = new Error('Mailbox unavailable') as Error & { responseCode: number };
+          error.responseCode = 550;
+          return callback(error);
+        }
+        callback();
+      },
+      onData: (stream, session, callback) => {
+        simpleParser(stream)
+          .then((mail) => {
+            const parsed: ReceivedMail = {
+              to: session.envelope.rcptTo.map((r) => r.address).join(','),
+              subject: mail.subject ?? '',
+              html: typeof mail.html === 'string' ? mail.html : '',
+              text: mail.text ?? '',
+              messageId: mail.messageId ?? '',
+              headers: mail.headers,
+            };
+            this.received.push(parsed);
+            callback();
+          })
+          .catch((error: Error) => callback(error));
+      },
+    };
+  }
+
+  async start(port = this.port): Promise<void> {
+    const server = new SMTPServer(this.options());
+    server.on('error', () => undefined);
+    server.server.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+    this.port = (server.server.address() as AddressInfo).port;
+    this.server = server;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    // an outage: drop open connections too (the app's pool keeps some alive)
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  get heldCount(): number {
+    return this.held.length;
+  }
+
+  /** Stops holding (clients that went away meanwhile never send their message). */
+  release(): void {
+    this.holdAfter = null;
+    for (const answer of this.held.splice(0)) answer();
+  }
+
+  get url(): string {
+    return `smtp://127.0.0.1:${this.port}?ignoreTLS=true`;
+  }
+
+  to(address: string): ReceivedMail[] {
+    return this.received.filter((m) => m.to.split(',').includes(address.toLowerCase()));
+  }
+
+  /** Waits until `predicate` holds on what was received (polling; bounded). */
+  async waitFor(predicate: (mails: ReceivedMail[]) => boolean, timeoutMs = 15000): Promise<void> {
+    const started = Date.now();
+    while (!predicate(this.received)) {
+      if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for emails; received: ${this.received.map((m) => `${m.to} ${m.subject}`).join(' | ')}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
