@@ -7,9 +7,12 @@ import { Clock, SystemClock } from './common/clock';
 import { AppConfig } from './config/app-config';
 import { APP_CONFIG } from './config/config.constants';
 import { dataSourceOptions } from './database/data-source';
+import { DigestsWorkerModule } from './digests/digests-worker.module';
+import { DigestsModule } from './digests/digests.module';
 import { HealthModule } from './health/health.module';
 import { NotificationsWorkerModule } from './notifications/notifications-worker.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { TemplatesModule } from './notifications/templates.module';
 import { ProgrammesModule } from './programmes/programmes.module';
 import { QueueModule } from './queue/queue.module';
 import { WorkerModule } from './queue/worker.module';
@@ -41,9 +44,9 @@ class CoreModule {
 }
 
 /** The HTTP API's modules. */
-const API_MODULES: Type[] = [AuthModule, UsersModule, HealthModule, ProgrammesModule, ApplicationsModule, CasesModule, NotificationsModule];
+const API_MODULES: Type[] = [AuthModule, UsersModule, HealthModule, ProgrammesModule, ApplicationsModule, CasesModule, NotificationsModule, DigestsModule];
 /** Modules the worker needs besides WorkerModule (job handlers live in their domain module). */
-const WORKER_MODULES: Type[] = [WorkerModule, NotificationsWorkerModule];
+const WORKER_MODULES: Type[] = [WorkerModule, NotificationsWorkerModule, DigestsWorkerModule];
 
 /**
  * One codebase, two entrypoints: APP_ROLE=api serves HTTP, APP_ROLE=worker runs the queue
@@ -53,7 +56,7 @@ const WORKER_MODULES: Type[] = [WorkerModule, NotificationsWorkerModule];
 export class AppModule {
   static forRoot(config: AppConfig, options: AppModuleOptions = {}): DynamicModule {
     const role = config.appRole;
-    const imports: (Type | DynamicModule)[] = [CoreModule.forRoot(config, options.clock ?? new SystemClock()), RedisModule, QueueModule];
+    const imports: (Type | DynamicModule)[] = [CoreModule.forRoot(config, options.clock ?? new SystemClock()), RedisModule, QueueModule, TemplatesModule];
     if (role === 'api' || role === 'all') imports.push(...API_MODULES);
     if (role === 'worker' || role === 'all') imports.push(...WORKER_MODULES);
     imports.push(...(options.extraModules ?? []));

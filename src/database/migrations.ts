@@ -2,6 +2,7 @@ import { Foundation1795824000000 } from './migrations/1795824000000-foundation';
 import { Applications1795824000001 } from './migrations/1795824000001-applications';
 import { CaseWorkflow1795824000002 } from './migrations/1795824000002-case-workflow';
 import { Notifications1795824000003 } from './migrations/1795824000003-notifications';
+import { Digests1795824000004 } from './migrations/1795824000004-digests';
 
 /** Every migration, in order. Listed explicitly so that compiled and test runs load the same set. */
-export const MIGRATIONS = [Foundation1795824000000, Applications1795824000001, CaseWorkflow1795824000002, Notifications1795824000003];
+export const MIGRATIONS = [Foundation1795824000000, Applications1795824000001, CaseWorkflow1795824000002, Notifications1795824000003, Digests1795824000004];

@@ -4,11 +4,10 @@ import { EmailSenderService } from './email-sender.service';
 import { MailTransport } from './mail/mail-transport';
 import { OutboxRelayService } from './outbox/outbox-relay.service';
 import { RemindersService } from './reminders.service';
-import { TemplateRendererProvider } from './template-renderer.provider';
 
 /** Worker side: outbox relay, sender, reminder scan. */
 @Module({
-  providers: [TemplateRendererProvider, EmailComposer, MailTransport, EmailSenderService, OutboxRelayService, RemindersService],
+  providers: [EmailComposer, MailTransport, EmailSenderService, OutboxRelayService, RemindersService],
   exports: [EmailComposer, EmailSenderService, OutboxRelayService, RemindersService, MailTransport],
 })
 export class NotificationsWorkerModule {}

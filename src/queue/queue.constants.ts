@@ -16,6 +16,8 @@ export interface JobPayloads {
   'email.send': { emailId: string };
   /** find reminders and service-level events that are due, and write their emails (idempotent) */
   'reminders.scan': Record<string, never>;
+  /** fan the current ISO week's digests out (idempotent per user and week) */
+  'digests.run': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
@@ -24,4 +26,5 @@ export const JOB_QUEUE: { [J in JobName]: QueueName } = {
   'system.ping': QUEUES.system,
   'email.send': QUEUES.emails,
   'reminders.scan': QUEUES.scheduler,
+  'digests.run': QUEUES.scheduler,
 };

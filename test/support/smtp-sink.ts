@@ -9,6 +9,8 @@ export interface ReceivedMail {
   text: string;
   messageId: string;
   headers: ParsedMail['headers'];
+  /** raw header value by lower-case name (mailparser structures some headers, e.g. List-*) */
+  header: (name: string) => string | undefined;
 }
 
 /**
@@ -57,6 +59,10 @@ export class SmtpSink {
               text: mail.text ?? '',
               messageId: mail.messageId ?? '',
               headers: mail.headers,
+              header: (name: string) => {
+                const line = mail.headerLines.find((h) => h.key === name.toLowerCase())?.line;
+                return line === undefined ? undefined : line.slice(line.indexOf(':') + 1).replace(/\r?\n\s+/g, ' ').trim();
+              },
             };
             this.received.push(parsed);
             callback();

@@ -13,10 +13,12 @@ export interface OutboxEmail {
   data?: Record<string, string | number | boolean | null>;
   /** not before this instant (default: now) */
   availableAt?: Date;
+  /** a key given by the caller instead of template:eventKey:recipient (digests: `digest:<userId>:<isoWeek>`) */
+  dedupeKey?: string;
 }
 
-export function dedupeKey(email: Pick<OutboxEmail, 'template' | 'eventKey' | 'recipientId'>): string {
-  return `${email.template}:${email.eventKey}:${email.recipientId}`;
+export function dedupeKey(email: Pick<OutboxEmail, 'template' | 'eventKey' | 'recipientId' | 'dedupeKey'>): string {
+  return email.dedupeKey ?? `${email.template}:${email.eventKey}:${email.recipientId}`;
 }
 
 /**

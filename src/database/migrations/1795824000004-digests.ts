@@ -1,0 +1,53 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+import { frenchPublicHolidays } from '../../cases/business-calendar';
+
+const FIRST_YEAR = 2000;
+const LAST_YEAR = 2100;
+
+/**
+ * Weekly digests: one snapshot per recipient and ISO week (figures computed set-based at fan-out,
+ * rendered by the email sender), and the business-day calendar as a table so reports can count
+ * Europe/Paris business days in SQL with exactly the calendar the service levels use.
+ */
+export class Digests1795824000004 implements MigrationInterface {
+  name = 'Digests1795824000004';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE digests (
+        id         uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        user_id    uuid NOT NULL REFERENCES users (id),
+        week       text NOT NULL CHECK (week ~ '^\\d{4}-W\\d{2}$'),
+        kind       text NOT NULL CHECK (kind IN ('advisor', 'manager')),
+        content    jsonb NOT NULL,
+        created_at timestamptz(3) NOT NULL DEFAULT now(),
+        UNIQUE (user_id, week)
+      )`);
+
+    await q.query(`CREATE TABLE calendar_days (day date PRIMARY KEY, business boolean NOT NULL)`);
+    const holidays: string[] = [];
+    for (let year = FIRST_YEAR; year <= LAST_YEAR; year++) holidays.push(...frenchPublicHolidays(year));
+    await q.query(
+      `INSERT INTO calendar_days (day, business)
+       SELECT d::date, extract(isodow FROM d) < 6 AND NOT (d::date = ANY($1::date[]))
+       FROM generate_series($2::date, $3::date, interval '1 day') AS d`,
+      [holidays, `${FIRST_YEAR}-01-01`, `${LAST_YEAR}-12-31`],
+    );
+    // business days d with from < d <= to, as businessDaysBetween() in src/cases/business-calendar.ts
+    await q.query(`
+      CREATE FUNCTION business_days_between(from_day date, to_day date) RETURNS integer
+      LANGUAGE sql STABLE PARALLEL SAFE AS $$
+        SELECT count(*)::integer FROM calendar_days WHERE business AND day > from_day AND day <= to_day
+      $$`);
+    await q.query(`
+      CREATE FUNCTION paris_day(at timestamptz) RETURNS date
+      LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT (at AT TIME ZONE 'Europe/Paris')::date $$`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP FUNCTION paris_day(timestamptz)`);
+    await q.query(`DROP FUNCTION business_days_between(date, date)`);
+    await q.query(`DROP TABLE calendar_days`);
+    await q.query(`DROP TABLE digests`);
+  }
+}

@@ -1,0 +1,48 @@
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsOptional, IsUUID, Matches } from 'class-validator';
+import { Roles } from '../auth/auth.decorators';
+import type { RenderedEmail } from '../notifications/templates/template-renderer';
+import { DigestsService } from './digests.service';
+
+export class RunDigestsDto {
+  @ApiPropertyOptional({ example: '2026-W49', description: 'ISO week; default: the current one (Europe/Paris). A past week is allowed.' })
+  @IsOptional()
+  @Matches(/^\d{4}-W\d{2}$/, { message: 'week must be an ISO week such as 2026-W49' })
+  week?: string;
+}
+
+export class PreviewQuery {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all', { message: 'userId must be a user id' })
+  userId: string;
+}
+
+class DigestRunView {
+  @ApiProperty() week: string;
+  @ApiProperty({ description: 'digests queued by this run (0 when the week was already sent)' }) queued: number;
+}
+
+@ApiTags('digests')
+@ApiBearerAuth()
+@Controller('digests')
+export class DigestsController {
+  constructor(private readonly digests: DigestsService) {}
+
+  @Post('run')
+  @HttpCode(202)
+  @Roles('admin')
+  @ApiOperation({ summary: "Queue a week's digests now; running it twice sends nothing twice" })
+  @ApiAcceptedResponse({ type: DigestRunView })
+  async run(@Body() dto: RunDigestsDto): Promise<DigestRunView> {
+    const result = await this.digests.run(dto.week);
+    return { week: result.week, queued: result.queued };
+  }
+
+  @Get('preview')
+  @Roles('admin')
+  @ApiOperation({ summary: "A user's digest for the current week, rendered (nothing is sent)" })
+  preview(@Query() query: PreviewQuery): Promise<RenderedEmail> {
+    return this.digests.preview(query.userId.toLowerCase());
+  }
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { DigestFiguresService } from './digest-figures.service';
+import { DigestsController } from './digests.controller';
+import { DigestsService } from './digests.service';
+import { UnsubscribeController } from './unsubscribe.controller';
+
+@Module({
+  controllers: [DigestsController, UnsubscribeController],
+  providers: [DigestsService, DigestFiguresService],
+  exports: [DigestsService, DigestFiguresService],
+})
+export class DigestsModule {}

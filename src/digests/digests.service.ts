@@ -1,0 +1,169 @@
+import { BadRequestException, Inject, Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { parisDate } from '../cases/business-calendar';
+import { Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.constants';
+import { EmailComposer } from '../notifications/email-composer';
+import { enqueueEmails, OutboxEmail } from '../notifications/outbox/email-outbox';
+import type { TemplateContexts, WeeklyDigestAdvisorContext, WeeklyDigestManagerContext } from '../notifications/templates/template-contexts';
+import type { RenderedEmail } from '../notifications/templates/template-renderer';
+import { TemplateRendererProvider } from '../notifications/template-renderer.provider';
+import { AdvisorDigestContent, advisorHasNews, DigestFiguresService, ManagerDigestContent, managerHasNews, periodOf } from './digest-figures.service';
+import { digestPeriod, IsoWeek, isoWeekOf, mondayOf } from './iso-week';
+import { signUnsubscribeToken } from './unsubscribe-token';
+
+/** Serialisation lock: one fan-out at a time (a second concurrent run waits, then finds nothing new). */
+const DIGEST_LOCK = 724_130_003;
+
+export interface DigestRunResult {
+  week: IsoWeek;
+  queued: number;
+  /** how many SQL queries the figures took, whatever the number of recipients */
+  figureQueries: number;
+}
+
+@Injectable()
+export class DigestsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly figures: DigestFiguresService,
+    private readonly renderer: TemplateRendererProvider,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  currentWeek(): IsoWeek {
+    return isoWeekOf(parisDate(this.clock.now()));
+  }
+
+  /**
+   * Fans a week's digests out: figures for every recipient (set-based), one stored snapshot and
+   * one outbox email per recipient with something to say and the digest turned on. Keys
+   * `digest:<userId>:<week>` make a second run, a retry or a second worker send nothing twice.
+   */
+  async run(week: IsoWeek = this.currentWeek()): Promise<DigestRunResult> {
+    if (!mondayOf(week)) throw new BadRequestException({ message: ['week must be an ISO week such as 2026-W49'], errors: [{ field: 'week', messages: ['week must be an ISO week such as 2026-W49'] }] });
+    const { startsOn, monday } = digestPeriod(week);
+    const now = this.clock.now();
+    const period = periodOf(startsOn, monday, now);
+    return this.dataSource.transaction(async (em) => {
+      await em.query('SELECT pg_advisory_xact_lock($1)', [DIGEST_LOCK]);
+      const recipients: { id: string; locale: 'fr' | 'en' }[] = await em.query(
+        `SELECT u.id, u.locale FROM users u
+         WHERE u.role IN ('advisor', 'programme_manager') AND u.active AND u.erased_at IS NULL AND u.weekly_digest
+           AND NOT EXISTS (SELECT 1 FROM digests d WHERE d.user_id = u.id AND d.week = $1)`,
+        [week],
+      );
+      const locales = new Map(recipients.map((r) => [r.id, r.locale]));
+      const ids = [...locales.keys()];
+      const advisors = await this.figures.advisors(em, period, ids);
+      let queries = this.figures.lastQueryCount;
+      const managers = await this.figures.managers(em, period, (id) => locales.get(id) ?? 'fr', ids);
+      queries += this.figures.lastQueryCount + 1;
+
+      const rows: { userId: string; kind: 'advisor' | 'manager'; content: AdvisorDigestContent | ManagerDigestContent }[] = [];
+      for (const [userId, content] of advisors) if (advisorHasNews(content)) rows.push({ userId, kind: 'advisor', content });
+      for (const [userId, content] of managers) if (managerHasNews(content)) rows.push({ userId, kind: 'manager', content });
+      if (rows.length === 0) return { week, queued: 0, figureQueries: queries };
+
+      const inserted: { id: string; user_id: string; kind: 'advisor' | 'manager' }[] = await em.query(
+        `INSERT INTO digests (user_id, week, kind, content)
+         SELECT x.user_id, $1, x.kind, x.content FROM jsonb_to_recordset($2::jsonb) AS x(user_id uuid, kind text, content jsonb)
+         ON CONFLICT (user_id, week) DO NOTHING RETURNING id, user_id, kind`,
+        [week, JSON.stringify(rows.map((r) => ({ user_id: r.userId, kind: r.kind, content: r.content })))],
+      );
+      const emails: OutboxEmail[] = inserted.map((d) => ({
+        template: d.kind === 'advisor' ? 'weekly-digest-advisor' : 'weekly-digest-manager',
+        recipientId: d.user_id,
+        eventKey: week,
+        dedupeKey: `digest:${d.user_id}:${week}`,
+        data: { digestId: d.id, week },
+      }));
+      const queued = await enqueueEmails(em, emails, now);
+      return { week, queued, figureQueries: queries };
+    });
+  }
+
+  /** This week's digest of one user, rendered now (admin preview); nothing is stored or sent. */
+  async preview(userId: string): Promise<RenderedEmail> {
+    const week = this.currentWeek();
+    const { startsOn, monday } = digestPeriod(week);
+    const period = periodOf(startsOn, monday, this.clock.now());
+    const users: { id: string; role: string; full_name: string; locale: 'fr' | 'en' }[] = await this.dataSource.query(
+      `SELECT id, role, full_name, locale FROM users WHERE id = $1 AND erased_at IS NULL AND role IN ('advisor', 'programme_manager')`,
+      [userId],
+    );
+    const user = users[0];
+    if (!user) throw new NotFoundException('No advisor or programme manager with this id');
+    const em = this.dataSource.manager;
+    if (user.role === 'advisor') {
+      const content = (await this.figures.advisors(em, period, [userId])).get(userId);
+      if (!content) throw new NotFoundException('This advisor receives no digest (inactive)');
+      return this.renderer.get().render('weekly-digest-advisor', this.advisorContext(user.id, user.full_name, user.locale, week, content));
+    }
+    const content = (await this.figures.managers(em, period, () => user.locale, [userId])).get(userId) ?? { programmes: [] };
+    return this.renderer.get().render('weekly-digest-manager', this.managerContext(user.id, user.full_name, user.locale, week, content));
+  }
+
+  unsubscribeUrl(userId: string): string {
+    return `${this.config.publicUrl}/api/v1/unsubscribe?token=${signUnsubscribeToken(this.config.jwtSecret, userId, this.clock.now())}`;
+  }
+
+  private base(userId: string, name: string, locale: 'fr' | 'en', week: IsoWeek): Pick<WeeklyDigestAdvisorContext, 'recipientName' | 'locale' | 'publicUrl' | 'week' | 'periodStartsOn' | 'periodEndsOn' | 'unsubscribeUrl'> {
+    const { startsOn, endsOn } = digestPeriod(week);
+    return { recipientName: name, locale, publicUrl: this.config.publicUrl, week, periodStartsOn: startsOn, periodEndsOn: endsOn, unsubscribeUrl: this.unsubscribeUrl(userId) };
+  }
+
+  advisorContext(userId: string, name: string, locale: 'fr' | 'en', week: IsoWeek, c: AdvisorDigestContent): TemplateContexts['weekly-digest-advisor'] {
+    return {
+      ...this.base(userId, name, locale, week),
+      openByStatus: c.openByStatus,
+      openTotal: c.openTotal,
+      atRisk: c.atRisk.map((x) => ({ ...x, dueAt: new Date(x.dueAt) })),
+      breached: c.breached.map((x) => ({ ...x, dueAt: new Date(x.dueAt) })),
+      newThisWeek: c.newThisWeek.map((x) => ({ ...x, assignedAt: new Date(x.assignedAt) })),
+      waitingOnFounders: c.waitingOnFounders.map((x) => ({ ...x, requestedAt: new Date(x.requestedAt) })),
+      closedLastWeek: c.closedLastWeek,
+    };
+  }
+
+  managerContext(userId: string, name: string, locale: 'fr' | 'en', week: IsoWeek, c: ManagerDigestContent): WeeklyDigestManagerContext {
+    return { ...this.base(userId, name, locale, week), programmes: c.programmes };
+  }
+
+  /** The stored snapshot of a digest email (for the sender). */
+  async snapshot(em: EntityManager, digestId: string): Promise<{ week: string; kind: 'advisor' | 'manager'; content: AdvisorDigestContent | ManagerDigestContent } | null> {
+    const rows: { week: string; kind: 'advisor' | 'manager'; content: AdvisorDigestContent | ManagerDigestContent }[] = await em.query('SELECT week, kind, content FROM digests WHERE id = $1', [digestId]);
+    return rows[0] ?? null;
+  }
+}
+
+/** Registers the digest templates with the email composer (worker side). */
+@Injectable()
+export class DigestEmailComposer implements OnModuleInit {
+  constructor(
+    private readonly digests: DigestsService,
+    private readonly composer: EmailComposer,
+  ) {}
+
+  onModuleInit(): void {
+    for (const template of ['weekly-digest-advisor', 'weekly-digest-manager'] as const) {
+      this.composer.register(template, async (em, email, recipient) => {
+        if (!recipient.weeklyDigest) return { send: false, why: 'the recipient turned the weekly digest off' };
+        const snapshot = await this.digests.snapshot(em, String(email.data.digestId));
+        if (!snapshot) return { send: false, why: 'digest not found' };
+        const context =
+          snapshot.kind === 'advisor'
+            ? this.digests.advisorContext(recipient.id, recipient.fullName, recipient.locale, snapshot.week, snapshot.content as AdvisorDigestContent)
+            : this.digests.managerContext(recipient.id, recipient.fullName, recipient.locale, snapshot.week, snapshot.content as ManagerDigestContent);
+        return {
+          send: true,
+          context,
+          // RFC 8058 one-click unsubscribe
+          headers: { 'List-Unsubscribe': `<${context.unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+        };
+      });
+    }
+  }
+}
