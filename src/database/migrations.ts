@@ -3,6 +3,7 @@ import { Applications1795824000001 } from './migrations/1795824000001-applicatio
 import { CaseWorkflow1795824000002 } from './migrations/1795824000002-case-workflow';
 import { Notifications1795824000003 } from './migrations/1795824000003-notifications';
 import { Digests1795824000004 } from './migrations/1795824000004-digests';
+import { Cohorts1795824000005 } from './migrations/1795824000005-cohorts';
 
 /** Every migration, in order. Listed explicitly so that compiled and test runs load the same set. */
-export const MIGRATIONS = [Foundation1795824000000, Applications1795824000001, CaseWorkflow1795824000002, Notifications1795824000003, Digests1795824000004];
+export const MIGRATIONS = [Foundation1795824000000, Applications1795824000001, CaseWorkflow1795824000002, Notifications1795824000003, Digests1795824000004, Cohorts1795824000005];

@@ -184,14 +184,31 @@ export class DigestFiguresService {
     return out;
   }
 
-  /**
-   * Cohort seats and overdue milestones per programme; empty until the cohorts module provides
-   * them (it overrides this through `setProgrammeExtras`).
-   */
-  private programmeExtras: (em: EntityManager, period: DigestPeriod, slugs: string[]) => Promise<ProgrammeExtras> = async () => ({ cohorts: new Map(), overdue: new Map(), queries: 0 });
-
-  setProgrammeExtras(fn: (em: EntityManager, period: DigestPeriod, slugs: string[]) => Promise<ProgrammeExtras>): void {
-    this.programmeExtras = fn;
+  /** Seats left in open cohorts (not ended) and overdue milestones (pending past due), per programme: two queries. */
+  private async programmeExtras(em: EntityManager, period: DigestPeriod, slugs: string[]): Promise<ProgrammeExtras> {
+    const cohorts = new Map<string, ManagerProgrammeDigest['openCohorts']>();
+    const overdue = new Map<string, ManagerProgrammeDigest['overdueMilestones']>();
+    const seatRows: { programme: string; id: string; name: string; capacity: number; enrolled: number }[] = await em.query(
+      `SELECT c.programme, c.id, c.name, c.capacity, (SELECT count(*)::int FROM enrolments e WHERE e.cohort_id = c.id) AS enrolled
+       FROM cohorts c WHERE c.programme = ANY($1) AND c.ends_on >= paris_day($2) ORDER BY c.starts_on`,
+      [slugs, period.now],
+    );
+    for (const r of seatRows) cohorts.set(r.programme, [...(cohorts.get(r.programme) ?? []), { id: r.id, name: r.name, capacity: r.capacity, seatsLeft: Math.max(0, r.capacity - r.enrolled) }]);
+    const late: { programme: string; application_id: string; reference: string; startup_name: string; cohort_name: string; title: string; due_on: string }[] = await em.query(
+      `SELECT e.programme, a.id AS application_id, a.reference, a.startup_name, c.name AS cohort_name, m.title, to_char(m.due_on, 'YYYY-MM-DD') AS due_on
+       FROM milestones m JOIN cohorts c ON c.id = m.cohort_id JOIN enrolments e ON e.cohort_id = c.id JOIN applications a ON a.id = e.application_id
+       LEFT JOIN milestone_progress p ON p.milestone_id = m.id AND p.enrolment_id = e.id
+       WHERE e.programme = ANY($1) AND m.due_on < paris_day($2) AND coalesce(p.status, 'pending') = 'pending'
+       ORDER BY m.due_on, a.reference`,
+      [slugs, period.now],
+    );
+    for (const r of late) {
+      overdue.set(r.programme, [
+        ...(overdue.get(r.programme) ?? []),
+        { applicationId: r.application_id, reference: r.reference, startupName: r.startup_name, cohortName: r.cohort_name, title: r.title, dueOn: r.due_on },
+      ]);
+    }
+    return { cohorts, overdue, queries: 2 };
   }
 }
 

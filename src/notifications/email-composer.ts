@@ -56,6 +56,8 @@ export class EmailComposer {
     this.composers.set('draft-reminder', (em, e, r, base, now) => this.draftReminder(em, e, base, now));
     this.composers.set('sla-warning', (em, e, r, base) => this.serviceLevel(em, e, base, 'sla-warning'));
     this.composers.set('sla-breached', (em, e, r, base) => this.serviceLevel(em, e, base, 'sla-breached'));
+    this.composers.set('cohort-enrolled', (em, e, r, base) => this.cohortEnrolled(em, e, base));
+    this.composers.set('milestone-due', (em, e, r, base) => this.milestoneDue(em, e, base));
   }
 
   register(template: TemplateName, composer: Composer): void {
@@ -205,6 +207,57 @@ export class EmailComposer {
       createdAt: app.created_at,
       lastEditedAt: app.updated_at,
       missingFields: [...new Set(missingFields)],
+    };
+    return { send: true, context };
+  }
+
+  private async enrolment(em: EntityManager, id: unknown): Promise<{ cohort_id: string; name: string; starts_on: string; ends_on: string; programme: string } | null> {
+    if (typeof id !== 'string') return null;
+    const rows: { cohort_id: string; name: string; starts_on: string; ends_on: string; programme: string }[] = await em.query(
+      `SELECT c.id AS cohort_id, c.name, to_char(c.starts_on, 'YYYY-MM-DD') AS starts_on, to_char(c.ends_on, 'YYYY-MM-DD') AS ends_on, c.programme
+       FROM enrolments e JOIN cohorts c ON c.id = e.cohort_id WHERE e.id = $1`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  private async cohortEnrolled(em: EntityManager, e: EmailRow, base: BaseEmailContext): Promise<Composition> {
+    const app = await this.application(em, e.application_id);
+    const enrolment = await this.enrolment(em, e.data.enrolmentId);
+    if (!app || !enrolment) return { send: false, why: 'the enrolment was removed before the email left' };
+    const programme = await this.programme(em, enrolment.programme, base.locale);
+    if (!programme) return { send: false, why: 'programme not found' };
+    const milestones: { title: string; due_on: string }[] = await em.query(`SELECT title, to_char(due_on, 'YYYY-MM-DD') AS due_on FROM milestones WHERE cohort_id = $1 ORDER BY due_on`, [enrolment.cohort_id]);
+    const context: TemplateContexts['cohort-enrolled'] = {
+      ...base,
+      application: this.caseRef(app),
+      programme,
+      cohort: { id: enrolment.cohort_id, name: enrolment.name, startsOn: enrolment.starts_on, endsOn: enrolment.ends_on },
+      milestones: milestones.map((m) => ({ title: m.title, dueOn: m.due_on })),
+    };
+    return { send: true, context };
+  }
+
+  private async milestoneDue(em: EntityManager, e: EmailRow, base: BaseEmailContext): Promise<Composition> {
+    const app = await this.application(em, e.application_id);
+    const enrolment = await this.enrolment(em, e.data.enrolmentId);
+    const rows: { id: string; title: string; due_on: string; status: string | null }[] = await em.query(
+      `SELECT m.id, m.title, to_char(m.due_on, 'YYYY-MM-DD') AS due_on, p.status
+       FROM milestones m LEFT JOIN milestone_progress p ON p.milestone_id = m.id AND p.enrolment_id = $2 WHERE m.id = $1`,
+      [e.data.milestoneId, e.data.enrolmentId],
+    );
+    const milestone = rows[0];
+    if (!app || !enrolment || !milestone) return { send: false, why: 'the enrolment or milestone is gone' };
+    if (milestone.status !== null && milestone.status !== 'pending') return { send: false, why: 'the milestone is already settled' };
+    const programme = await this.programme(em, enrolment.programme, base.locale);
+    if (!programme) return { send: false, why: 'programme not found' };
+    const context: TemplateContexts['milestone-due'] = {
+      ...base,
+      audience: e.data.audience === 'manager' ? 'manager' : 'founder',
+      application: this.caseRef(app),
+      programme,
+      cohort: { id: enrolment.cohort_id, name: enrolment.name },
+      milestone: { id: milestone.id, title: milestone.title, dueOn: milestone.due_on },
     };
     return { send: true, context };
   }

@@ -10,6 +10,7 @@ import { enqueueEmails, OutboxEmail } from './outbox/email-outbox';
 
 export const DRAFT_REMINDER_AFTER_DAYS = 7;
 export const INFO_REQUEST_REMINDER_AFTER_BUSINESS_DAYS = 5;
+export const MILESTONE_NOTICE_DAYS = 3;
 const SCAN_LOCK = 724_130_002;
 export const SCAN_EVERY_MS = 60_000;
 
@@ -63,6 +64,7 @@ export class RemindersService implements OnModuleInit, OnApplicationBootstrap {
       let events = 0;
       emails += await this.draftReminders(em, now);
       emails += await this.infoRequestReminders(em, now);
+      emails += await this.milestonesDue(em, now);
       const warned = await this.serviceLevels(em, now, 'at_risk');
       const breached = await this.serviceLevels(em, now, 'breached');
       emails += warned.emails + breached.emails;
@@ -112,6 +114,29 @@ export class RemindersService implements OnModuleInit, OnApplicationBootstrap {
         })),
       now,
     );
+  }
+
+  /** A milestone due within 3 days, still pending: the founder and the programme's managers, once. */
+  private async milestonesDue(em: EntityManager, now: Date): Promise<number> {
+    const today = parisDate(now);
+    const rows: { milestone_id: string; enrolment_id: string; application_id: string; owner_id: string; programme: string }[] = await em.query(
+      `SELECT m.id AS milestone_id, e.id AS enrolment_id, a.id AS application_id, a.owner_id, e.programme
+       FROM milestones m JOIN enrolments e ON e.cohort_id = m.cohort_id JOIN applications a ON a.id = e.application_id
+       LEFT JOIN milestone_progress p ON p.milestone_id = m.id AND p.enrolment_id = e.id
+       WHERE m.due_on BETWEEN $1::date AND $2::date AND coalesce(p.status, 'pending') = 'pending'`,
+      [today, addCalendarDays(today, MILESTONE_NOTICE_DAYS)],
+    );
+    if (rows.length === 0) return 0;
+    const managers: { id: string; programmes: string[] }[] = await em.query(`SELECT id, programmes FROM users WHERE role = 'programme_manager' AND active AND erased_at IS NULL`);
+    const emails: OutboxEmail[] = [];
+    for (const r of rows) {
+      const eventKey = `${r.milestone_id}:${r.enrolment_id}`;
+      emails.push({ template: 'milestone-due', recipientId: r.owner_id, eventKey, applicationId: r.application_id, data: { milestoneId: r.milestone_id, enrolmentId: r.enrolment_id, audience: 'founder' } });
+      for (const m of managers.filter((x) => x.programmes.includes(r.programme))) {
+        emails.push({ template: 'milestone-due', recipientId: m.id, eventKey, applicationId: r.application_id, data: { milestoneId: r.milestone_id, enrolmentId: r.enrolment_id, audience: 'manager' } });
+      }
+    }
+    return enqueueEmails(em, emails, now);
   }
 
   /**

@@ -1,0 +1,75 @@
+import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { AuthUser } from '../auth/auth-user';
+import { CurrentUser, Roles, STAFF } from '../auth/auth.decorators';
+import { UuidParamPipe } from '../common/http/is-uuid.pipe';
+import { CohortsService, CohortView, EnrolmentView, MilestoneView } from './cohorts.service';
+import { CohortListQuery, CreateCohortDto, CreateMilestoneDto, EnrolDto, MilestoneProgressDto } from './dto/cohort.dto';
+
+@ApiTags('cohorts')
+@ApiBearerAuth()
+@Controller()
+export class CohortsController {
+  constructor(private readonly cohorts: CohortsService) {}
+
+  @Post('programmes/:slug/cohorts')
+  @Roles('programme_manager', 'admin')
+  @ApiOperation({ summary: "Open a cohort for one of your programmes (its managers, admins)" })
+  create(@Param('slug') slug: string, @CurrentUser() user: AuthUser, @Body() dto: CreateCohortDto): Promise<CohortView> {
+    return this.cohorts.create(slug, user, dto);
+  }
+
+  @Get('cohorts')
+  @Roles(...STAFF)
+  @ApiOperation({ summary: 'Cohorts, with enrolled and seatsLeft' })
+  list(@Query() query: CohortListQuery): Promise<{ items: CohortView[]; nextCursor: null }> {
+    return this.cohorts.list(query.programme);
+  }
+
+  @Get('cohorts/:id')
+  @Roles(...STAFF)
+  @ApiOperation({ summary: 'One cohort with its enrolments and milestones' })
+  get(@Param('id', UuidParamPipe) id: string): Promise<CohortView> {
+    return this.cohorts.get(id);
+  }
+
+  @Get('cohorts/:id/dashboard')
+  @Roles(...STAFF)
+  @ApiOperation({ summary: 'Seats, milestone progress per startup, overdue milestones' })
+  dashboard(@Param('id', UuidParamPipe) id: string): ReturnType<CohortsService['dashboard']> {
+    return this.cohorts.dashboard(id);
+  }
+
+  @Post('cohorts/:id/enrolments')
+  @Roles('programme_manager', 'admin')
+  @ApiOperation({ summary: 'Enrol an application accepted into the programme; 409 when full or already enrolled' })
+  enrol(@Param('id', UuidParamPipe) id: string, @CurrentUser() user: AuthUser, @Body() dto: EnrolDto): Promise<EnrolmentView> {
+    return this.cohorts.enrol(id, user, dto.applicationId.toLowerCase());
+  }
+
+  @Delete('cohorts/:id/enrolments/:enrolmentId')
+  @Roles('programme_manager', 'admin')
+  @ApiOperation({ summary: 'Remove an enrolment (frees the seat)' })
+  unenrol(@Param('id', UuidParamPipe) id: string, @Param('enrolmentId', UuidParamPipe) enrolmentId: string, @CurrentUser() user: AuthUser): Promise<CohortView> {
+    return this.cohorts.unenrol(id, enrolmentId, user);
+  }
+
+  @Post('cohorts/:id/milestones')
+  @Roles('programme_manager', 'admin')
+  @ApiOperation({ summary: 'Add a milestone to the cohort' })
+  addMilestone(@Param('id', UuidParamPipe) id: string, @CurrentUser() user: AuthUser, @Body() dto: CreateMilestoneDto): Promise<MilestoneView> {
+    return this.cohorts.addMilestone(id, user, dto);
+  }
+
+  @Patch('enrolments/:id/milestones/:milestoneId')
+  @Roles('programme_manager', 'admin')
+  @ApiOperation({ summary: "Set a startup's status on a milestone: pending, done or missed, with a note" })
+  setProgress(
+    @Param('id', UuidParamPipe) id: string,
+    @Param('milestoneId', UuidParamPipe) milestoneId: string,
+    @CurrentUser() user: AuthUser,
+    @Body() dto: MilestoneProgressDto,
+  ): ReturnType<CohortsService['setProgress']> {
+    return this.cohorts.setProgress(id, milestoneId, user, dto);
+  }
+}
