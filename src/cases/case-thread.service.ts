@@ -1,4 +1,5 @@
-import { Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { HttpException, HttpStatus, Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { RateLimiterService } from '../redis/rate-limiter.service';
 import { DataSource } from 'typeorm';
 import { ApplicationsService } from '../applications/applications.service';
 import type { AuthUser } from '../auth/auth-user';
@@ -31,6 +32,8 @@ interface MessageRow {
   created_at: Date;
 }
 
+export const MESSAGES_PER_HOUR = 60;
+
 /** The founder–staff thread and the staff's internal notes. */
 @Injectable()
 export class CaseThreadService {
@@ -39,6 +42,7 @@ export class CaseThreadService {
     private readonly applications: ApplicationsService,
     private readonly workflow: CaseWorkflowService,
     private readonly clock: Clock,
+    private readonly limiter: RateLimiterService,
   ) {}
 
   async messages(id: string, user: AuthUser, limit = 50, cursor?: string): Promise<Page<MessageView>> {
@@ -64,6 +68,10 @@ export class CaseThreadService {
    * `in_review` (and restarts the decision clock); a staff message is a first response.
    */
   async postMessage(id: string, user: AuthUser, body: string): Promise<MessageView> {
+    // each message may email someone: bounded per author, across every API process (Redis)
+    if ((await this.limiter.hit(`messages:${user.id}`, 3600)) > MESSAGES_PER_HOUR) {
+      throw new HttpException({ statusCode: 429, error: 'Too Many Requests', message: `At most ${MESSAGES_PER_HOUR} messages per hour` }, HttpStatus.TOO_MANY_REQUESTS);
+    }
     const now = this.clock.now();
     const messageId = await this.dataSource.transaction(async (em) => {
       const row = await this.applications.findVisible(em, id, user, true);

@@ -70,7 +70,10 @@ export class CaseWorkflowService {
     return this.applications.get(id, user);
   }
 
-  /** The founder withdraws their case (from submitted, in_review or info_requested). */
+  /**
+   * The founder withdraws their case (from submitted, in_review or info_requested). Their reason
+   * is kept as a message in the thread, not in the hash-chained event, so erasure can remove it.
+   */
   async withdraw(id: string, user: AuthUser, reason: string | undefined, expectedVersion: number | undefined): Promise<ApplicationView> {
     const now = this.clock.now();
     await this.dataSource.transaction(async (em) => {
@@ -79,7 +82,7 @@ export class CaseWorkflowService {
       if (expectedVersion !== undefined && expectedVersion !== row.version) throw staleVersion(row.version);
       const check = checkTransition({ from: row.status, to: 'withdrawn', actor: 'founder' });
       if (!check.ok) throw unprocessable(`An application can be withdrawn only once submitted and before a decision (it is ${row.status})`);
-      await this.applyMove(em, row, { to: 'withdrawn', kind: check.kind, programme: null, reason: reason ?? null, message: null }, { id: user.id, role: user.role }, now);
+      await this.applyMove(em, row, { to: 'withdrawn', kind: check.kind, programme: null, reason: null, message: reason ?? null }, { id: user.id, role: user.role }, now);
     });
     return this.applications.get(id, user);
   }

@@ -15,7 +15,7 @@ export interface SubmittedCase {
 export async function submitCase(
   http: TestAgent,
   overrides: Record<string, unknown> = {},
-  founderOptions: { locale?: 'fr' | 'en' } = {},
+  founderOptions: { locale?: 'fr' | 'en'; fullName?: string } = {},
 ): Promise<SubmittedCase> {
   const founder = await registerFounder(http, founderOptions);
   const draft = await http.post('/api/v1/applications').set(...auth(founder.token)).send({ ...COMPLETE_APPLICATION, ...overrides }).expect(201);

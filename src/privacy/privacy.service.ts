@@ -1,0 +1,144 @@
+import { HttpException, HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { APPLICATION_COLUMNS, ApplicationRow, toApplicationView } from '../applications/application.view';
+import type { AuthUser } from '../auth/auth-user';
+import { Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.constants';
+import { QueueService } from '../queue/queue.service';
+import { RateLimiterService } from '../redis/rate-limiter.service';
+import { RedisService } from '../redis/redis.service';
+import { appendCaseEvent } from '../timeline/case-events';
+
+export const EXPORTS_PER_HOUR = 5;
+export const ERASED = '[erased]';
+
+/**
+ * Founders' data rights (GDPR art. 15, 17, 20). Export gathers everything held about the
+ * founder; erasure removes or irreversibly anonymises their personal data everywhere it lives
+ * (see README "Personal data"), keeping only what anonymous statistics need (statuses, dates,
+ * stage, TRL, domains, needs, programmes), so funnel reports and service-level figures hold.
+ */
+@Injectable()
+export class PrivacyService {
+  private readonly logger = new Logger('Privacy');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly limiter: RateLimiterService,
+    private readonly redis: RedisService,
+    private readonly queues: QueueService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async export(user: AuthUser): Promise<Record<string, unknown>> {
+    if ((await this.limiter.hit(`export:${user.id}`, 3600)) > EXPORTS_PER_HOUR) {
+      throw new HttpException({ statusCode: 429, error: 'Too Many Requests', message: `At most ${EXPORTS_PER_HOUR} exports per hour` }, HttpStatus.TOO_MANY_REQUESTS);
+    }
+    const now = this.clock.now();
+    const em = this.dataSource.manager;
+    const [account]: { id: string; email: string; full_name: string; locale: 'fr' | 'en'; weekly_digest: boolean; created_at: Date; updated_at: Date }[] = await em.query(
+      'SELECT id, email, full_name, locale, weekly_digest, created_at, updated_at FROM users WHERE id = $1',
+      [user.id],
+    );
+    const applications: ApplicationRow[] = await em.query(`SELECT ${APPLICATION_COLUMNS} FROM applications a WHERE a.owner_id = $1 ORDER BY a.created_at`, [user.id]);
+    const ids = applications.map((a) => a.id);
+    const messages: { application_id: string; id: string; author_role: string; body: string; created_at: Date }[] = await em.query(
+      'SELECT application_id, id, author_role, body, created_at FROM case_messages WHERE application_id = ANY($1::uuid[]) ORDER BY created_at',
+      [ids],
+    );
+    const events: { application_id: string; id: string; at: Date; type: string; actor_role: string | null; data: unknown }[] = await em.query(
+      'SELECT application_id, id, at, type, actor_role, data FROM case_events WHERE application_id = ANY($1::uuid[]) AND public ORDER BY application_id, seq',
+      [ids],
+    );
+    const emails: { id: string; template: string; status: string; created_at: Date; sent_at: Date | null; application_id: string | null }[] = await em.query(
+      'SELECT id, template, status, created_at, sent_at, application_id FROM emails WHERE recipient_id = $1 ORDER BY created_at',
+      [user.id],
+    );
+    const enrolments: { application_id: string; cohort: string; programme: string; starts_on: string; ends_on: string; created_at: Date }[] = await em.query(
+      `SELECT e.application_id, c.name AS cohort, c.programme, to_char(c.starts_on, 'YYYY-MM-DD') AS starts_on, to_char(c.ends_on, 'YYYY-MM-DD') AS ends_on, e.created_at
+       FROM enrolments e JOIN cohorts c ON c.id = e.cohort_id WHERE e.application_id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return {
+      exportedAt: now.toISOString(),
+      account: {
+        id: account.id,
+        email: account.email,
+        fullName: account.full_name,
+        locale: account.locale,
+        createdAt: account.created_at.toISOString(),
+        updatedAt: account.updated_at.toISOString(),
+      },
+      preferences: { weeklyDigest: account.weekly_digest, locale: account.locale },
+      applications: applications.map((a) => ({
+        ...toApplicationView(a, user.locale, now),
+        messages: messages.filter((m) => m.application_id === a.id).map((m) => ({ id: m.id, from: m.author_role === 'founder' ? 'you' : 'campus', body: m.body, at: m.created_at.toISOString() })),
+        timeline: events.filter((e) => e.application_id === a.id).map((e) => ({ id: e.id, at: e.at.toISOString(), type: e.type, actorRole: e.actor_role, data: e.data })),
+        enrolments: enrolments.filter((e) => e.application_id === a.id).map((e) => ({ cohort: e.cohort, programme: e.programme, startsOn: e.starts_on, endsOn: e.ends_on, enrolledAt: e.created_at.toISOString() })),
+      })),
+      emails: emails.map((e) => ({ id: e.id, template: e.template, status: e.status, applicationId: e.application_id, createdAt: e.created_at.toISOString(), sentAt: e.sent_at?.toISOString() ?? null })),
+    };
+  }
+
+  /**
+   * Erases the founder's account. In one transaction: the account is anonymised (it cannot log in
+   * any more, its email address is gone), drafts are deleted, open cases are withdrawn, the
+   * application texts and every message and note about the founder's cases are scrubbed, queued
+   * emails to them are skipped and the email log forgets their address. Then, best effort (the
+   * database is already clean, and jobs carry ids only): their pending jobs are removed from
+   * Redis, their `.eml` files deleted and their rate-limit counters dropped.
+   */
+  async erase(user: AuthUser): Promise<void> {
+    const now = this.clock.now();
+    const emailIds = await this.dataSource.transaction(async (em) => {
+      const [account]: { email: string }[] = await em.query('SELECT email FROM users WHERE id = $1 FOR UPDATE', [user.id]);
+      const apps: { id: string; status: string }[] = await em.query('SELECT id, status FROM applications WHERE owner_id = $1 FOR UPDATE', [user.id]);
+      const drafts = apps.filter((a) => a.status === 'draft').map((a) => a.id);
+      const kept = apps.filter((a) => a.status !== 'draft').map((a) => a.id);
+
+      // emails to them, and about their drafts
+      const emails: { id: string; relay_count: number }[] = await em.query('SELECT id, relay_count FROM emails WHERE recipient_id = $1 OR application_id = ANY($2::uuid[])', [user.id, drafts]);
+      await em.query('DELETE FROM emails WHERE application_id = ANY($1::uuid[])', [drafts]);
+      await em.query(`UPDATE emails SET recipient_email = NULL, status = CASE WHEN status = 'queued' THEN 'skipped' ELSE status END, last_error = CASE WHEN status = 'queued' THEN 'recipient erased' ELSE last_error END WHERE recipient_id = $1`, [user.id]);
+      await em.query('DELETE FROM applications WHERE id = ANY($1::uuid[])', [drafts]);
+
+      for (const app of apps.filter((a) => ['submitted', 'in_review', 'info_requested'].includes(a.status))) {
+        await em.query(`UPDATE applications SET status = 'withdrawn', withdrawn_at = $2, paused_at = NULL, version = version + 1, updated_at = $2 WHERE id = $1`, [app.id, now]);
+        await appendCaseEvent(em, { applicationId: app.id, at: now, type: 'withdrawn', actor: null, public: true, data: { from: app.status, to: 'withdrawn', reason: 'account erased' } });
+      }
+      await em.query(
+        `UPDATE applications SET startup_name = $2, project_summary = NULL, siren = NULL, website = NULL, incorporation_date = NULL,
+           funding_sought_eur = NULL, recommendations = NULL, updated_at = $3 WHERE id = ANY($1::uuid[])`,
+        [kept, ERASED, now],
+      );
+      await em.query('UPDATE case_messages SET body = $2 WHERE application_id = ANY($1::uuid[])', [kept, ERASED]);
+      await em.query('UPDATE case_notes SET body = $2 WHERE application_id = ANY($1::uuid[])', [kept, ERASED]);
+      await em.query(
+        `UPDATE users SET email = $2, full_name = $3, password_hash = $4, active = false, weekly_digest = false, erased_at = $5, updated_at = $5 WHERE id = $1`,
+        [user.id, `erased+${user.id}@erased.invalid`, ERASED, `erased$${randomBytes(16).toString('hex')}`, now],
+      );
+      void account;
+      return { ids: emails, email: account.email };
+    });
+
+    await Promise.allSettled([
+      this.removeJobs(emailIds.ids),
+      ...emailIds.ids.map((e) => unlink(join(this.config.mailDir, `_${e.id}_guichet_.eml`)).catch(() => undefined)),
+      this.redis.client.del(this.redis.key('rl', `login:email:${emailIds.email}`)),
+    ]);
+    this.logger.log(`account ${user.id} erased`);
+  }
+
+  private async removeJobs(emails: { id: string; relay_count: number }[]): Promise<void> {
+    const queue = this.queues.queue('emails');
+    for (const email of emails) {
+      for (let round = 1; round <= email.relay_count; round++) await queue.remove(`email-${email.id}-${round}`).catch(() => 0);
+    }
+  }
+}
+
