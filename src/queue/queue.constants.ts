@@ -18,6 +18,8 @@ export interface JobPayloads {
   'reminders.scan': Record<string, never>;
   /** fan the current ISO week's digests out (idempotent per user and week) */
   'digests.run': Record<string, never>;
+  /** daily: warn founders, then purge abandoned drafts and old closed cases */
+  'retention.run': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
@@ -27,4 +29,5 @@ export const JOB_QUEUE: { [J in JobName]: QueueName } = {
   'email.send': QUEUES.emails,
   'reminders.scan': QUEUES.scheduler,
   'digests.run': QUEUES.scheduler,
+  'retention.run': QUEUES.scheduler,
 };
