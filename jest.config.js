@@ -30,5 +30,12 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
     },
+    {
+      // stop and restart the machine's PostgreSQL and Redis: CI or FAULT_TESTS=1 only, run alone after the rest
+      ...common,
+      displayName: 'faults',
+      testMatch: ['<rootDir>/test/faults/*.fault-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+    },
   ],
 };

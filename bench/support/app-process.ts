@@ -31,6 +31,8 @@ export interface AppProcessOptions {
   /** PostgreSQL server to create the fresh database on (default postgres://postgres@127.0.0.1:5432) */
   postgresUrl?: string;
   redisUrl?: string;
+  /** extra node options for the child, e.g. ['--cpu-prof', '--cpu-prof-dir=reports/profiles'] */
+  nodeArgs?: string[];
   /** extra environment for the child (wins over the defaults) */
   env?: Record<string, string>;
   /** how long to wait for the first healthy answer (default 120 s) */
@@ -58,6 +60,8 @@ export interface AppProcess {
   rssBytes(): number | null;
   /** the last lines the child wrote (stderr and stdout), for diagnostics */
   logTail(): string;
+  /** log lines at level error or above so far (pino level ≥ 50, or non-JSON stderr), by message → count */
+  errorLog(): Map<string, number>;
   /** SIGTERM (SIGKILL after 15 s), then drop the database (if owned), the Redis keys and the mail dir */
   stop(): Promise<void>;
 }
@@ -72,8 +76,9 @@ const TAIL_LINES = 60;
 /** Every app started and not yet stopped, so an interrupted run can still clean up. */
 const running = new Set<AppProcess>();
 
-export async function stopAllApps(): Promise<void> {
-  await Promise.allSettled([...running].map((app) => app.stop()));
+export async function stopAllApps(): Promise<string[]> {
+  const results = await Promise.allSettled([...running].map((app) => app.stop()));
+  return results.flatMap((r) => (r.status === 'rejected' ? [r.reason instanceof Error ? r.reason.message : String(r.reason)] : []));
 }
 
 /** A TCP port that was free a moment ago (the kernel's choice). */
@@ -190,14 +195,31 @@ export async function startApp(options: AppProcessOptions = {}): Promise<AppProc
   const keep = (chunk: Buffer): void => {
     for (const line of chunk.toString('utf8').split('\n')) {
       if (line.trim() === '') continue;
+      noteError(line);
       lines.push(line.length > 2000 ? `${line.slice(0, 2000)}…` : line);
       if (lines.length > TAIL_LINES) lines.shift();
     }
   };
   const tail = (): string => lines.join('\n');
+  const errors = new Map<string, number>();
+  const noteError = (line: string): void => {
+    let key: string | undefined;
+    if (line.startsWith('{')) {
+      try {
+        const entry = JSON.parse(line) as { level?: number; msg?: string; err?: { message?: string }; res?: { statusCode?: number }; req?: { method?: string; url?: string } };
+        if ((entry.level ?? 0) >= 50) {
+          const where = entry.req ? ` (${entry.req.method} ${entry.req.url?.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, ':id')} → ${entry.res?.statusCode ?? '?'})` : '';
+          key = `${entry.err?.message ?? entry.msg ?? 'error'}${where}`;
+        }
+      } catch {
+        key = line.slice(0, 200);
+      }
+    }
+    if (key !== undefined && errors.size < 200) errors.set(key, (errors.get(key) ?? 0) + 1);
+  };
 
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, [APP_ENTRY], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), APP_ENTRY], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid === undefined) throw new Error('could not spawn the app');
   const pid = child.pid;
   let workerStarted = false;
@@ -243,6 +265,7 @@ export async function startApp(options: AppProcessOptions = {}): Promise<AppProc
     bootMs: Number.NaN,
     rssBytes: () => readRssBytes(pid),
     logTail: tail,
+    errorLog: () => new Map(errors),
     stop,
   };
   running.add(app);

@@ -60,13 +60,13 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
   return new Promise<LoadResult>((resolve, reject) => {
     const instance = autocannon(
       {
-        url: options.url,
+        // autocannon takes the path from the URL (a separate `path` option is overridden by it)
+        url: options.path !== undefined ? `${options.url.replace(/\/+$/, '')}${options.path}` : options.url,
         connections: options.connections,
         pipelining: 1,
         timeout: options.timeoutSeconds ?? 30,
         ...(options.amount !== undefined ? { amount: options.amount } : { duration: options.durationSeconds ?? 10 }),
         method: options.method ?? 'GET',
-        ...(options.path !== undefined ? { path: options.path } : {}),
         headers: options.headers ?? {},
         ...(options.body !== undefined ? { body: options.body } : {}),
         ...(next

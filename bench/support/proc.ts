@@ -56,11 +56,32 @@ export function readCpuSeconds(pid: number): number | null {
   return readStat(pid)?.cpuSeconds ?? null;
 }
 
+/** Busy CPU seconds of the whole machine so far (all cores, from /proc/stat); null without /proc. */
+export function machineBusySeconds(): number | null {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal
+    const [user, nice, system, , , irq, softirq, steal] = fields;
+    return (user + nice + system + irq + softirq + (steal ?? 0)) / ticksPerSecond();
+  } catch {
+    return null;
+  }
+}
+
+function cmdline(pid: string): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
+}
+
 /**
  * CPU seconds used so far by every live process whose command name is one of `names`, by pid
- * (so that a delta only counts processes alive at both ends plus the new ones).
+ * (so that a delta only counts processes alive at both ends plus the new ones); `keep` filters
+ * on the command line.
  */
-export function cpuByCommand(names: readonly string[]): Map<number, number> {
+export function cpuByCommand(names: readonly string[], keep?: (commandLine: string) => boolean): Map<number, number> {
   const out = new Map<number, number>();
   let entries: string[];
   try {
@@ -71,7 +92,7 @@ export function cpuByCommand(names: readonly string[]): Map<number, number> {
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = readStat(entry);
-    if (stat && names.includes(stat.comm)) out.set(Number(entry), stat.cpuSeconds);
+    if (stat && names.includes(stat.comm) && (!keep || keep(cmdline(entry)))) out.set(Number(entry), stat.cpuSeconds);
   }
   return out;
 }
@@ -86,7 +107,10 @@ export interface ResourceUsage {
   wallSeconds: number;
   /** cores used on average during the window (CPU seconds / wall seconds) */
   appCores: number | null;
+  /** PostgreSQL: the backends of the app's database plus the server's background processes */
   postgresCores: number;
+  /** everything else on the machine (other databases' backends, other people's tests...) */
+  otherCores: number | null;
   redisCores: number;
   /** the benchmark process itself (load client) */
   benchCores: number;
@@ -107,17 +131,30 @@ export class ResourceSampler {
   private pg0 = new Map<number, number>();
   private redis0 = new Map<number, number>();
   private self0: NodeJS.CpuUsage = process.cpuUsage();
+  private machine0: number | null = null;
 
+  /**
+   * @param databaseName the app's database: PostgreSQL backends serving other databases are
+   *   counted as "other", not as PostgreSQL
+   */
   constructor(
     private readonly pid: number,
+    private readonly databaseName?: string,
     private readonly intervalMs = 100,
   ) {}
+
+  private postgres(): Map<number, number> {
+    const name = this.databaseName;
+    // a client backend's command line names its database and its client ("127.0.0.1(40022)", "[local]")
+    return cpuByCommand(['postgres'], (line) => name === undefined || line.includes(` ${name} `) || !/\(\d+\)|\[local\]/.test(line));
+  }
 
   start(): this {
     this.rss = [];
     this.startedAt = performance.now();
     this.appCpu0 = readCpuSeconds(this.pid);
-    this.pg0 = cpuByCommand(['postgres']);
+    this.pg0 = this.postgres();
+    this.machine0 = machineBusySeconds();
     this.redis0 = cpuByCommand(['redis-server']);
     this.self0 = process.cpuUsage();
     this.sample();
@@ -132,13 +169,20 @@ export class ResourceSampler {
     const wallSeconds = (performance.now() - this.startedAt) / 1000;
     const appCpu1 = readCpuSeconds(this.pid);
     const self = process.cpuUsage(this.self0);
+    const machine1 = machineBusySeconds();
     const perWall = (seconds: number): number => (wallSeconds > 0 ? seconds / wallSeconds : 0);
+    const appCores = this.appCpu0 !== null && appCpu1 !== null ? perWall(appCpu1 - this.appCpu0) : null;
+    const postgresCores = perWall(cpuDelta(this.pg0, this.postgres()));
+    const redisCores = perWall(cpuDelta(this.redis0, cpuByCommand(['redis-server'])));
+    const benchCores = perWall((self.user + self.system) / 1e6);
+    const machineCores = this.machine0 !== null && machine1 !== null ? perWall(machine1 - this.machine0) : null;
     return {
       wallSeconds,
-      appCores: this.appCpu0 !== null && appCpu1 !== null ? perWall(appCpu1 - this.appCpu0) : null,
-      postgresCores: perWall(cpuDelta(this.pg0, cpuByCommand(['postgres']))),
-      redisCores: perWall(cpuDelta(this.redis0, cpuByCommand(['redis-server']))),
-      benchCores: perWall((self.user + self.system) / 1e6),
+      appCores,
+      postgresCores,
+      otherCores: machineCores === null || appCores === null ? null : Math.max(0, machineCores - appCores - postgresCores - redisCores - benchCores),
+      redisCores,
+      benchCores,
       rssMaxBytes: this.rss.length ? Math.max(...this.rss) : null,
       rssMeanBytes: this.rss.length ? this.rss.reduce((a, b) => a + b, 0) / this.rss.length : null,
       rssSamples: this.rss.length,

@@ -174,15 +174,14 @@ export class ApplicationsService {
       const errors = submissionErrors(fieldsOf(row), today);
       if (errors.length > 0) throw unprocessable('The application is not complete', errors);
 
-      const programmes = await this.programmes.routable();
+      const programmes = await this.programmes.routable(em);
       const recommendations = recommendInAllLocales(programmes, profileOf(row), { today });
       const rulesVersions = Object.fromEntries(programmes.filter((p) => p.active).map((p) => [p.slug, p.rulesVersion]));
-      const [owner]: { locale: 'fr' | 'en' }[] = await em.query('SELECT locale FROM users WHERE id = $1', [user.id]);
       await em.query(
         `UPDATE applications SET status = 'submitted', version = version + 1, submitted_at = $2, first_response_due_at = $3,
            decision_due_at = $4, recommendations = $5, rules_versions = $6, top_programme = $7, locale = $8, updated_at = $2
          WHERE id = $1`,
-        [id, now, firstResponseDueAt(now), decisionDueAt(now), JSON.stringify(recommendations), JSON.stringify(rulesVersions), recommendations.en.eligible[0]?.programme ?? null, owner.locale],
+        [id, now, firstResponseDueAt(now), decisionDueAt(now), JSON.stringify(recommendations), JSON.stringify(rulesVersions), recommendations.en.eligible[0]?.programme ?? null, user.locale],
       );
       await appendCaseEvent(em, {
         applicationId: id,

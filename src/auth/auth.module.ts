@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { createSecretKey } from 'node:crypto';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { AppConfig } from '../config/app-config';
@@ -14,7 +15,8 @@ import { AuthService } from './auth.service';
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
-        secret: config.jwtSecret,
+        // a KeyObject made once: given a string, jsonwebtoken first tries (and fails) to parse it as a public key on every verify
+        secret: createSecretKey(Buffer.from(config.jwtSecret, 'utf8')) as unknown as string,
         signOptions: { expiresIn: config.jwtExpiresInSeconds, algorithm: 'HS256' },
         verifyOptions: { algorithms: ['HS256'] },
       }),

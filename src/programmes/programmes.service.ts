@@ -1,5 +1,5 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource, In, Repository } from 'typeorm';
+import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { FieldValidationException } from '../common/http/validation';
 import { ProgrammeRules, validateRules } from '../routing/rule-language';
 import { RoutableProgramme } from '../routing/routing-engine';
@@ -42,19 +42,26 @@ export class ProgrammesService {
     return slugs.filter((s) => !known.has(s));
   }
 
-  /** Every programme as routing sees it (inactive ones included: routing skips them). */
-  async routable(): Promise<(RoutableProgramme & { rulesVersion: number })[]> {
-    const rows: { slug: string; kind: 'internal' | 'external'; active: boolean; rules_version: number; rules: ProgrammeRules }[] = await this.dataSource.query(
-      'SELECT slug, kind, active, rules_version, rules FROM programmes ORDER BY position, slug',
+  /**
+   * Every programme as routing sees it (inactive ones included: routing skips them). Reads on
+   * the caller's connection when given one (inside a transaction, never a second pool
+   * connection), and fetches a programme's rules only when its rules version changed.
+   */
+  async routable(em: EntityManager = this.dataSource.manager): Promise<(RoutableProgramme & { rulesVersion: number })[]> {
+    const rows: { slug: string; kind: 'internal' | 'external'; active: boolean; rules_version: number }[] = await em.query(
+      'SELECT slug, kind, active, rules_version FROM programmes ORDER BY position, slug',
     );
-    return rows.map((row) => {
-      let cached = this.rulesCache.get(row.slug);
-      if (!cached || cached.version !== row.rules_version) {
-        cached = { version: row.rules_version, rules: row.rules };
-        this.rulesCache.set(row.slug, cached);
-      }
-      return { slug: row.slug, kind: row.kind, active: row.active, rules: cached.rules, rulesVersion: row.rules_version };
-    });
+    const stale = rows.filter((row) => this.rulesCache.get(row.slug)?.version !== row.rules_version).map((row) => row.slug);
+    if (stale.length > 0) {
+      const fresh: { slug: string; rules_version: number; rules: ProgrammeRules }[] = await em.query('SELECT slug, rules_version, rules FROM programmes WHERE slug = ANY($1)', [stale]);
+      for (const f of fresh) this.rulesCache.set(f.slug, { version: f.rules_version, rules: f.rules });
+    }
+    return rows
+      .filter((row) => this.rulesCache.has(row.slug))
+      .map((row) => {
+        const cached = this.rulesCache.get(row.slug) as { version: number; rules: ProgrammeRules };
+        return { slug: row.slug, kind: row.kind, active: row.active, rules: cached.rules, rulesVersion: cached.version };
+      });
   }
 
   async create(dto: CreateProgrammeDto, adminId: string): Promise<Programme> {

@@ -1,0 +1,354 @@
+/**
+ * `npm run bench [-- options]`: runs the benchmarks one after the other, then writes
+ * reports/bench.md and reports/bench.json and prints the markdown. See bench/README.md.
+ *
+ *   --smoke                 tiny data, short runs (the whole run well under a minute; for CI)
+ *   --only a,b              only these benchmarks: routing, templates, submit, app
+ *   --drafts N              measured submissions (default 4000, smoke 150)
+ *   --founders N            founders owning the drafts (default 1000, smoke 30)
+ *   --connections N         concurrent connections of the load client (default 20)
+ *   --role all|api          APP_ROLE of the app under load (default all: API and worker in one process)
+ *   --cpu-prof              run the app under `node --cpu-prof`; the profile is summarised in the report
+ *   --database-url URL      run the app on this existing database (kept) instead of a fresh one
+ *   --out DIR               where the reports go (default reports/)
+ *
+ * Exit code 0 even when a target is missed (the report says so); 1 when a benchmark crashed;
+ * 2 on a bad option.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join, resolve } from 'node:path';
+import { Redis } from 'ioredis';
+import { Client } from 'pg';
+import type { BenchFigure, BenchSection } from './bench-result';
+import { benchRouting } from './routing.bench';
+import { benchSubmit } from './submit.bench';
+import { startApp, stopAllApps, type AppProcess } from './support/app-process';
+import { summarizeCpuProfile } from './support/cpu-profile';
+import type { ResourceUsage } from './support/proc';
+import { evaluateSection, renderJson, renderMarkdown, type Report, type ReportSection } from './support/report';
+import { round } from './support/stats';
+
+const ROOT = resolve(__dirname, '..', '..');
+const BENCH_IDS = ['routing', 'templates', 'submit', 'app'] as const;
+type BenchId = (typeof BENCH_IDS)[number];
+
+interface Options {
+  smoke: boolean;
+  only: Set<BenchId> | null;
+  drafts: number;
+  founders: number;
+  connections: number;
+  role: 'all' | 'api';
+  cpuProf: boolean;
+  databaseUrl?: string;
+  outDir: string;
+}
+
+class UsageError extends Error {}
+
+function parseArgs(argv: readonly string[]): Options {
+  const smoke = argv.includes('--smoke');
+  const options: Options = {
+    smoke,
+    only: null,
+    drafts: smoke ? 150 : 4000,
+    founders: smoke ? 30 : 1000,
+    connections: 20,
+    role: 'all',
+    cpuProf: false,
+    outDir: join(ROOT, 'reports'),
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v === '') throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    const count = (): number => {
+      const v = value();
+      if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`${flag} must be a positive integer, got "${v}"`);
+      return Number(v);
+    };
+    switch (flag) {
+      case '--smoke':
+        break;
+      case '--cpu-prof':
+        options.cpuProf = true;
+        break;
+      case '--role': {
+        const role = value();
+        if (role !== 'all' && role !== 'api') throw new UsageError(`--role must be all or api, got "${role}"`);
+        options.role = role;
+        break;
+      }
+      case '--only': {
+        const ids = value().split(',').map((s) => s.trim()).filter(Boolean);
+        const unknown = ids.filter((id) => !(BENCH_IDS as readonly string[]).includes(id));
+        if (unknown.length > 0) throw new UsageError(`--only: unknown benchmark ${unknown.join(', ')} (known: ${BENCH_IDS.join(', ')})`);
+        options.only = new Set(ids as BenchId[]);
+        break;
+      }
+      case '--drafts':
+        options.drafts = count();
+        break;
+      case '--founders':
+        options.founders = count();
+        break;
+      case '--connections':
+        options.connections = count();
+        break;
+      case '--database-url':
+        options.databaseUrl = value();
+        break;
+      case '--out':
+        options.outDir = resolve(value());
+        break;
+      default:
+        throw new UsageError(`unknown option ${arg}`);
+    }
+  }
+  return options;
+}
+
+function log(message: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** bench/templates.bench.ts belongs to another change and may not exist yet: loaded only if present. */
+function optionalBench(name: string): ((options: { smoke: boolean }) => Promise<BenchSection | BenchSection[]>) | undefined {
+  const compiled = join(__dirname, `${name}.js`);
+  if (!existsSync(join(ROOT, 'bench', `${name}.ts`)) || !existsSync(compiled)) return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const exported = require(compiled) as Record<string, unknown>;
+  const fn = Object.entries(exported).find(([key, value]) => /^bench[A-Z]/.test(key) && typeof value === 'function');
+  if (!fn) throw new Error(`bench/${name}.ts exports no bench…() function`);
+  return fn[1] as (options: { smoke: boolean }) => Promise<BenchSection | BenchSection[]>;
+}
+
+async function restingRss(app: AppProcess, settleMs: number): Promise<number | null> {
+  await sleep(settleMs);
+  const samples: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const value = app.rssBytes();
+    if (value !== null) samples.push(value);
+    await sleep(50);
+  }
+  return samples.length ? samples.reduce((a, b) => a + b, 0) / samples.length : null;
+}
+
+function git(args: string[]): string | undefined {
+  try {
+    return execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+async function versions(): Promise<{ postgres?: string; redis?: string }> {
+  const out: { postgres?: string; redis?: string } = {};
+  const pg = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+  try {
+    await pg.connect();
+    out.postgres = (await pg.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version;
+  } catch {
+    // not reachable: the report just says less
+  } finally {
+    await pg.end().catch(() => undefined);
+  }
+  const redis = new Redis('redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    out.redis = /redis_version:(\S+)/.exec(await redis.info('server'))?.[1];
+  } catch {
+    // idem
+  } finally {
+    redis.disconnect();
+  }
+  return out;
+}
+
+async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  let options: Options;
+  try {
+    options = parseArgs(argv);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`npm run bench: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const wanted = (id: BenchId): boolean => options.only === null || options.only.has(id);
+  const startedAt = performance.now();
+  const loadAtStart = os.loadavg()[0];
+  const sections: ReportSection[] = [];
+  let crashed = false;
+
+  const attempt = async (title: string, run: () => Promise<BenchSection | BenchSection[]>): Promise<void> => {
+    log(`${title}…`);
+    try {
+      const result = await run();
+      for (const section of Array.isArray(result) ? result : [result]) sections.push(evaluateSection(section));
+    } catch (error) {
+      crashed = true;
+      const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      log(`${title} CRASHED: ${text}`);
+      sections.push({ title, figures: [], crashed: text });
+    }
+  };
+
+  // 1. in-process benchmarks (pure code)
+  if (wanted('routing')) await attempt('Routing engine', () => benchRouting());
+  if (wanted('templates')) {
+    let templates: ReturnType<typeof optionalBench>;
+    try {
+      templates = optionalBench('templates.bench');
+    } catch (error) {
+      crashed = true;
+      sections.push({ title: 'Email templates', figures: [], crashed: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    }
+    if (templates) {
+      const run = templates;
+      await attempt('Email templates', () => run({ smoke: options.smoke }));
+    } else if (options.only?.has('templates')) {
+      log('templates: bench/templates.bench.ts is not there yet, skipped');
+    }
+  }
+
+  // 2. benchmarks against the running app (one child process, its own database)
+  if (wanted('submit') || wanted('app')) {
+    let app: AppProcess | undefined;
+    let loadUsage: ResourceUsage | undefined;
+    const profileDir = join(options.outDir, 'profiles', new Date().toISOString().replace(/[:.]/g, '-'));
+    let appSection: BenchSection | undefined;
+    await attempt('App process', async () => {
+      log(`starting the app, APP_ROLE=${options.role} (${options.databaseUrl ? 'given database' : 'fresh database, migrations at boot'})…`);
+      app = await startApp({
+        role: options.role,
+        databaseUrl: options.databaseUrl,
+        nodeArgs: options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+      });
+      log(`app pid ${app.pid} healthy on :${app.port} after ${Math.round(app.bootMs)} ms (database ${app.databaseName})`);
+      return [];
+    });
+    try {
+      const started = app;
+      if (started) {
+        const restBefore = await restingRss(started, options.smoke ? 500 : 2000);
+        if (wanted('submit')) {
+          const drafts = options.drafts;
+          await attempt('Submit an application (HTTP, running app)', () =>
+            benchSubmit({
+              app: started,
+              drafts,
+              warmup: options.smoke ? 30 : Math.min(500, Math.ceil(drafts / 10)),
+              founders: options.founders,
+              connections: options.connections,
+              baselineSeconds: options.smoke ? 1 : 5,
+              onLoadUsage: (usage) => (loadUsage = usage),
+              log,
+            }),
+          );
+        }
+        const restAfter = wanted('submit') ? await restingRss(started, options.smoke ? 500 : 3000) : null;
+        const mb = (bytes: number): number => round(bytes / 2 ** 20, 0);
+        const figures: BenchFigure[] = [
+          {
+            name: 'boot to healthy',
+            value: Math.round(started.bootMs),
+            unit: 'ms',
+            better: 'lower',
+            note:
+              `spawn of \`node dist-bench/src/main.js\` (APP_ROLE=${options.role}${options.cpuProf ? ', under --cpu-prof' : ''}) to the first 200 of GET /health, ` +
+              (options.databaseUrl ? 'on the given database' : 'including creating the database and running every migration'),
+          },
+        ];
+        if (restBefore !== null) figures.push({ name: 'app RSS at rest (after boot)', value: mb(restBefore), unit: 'MB', target: 'report', better: 'lower', note: 'VmRSS of the app process, mean of 10 readings after an idle pause' });
+        if (loadUsage?.rssMaxBytes != null) {
+          figures.push({
+            name: 'app RSS under submit load (peak)',
+            value: mb(loadUsage.rssMaxBytes),
+            unit: 'MB',
+            target: 'report',
+            better: 'lower',
+            note: `sampled every 100 ms during the measured submit run (${loadUsage.rssSamples} readings, mean ${mb(loadUsage.rssMeanBytes ?? 0)} MB)`,
+          });
+        }
+        if (restAfter !== null) figures.push({ name: 'app RSS at rest (after load)', value: mb(restAfter), unit: 'MB', target: 'report', better: 'lower' });
+        appSection = { title: 'App process', figures };
+      }
+    } finally {
+      if (app) {
+        log('stopping the app, dropping its database and Redis keys…');
+        await app.stop().catch((error: Error) => {
+          crashed = true;
+          log(error.message);
+        });
+      }
+    }
+    if (appSection) {
+      if (options.cpuProf) {
+        // written by the child when it exits
+        const profiles = existsSync(profileDir) ? readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile')) : [];
+        appSection.details = profiles.length
+          ? summarizeCpuProfile(join(profileDir, profiles[0]), ROOT)
+          : `No CPU profile was written in ${profileDir} (did the app exit cleanly?).`;
+      }
+      sections.push(evaluateSection(appSection));
+    }
+  }
+
+  const cpus = os.cpus();
+  const commit = git(['rev-parse', '--short', 'HEAD']);
+  const dirty = git(['status', '--porcelain', '--untracked-files=no']);
+  const report: Report = {
+    generatedAt: new Date().toISOString(),
+    command: `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`,
+    mode: options.smoke ? 'smoke' : 'full',
+    machine: {
+      cores: cpus.length,
+      cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+      memoryGiB: round(os.totalmem() / 2 ** 30, 1),
+      os: `${os.type()} ${os.release()} ${os.arch()}`,
+      node: process.version,
+      ...(await versions()),
+    },
+    commit: commit ? `${commit}${dirty ? ' (with uncommitted changes)' : ''}` : undefined,
+    durationSeconds: round((performance.now() - startedAt) / 1000, 1),
+    loadAverage: { start: round(loadAtStart, 2), end: round(os.loadavg()[0], 2) },
+    sections,
+  };
+  mkdirSync(options.outDir, { recursive: true });
+  const markdown = renderMarkdown(report);
+  writeFileSync(join(options.outDir, 'bench.md'), markdown);
+  writeFileSync(join(options.outDir, 'bench.json'), renderJson(report));
+  process.stdout.write(markdown);
+  log(`wrote ${join(options.outDir, 'bench.md')} and bench.json in ${report.durationSeconds} s${crashed ? ' — a benchmark CRASHED' : ''}`);
+  return crashed ? 1 : 0;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`${signal}: stopping the app and cleaning up…`);
+    void stopAllApps()
+      .then((problems) => problems.forEach((problem) => log(problem)))
+      .finally(() => process.exit(130));
+  });
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    void stopAllApps().finally(() => process.exit(1));
+  },
+);
