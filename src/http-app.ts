@@ -12,6 +12,33 @@ import { AppConfig } from './config/app-config';
 
 export const API_PREFIX = 'api/v1';
 
+/** Deepest nesting a body may have: validation (class-transformer) recurses once per level and overflows the stack near 2 000. */
+export const MAX_BODY_DEPTH = 64;
+
+/**
+ * Refuses, before any handler, what would otherwise fail deep inside one as a 500: a NUL
+ * character in a string or key (PostgreSQL text and JSONB cannot store U+0000) and a body
+ * nested deeper than MAX_BODY_DEPTH. Iterative, so a deep body cannot overflow the check itself.
+ */
+export function checkInput(body: unknown): { field: string; message: string } | null {
+  const stack: [unknown, number, string][] = [[body, 0, '']];
+  while (stack.length > 0) {
+    const [value, depth, path] = stack.pop() as [unknown, number, string];
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return { field: path || 'body', message: `${path || 'body'} must not contain NUL characters` };
+      continue;
+    }
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= MAX_BODY_DEPTH) return { field: path || 'body', message: `the body must not be nested more than ${MAX_BODY_DEPTH} levels deep` };
+    for (const [key, child] of Object.entries(value)) {
+      const at = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+      if (key.includes('\u0000')) return { field: path || 'body', message: `${path || 'body'} must not have a key with NUL characters` };
+      stack.push([child, depth + 1, at]);
+    }
+  }
+  return null;
+}
+
 /** Everything the HTTP app needs besides its modules; shared by main.ts and the tests. */
 export function configureHttpApp(app: NestExpressApplication, config: AppConfig, logger: Pino): void {
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
@@ -46,6 +73,13 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig,
     if (!err) return next();
     const { status, body } = toErrorBody(err);
     res.status(status).json(body);
+  });
+
+  // what no handler can take: NUL characters and bodies nested too deep (see checkInput)
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const problem = /%00/i.test(req.url) ? { field: 'url', message: 'the URL must not contain NUL characters (%00)' } : checkInput(req.body);
+    if (!problem) return next();
+    res.status(400).json({ statusCode: 400, error: 'Bad Request', message: [problem.message], errors: [{ field: problem.field, messages: [problem.message] }] });
   });
 
   app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'health', method: RequestMethod.GET }] });

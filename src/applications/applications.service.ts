@@ -166,7 +166,7 @@ export class ApplicationsService {
   async submit(id: string, user: AuthUser, dto: SubmitApplicationDto): Promise<ApplicationView> {
     const now = this.clock.now();
     const today = parisDate(now);
-    await this.dataSource.transaction(async (em) => {
+    const submitted = await this.dataSource.transaction(async (em) => {
       const row = await this.ownedForUpdate(em, id, user);
       if (dto.expectedVersion !== undefined && dto.expectedVersion !== row.version) throw staleVersion(row.version);
       const move = checkTransition({ from: row.status, to: 'submitted', actor: 'founder' });
@@ -177,10 +177,12 @@ export class ApplicationsService {
       const programmes = await this.programmes.routable(em);
       const recommendations = recommendInAllLocales(programmes, profileOf(row), { today });
       const rulesVersions = Object.fromEntries(programmes.filter((p) => p.active).map((p) => [p.slug, p.rulesVersion]));
-      await em.query(
-        `UPDATE applications SET status = 'submitted', version = version + 1, submitted_at = $2, first_response_due_at = $3,
-           decision_due_at = $4, recommendations = $5, rules_versions = $6, top_programme = $7, locale = $8, updated_at = $2
-         WHERE id = $1`,
+      const [updated]: ApplicationRow[] = await em.query(
+        `WITH a AS (
+           UPDATE applications SET status = 'submitted', version = version + 1, submitted_at = $2, first_response_due_at = $3,
+             decision_due_at = $4, recommendations = $5, rules_versions = $6, top_programme = $7, locale = $8, updated_at = $2
+           WHERE id = $1 RETURNING *)
+         SELECT ${APPLICATION_COLUMNS} FROM a`,
         [id, now, firstResponseDueAt(now), decisionDueAt(now), JSON.stringify(recommendations), JSON.stringify(rulesVersions), recommendations.en.eligible[0]?.programme ?? null, user.locale],
       );
       await appendCaseEvent(em, {
@@ -190,10 +192,11 @@ export class ApplicationsService {
         actor: { id: user.id, role: user.role },
         public: true,
         data: { reference: row.reference, recommended: recommendations.en.eligible.map((e) => e.programme) },
-      });
+      }, { caseLocked: true });
       await enqueueEmails(em, [{ template: 'application-received', recipientId: row.owner_id, eventKey: `submitted:${id}`, applicationId: id }], now);
+      return updated;
     });
-    return this.get(id, user);
+    return this.view(submitted, user);
   }
 
   /** The stored recommendation (what the founder was told); staff also get what today's rules say. */

@@ -109,7 +109,7 @@ export class AssignmentService {
           actor: { id: user.id, role: user.role },
           public: false,
           data: { chosen: result.chosen, explanation: result },
-        });
+        }, { caseLocked: true });
       }
       return result;
     });
@@ -126,7 +126,7 @@ export class AssignmentService {
       actor,
       public: false,
       data: { from, to, auto: explanation !== null, ...(explanation ? { explanation } : {}) },
-    });
+    }, { caseLocked: true });
     if (to !== null) {
       await enqueueEmails(
         em,

@@ -81,7 +81,7 @@ export class CaseThreadService {
         [id, user.id, user.role, body, now],
       );
       const messageId = inserted[0].id;
-      await appendCaseEvent(em, { applicationId: id, at: now, type: 'message_posted', actor: { id: user.id, role: user.role }, public: true, data: { messageId } });
+      await appendCaseEvent(em, { applicationId: id, at: now, type: 'message_posted', actor: { id: user.id, role: user.role }, public: true, data: { messageId } }, { caseLocked: true });
       if (user.role === 'founder' && row.assignee_id) {
         await enqueueEmails(em, [{ template: 'founder-replied', recipientId: row.assignee_id, eventKey: `message:${messageId}`, applicationId: id, data: { messageId } }], now);
       }
@@ -104,7 +104,7 @@ export class CaseThreadService {
     const noteId = await this.dataSource.transaction(async (em) => {
       await this.applications.findVisible(em, id, user, true);
       const inserted: { id: string }[] = await em.query('INSERT INTO case_notes (application_id, author_id, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id', [id, user.id, body, now]);
-      await appendCaseEvent(em, { applicationId: id, at: now, type: 'note_added', actor: { id: user.id, role: user.role }, public: false, data: { noteId: inserted[0].id } });
+      await appendCaseEvent(em, { applicationId: id, at: now, type: 'note_added', actor: { id: user.id, role: user.role }, public: false, data: { noteId: inserted[0].id } }, { caseLocked: true });
       return inserted[0].id;
     });
     return { id: noteId, body, author: { id: user.id, fullName: user.fullName }, createdAt: now.toISOString() };

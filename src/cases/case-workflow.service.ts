@@ -148,7 +148,7 @@ export class CaseWorkflowService {
       actor,
       public: true,
       data: { from: row.status, to: move.to, programme: move.to === 'accepted' || move.to === 'referred' ? move.programme : null, reason: move.reason, messageId },
-    });
+    }, { caseLocked: true });
     const founderEmail = FOUNDER_EMAIL_ON[move.to];
     if (founderEmail && (move.kind === 'decision' || move.kind === 'info_request')) {
       await enqueueEmails(

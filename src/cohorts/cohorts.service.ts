@@ -178,7 +178,7 @@ export class CohortsService {
         actor: { id: user.id, role: user.role },
         public: true,
         data: { cohortId, cohort: cohort.name, enrolmentId: enrolment.id },
-      });
+      }, { caseLocked: true });
       await enqueueEmails(em, [{ template: 'cohort-enrolled', recipientId: app.owner_id, eventKey: event.id, applicationId, data: { enrolmentId: enrolment.id } }], now);
       return { id: enrolment.id, applicationId, reference: app.reference, startupName: app.startup_name, enrolledAt: enrolment.created_at.toISOString() };
     });

@@ -29,11 +29,14 @@ export interface NewCaseEvent {
 
 /**
  * Appends one event to a case's timeline inside the caller's transaction. The case row is
- * locked first, so two appends to the same case are serialised and the chain has no fork.
+ * locked first (unless the caller already holds that lock), so two appends to the same case are
+ * serialised and the chain has no fork; the last event is read in a statement of its own, after
+ * the lock, so it sees what a previous holder committed.
  * There is no update or delete path (a trigger refuses them too).
  */
-export async function appendCaseEvent(em: EntityManager, event: NewCaseEvent): Promise<{ id: string; seq: number }> {
-  await em.query('SELECT 1 FROM applications WHERE id = $1 FOR UPDATE', [event.applicationId]);
+export async function appendCaseEvent(em: EntityManager, event: NewCaseEvent, options: { caseLocked?: boolean } = {}): Promise<{ id: string; seq: number }> {
+  // callers that already hold the case's row lock in this transaction say so and save a round trip
+  if (!options.caseLocked) await em.query('SELECT 1 FROM applications WHERE id = $1 FOR UPDATE', [event.applicationId]);
   const last: { seq: number; hash: string }[] = await em.query('SELECT seq, hash FROM case_events WHERE application_id = $1 ORDER BY seq DESC LIMIT 1', [event.applicationId]);
   const seq = (last[0]?.seq ?? 0) + 1;
   const prevHash = last[0]?.hash ?? null;

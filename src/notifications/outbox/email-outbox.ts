@@ -35,11 +35,14 @@ export async function enqueueEmails(em: EntityManager, emails: OutboxEmail[], no
     const n = params.length;
     return `($${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
   });
-  const inserted: unknown[] = await em.query(
-    `INSERT INTO emails (dedupe_key, template, recipient_id, application_id, data, available_at) VALUES ${tuples.join(', ')}
-     ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
+  // one round trip: the insert, and a notification when it wrote anything (PostgreSQL folds
+  // identical notifications of a transaction into one, delivered at commit)
+  const [{ n }]: { n: number }[] = await em.query(
+    `WITH inserted AS (
+       INSERT INTO emails (dedupe_key, template, recipient_id, application_id, data, available_at) VALUES ${tuples.join(', ')}
+       ON CONFLICT (dedupe_key) DO NOTHING RETURNING id)
+     SELECT count(*)::int AS n, CASE WHEN count(*) > 0 THEN pg_notify('${OUTBOX_CHANNEL}', '') END AS notified FROM inserted`,
     params,
   );
-  if (inserted.length > 0) await em.query(`NOTIFY ${OUTBOX_CHANNEL}`);
-  return inserted.length;
+  return n;
 }
