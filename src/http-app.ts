@@ -15,24 +15,28 @@ export const API_PREFIX = 'api/v1';
 /** Deepest nesting a body may have: validation (class-transformer) recurses once per level and overflows the stack near 2 000. */
 export const MAX_BODY_DEPTH = 64;
 
+const UNSTORABLE = /\u0000|\p{Cs}/u;
+
 /**
- * Refuses, before any handler, what would otherwise fail deep inside one as a 500: a NUL
- * character in a string or key (PostgreSQL text and JSONB cannot store U+0000) and a body
- * nested deeper than MAX_BODY_DEPTH. Iterative, so a deep body cannot overflow the check itself.
+ * Refuses, before any handler, what would otherwise fail deep inside one as a 500 or be stored
+ * corrupted: text PostgreSQL cannot store as sent — a NUL character (U+0000) or a lone UTF-16
+ * surrogate (not Unicode: validators such as isEmail throw on it, and UTF-8 would turn it into
+ * U+FFFD) — in a string or a key, and a body nested deeper than MAX_BODY_DEPTH. Iterative, so a
+ * deep body cannot overflow the check itself.
  */
 export function checkInput(body: unknown): { field: string; message: string } | null {
   const stack: [unknown, number, string][] = [[body, 0, '']];
   while (stack.length > 0) {
     const [value, depth, path] = stack.pop() as [unknown, number, string];
     if (typeof value === 'string') {
-      if (value.includes('\u0000')) return { field: path || 'body', message: `${path || 'body'} must not contain NUL characters` };
+      if (UNSTORABLE.test(value)) return { field: path || 'body', message: `${path || 'body'} must be Unicode text without NUL characters` };
       continue;
     }
     if (value === null || typeof value !== 'object') continue;
     if (depth >= MAX_BODY_DEPTH) return { field: path || 'body', message: `the body must not be nested more than ${MAX_BODY_DEPTH} levels deep` };
     for (const [key, child] of Object.entries(value)) {
       const at = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
-      if (key.includes('\u0000')) return { field: path || 'body', message: `${path || 'body'} must not have a key with NUL characters` };
+      if (UNSTORABLE.test(key)) return { field: path || 'body', message: `${path || 'body'} must not have a key with NUL characters or lone surrogates` };
       stack.push([child, depth + 1, at]);
     }
   }

@@ -3,6 +3,7 @@ import { CASE_STATUSES, type CaseStatus } from '../cases/case-state-machine';
 import { serviceLevelState, type ServiceLevelState } from '../cases/service-level';
 import type { Recommendations } from '../routing/routing-engine';
 import type { Locale } from '../routing/rule-language';
+import type { ApplicationFields } from './submission-check';
 
 /** An application row as selected by APPLICATION_COLUMNS. */
 export interface ApplicationRow {
@@ -106,19 +107,9 @@ export class ApplicationView {
   @ApiProperty() updatedAt: string;
 }
 
-const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
-
-export function toApplicationView(row: ApplicationRow, locale: Locale, now: Date): ApplicationView {
-  const submitted = row.submitted_at !== null;
-  const decidedOrClosed = row.decided_at ?? row.withdrawn_at;
+/** The application's own fields (what the founder writes), from a row. */
+export function fieldsOf(row: ApplicationRow): ApplicationFields {
   return {
-    id: row.id,
-    reference: row.reference,
-    status: row.status,
-    version: row.version,
-    ownerId: row.owner_id,
-    assigneeId: row.assignee_id,
-    programme: row.programme,
     startupName: row.startup_name,
     projectSummary: row.project_summary,
     stage: row.stage,
@@ -133,6 +124,24 @@ export function toApplicationView(row: ApplicationRow, locale: Locale, now: Date
     teamSize: row.team_size,
     fundingSoughtEur: row.funding_sought_eur === null ? null : Number(row.funding_sought_eur),
     website: row.website,
+  };
+}
+
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+export function toApplicationView(row: ApplicationRow, locale: Locale, now: Date): ApplicationView {
+  const submitted = row.submitted_at !== null;
+  const decidedOrClosed = row.decided_at ?? row.withdrawn_at;
+  return {
+    id: row.id,
+    reference: row.reference,
+    status: row.status,
+    version: row.version,
+    ownerId: row.owner_id,
+    assigneeId: row.assignee_id,
+    programme: row.programme,
+    ...fieldsOf(row),
+    startupName: row.startup_name,
     recommendations: row.recommendations ? row.recommendations[locale] : null,
     submittedAt: iso(row.submitted_at),
     firstResponseDueAt: iso(row.first_response_due_at),

@@ -12,7 +12,7 @@ import type { ProfileInput } from '../routing/application-profile';
 import { recommendInAllLocales, type Recommendations } from '../routing/routing-engine';
 import { enqueueEmails } from '../notifications/outbox/email-outbox';
 import { appendCaseEvent } from '../timeline/case-events';
-import { APPLICATION_COLUMNS, ApplicationRow, ApplicationView, toApplicationView } from './application.view';
+import { APPLICATION_COLUMNS, ApplicationRow, ApplicationView, fieldsOf, toApplicationView } from './application.view';
 import { buildInboxQuery, inboxCursorKey } from './inbox-query';
 import { ListApplicationsQuery, SubmitApplicationDto } from './dto/application-actions.dto';
 import { CreateApplicationDto, UpdateApplicationDto } from './dto/application-fields.dto';
@@ -36,25 +36,6 @@ const FIELD_COLUMNS: Record<keyof ApplicationFields, string> = {
   website: 'website',
 };
 const FIELDS = Object.keys(FIELD_COLUMNS) as (keyof ApplicationFields)[];
-
-export function fieldsOf(row: ApplicationRow): ApplicationFields {
-  return {
-    startupName: row.startup_name,
-    projectSummary: row.project_summary,
-    stage: row.stage,
-    trl: row.trl,
-    domains: row.domains,
-    needs: row.needs,
-    incorporated: row.incorporated,
-    incorporationDate: row.incorporation_date,
-    siren: row.siren,
-    academicAffiliation: row.academic_affiliation,
-    lookingForCofounder: row.looking_for_cofounder,
-    teamSize: row.team_size,
-    fundingSoughtEur: row.funding_sought_eur === null ? null : Number(row.funding_sought_eur),
-    website: row.website,
-  };
-}
 
 export function profileOf(row: ApplicationRow): ProfileInput {
   return fieldsOf(row) as ProfileInput;

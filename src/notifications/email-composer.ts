@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { submissionErrors } from '../applications/submission-check';
-import { fieldsOf } from '../applications/applications.service';
+import { fieldsOf } from '../applications/application.view';
 import { APPLICATION_COLUMNS, ApplicationRow } from '../applications/application.view';
 import { parisDate } from '../cases/business-calendar';
 import { AppConfig } from '../config/app-config';

@@ -1,13 +1,13 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { Roles } from '../auth/auth.decorators';
 import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
+import { PageQuery } from '../common/pagination/page-query.dto';
 import { TEMPLATE_NAMES } from './templates/template-contexts';
 
-export class EmailLogQuery {
+export class EmailLogQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'recipient email or user id' })
   @IsOptional()
   @IsString()
@@ -24,19 +24,6 @@ export class EmailLogQuery {
   @IsIn(['queued', 'sent', 'failed', 'skipped'])
   status?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 25 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  cursor?: string;
 }
 
 export interface EmailLogEntry {

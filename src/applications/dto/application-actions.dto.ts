@@ -1,7 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, TransformFnParams, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { Transform, TransformFnParams } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, Min, MinLength } from 'class-validator';
 import { CASE_STATUSES } from '../../cases/case-state-machine';
+import { PageQuery } from '../../common/pagination/page-query.dto';
 
 export class SubmitApplicationDto {
   @ApiPropertyOptional({ description: '409 if the application changed since this version' })
@@ -23,7 +24,7 @@ export class WithdrawApplicationDto extends SubmitApplicationDto {
 
 const STATUS_LIST = new RegExp(`^(${CASE_STATUSES.join('|')})(,(${CASE_STATUSES.join('|')}))*$`);
 
-export class ListApplicationsQuery {
+export class ListApplicationsQuery extends PageQuery {
   @ApiPropertyOptional({ description: `comma list of ${CASE_STATUSES.join(', ')}` })
   @IsOptional()
   @IsString()
@@ -58,18 +59,5 @@ export class ListApplicationsQuery {
   @IsIn(['submittedAt', '-submittedAt', 'decisionDueAt'])
   sort?: 'submittedAt' | '-submittedAt' | 'decisionDueAt';
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 25 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be an integer between 1 and 100' })
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  cursor?: string;
 }
 

@@ -16,7 +16,10 @@ export class HttpErrorFilter implements ExceptionFilter {
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<Request>();
     const { status, body } = toErrorBody(exception);
-    if (status >= 500) {
+    if (isRefusedValue(exception)) {
+      // a 400, but one that validation should have given: say so, so the DTO gets fixed
+      this.logger.warn({ err: { name: (exception as Error).name, message: (exception as Error).message }, path: req.path }, 'the database refused a value that passed validation');
+    } else if (status >= 500) {
       this.logger.error(
         { err: exception instanceof Error ? { name: exception.name, message: exception.message, stack: exception.stack } : exception, path: req.path },
         'request failed',
@@ -44,6 +47,25 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   );
 }
 
+/**
+ * PostgreSQL errors about a value itself (SQLSTATE class 22, "data exception": bad text for a
+ * type, out of range, a character it cannot store; and 23502, a null where none is allowed).
+ * Every write reaches the database through validated input, so such a value came from the
+ * client: a 400, never a 500. (Validation should catch them first; this is the safety net.)
+ */
+const REFUSED_VALUE = /^(22[0-9A-Z]{3}|23502)$/;
+
+function driverErrorOf(exception: unknown): { code?: unknown; column?: unknown } | null {
+  if (!(exception instanceof Error)) return null;
+  const driverError = (exception as { driverError?: unknown }).driverError;
+  return driverError && typeof driverError === 'object' ? (driverError as { code?: unknown; column?: unknown }) : null;
+}
+
+export function isRefusedValue(exception: unknown): boolean {
+  const code = driverErrorOf(exception)?.code;
+  return typeof code === 'string' && REFUSED_VALUE.test(code);
+}
+
 export function toErrorBody(exception: unknown): { status: number; body: Record<string, unknown> } {
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
@@ -66,6 +88,12 @@ export function toErrorBody(exception: unknown): { status: number; body: Record<
             ? 'Unsupported request body encoding'
             : (STATUS_CODES[status] ?? 'Bad request');
     return { status, body: { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message } };
+  }
+  if (isRefusedValue(exception)) {
+    const driverError = driverErrorOf(exception);
+    const column = typeof driverError?.column === 'string' ? driverError.column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()) : null;
+    const message = driverError?.code === '23502' && column ? `${column} must not be null` : 'a value of the request is not acceptable (wrong format, out of range or a character that cannot be stored)';
+    return { status: 400, body: { statusCode: 400, error: 'Bad Request', message: [message], errors: [{ field: column ?? 'body', messages: [message] }] } };
   }
   if (isDatabaseUnavailable(exception)) {
     return { status: HttpStatus.SERVICE_UNAVAILABLE, body: { statusCode: 503, error: 'Service Unavailable', message: 'The database is unavailable, try again shortly' } };
