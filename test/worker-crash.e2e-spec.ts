@@ -60,6 +60,9 @@ describe('a worker killed mid-batch', () => {
     sink.holdAfter = 10; // the 11th message onwards waits for an answer that will never come
     worker = startWorker();
     await sink.waitFor(() => sink.received.length >= 10 && sink.heldCount >= 1, 30000);
+    // let the messages that got their 250 before the hold record it, so the kill lands on held ones
+    // (a kill between "250" and the ledger commit is the one documented window: README "Notifications")
+    await new Promise((r) => setTimeout(r, 1000));
     worker.kill('SIGKILL');
     await new Promise((r) => worker?.once('exit', r));
     sink.release(); // the killed worker never heard "250": those messages were not accepted

@@ -1,0 +1,166 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { DataSource } from 'typeorm';
+import { ApplicationRow, toApplicationView } from '../applications/application.view';
+import { buildInboxQuery, inboxCursorKey, type InboxFilters, type InboxSort } from '../applications/inbox-query';
+import type { AuthUser } from '../auth/auth-user';
+import { parisDate } from '../cases/business-calendar';
+import { atRiskThreshold } from '../cases/service-level';
+import { Clock } from '../common/clock';
+import type { CursorKey } from '../common/pagination/cursor';
+import { csvRow, type CsvValue } from './csv';
+import type { ApplicationsCsvQuery } from './dto/report-queries.dto';
+
+/** Rows fetched per query: memory is bounded by one batch, whatever the number of matching cases. */
+export const CSV_BATCH_SIZE = 1000;
+
+interface Assignee {
+  full_name: string;
+  email: string;
+}
+
+/**
+ * The columns, in order. The first seven are the contract (PRODUCT.md); the others are extras.
+ * `programme` is the decided programme (empty until accepted/referred), `recommendedProgramme`
+ * the top recommendation at submission (the inbox's programme filter matches either: decided,
+ * else recommended). `assignee` is the assignee's full name. Lists (domains, needs) are joined
+ * with `|`. Dates are ISO 8601 UTC instants; service levels as in the API
+ * (on_track, at_risk, breached, met, missed) at the time of the export.
+ */
+const COLUMNS: [string, (row: ApplicationRow, view: ReturnType<typeof toApplicationView>, assignee: Assignee | undefined) => CsvValue][] = [
+  ['reference', (r) => r.reference],
+  ['startupName', (r) => r.startup_name],
+  ['status', (r) => r.status],
+  ['programme', (r) => r.programme],
+  ['assignee', (_r, _v, a) => a?.full_name],
+  ['submittedAt', (_r, v) => v.submittedAt],
+  ['decidedAt', (_r, v) => v.decidedAt],
+  ['id', (r) => r.id],
+  ['recommendedProgramme', (r) => r.top_programme],
+  ['assigneeEmail', (_r, _v, a) => a?.email],
+  ['assigneeId', (r) => r.assignee_id],
+  ['firstResponseDueAt', (_r, v) => v.firstResponseDueAt],
+  ['firstRespondedAt', (_r, v) => v.firstRespondedAt],
+  ['firstResponseServiceLevel', (_r, v) => v.serviceLevels?.firstResponse],
+  ['decisionDueAt', (_r, v) => v.decisionDueAt],
+  ['decisionServiceLevel', (_r, v) => v.serviceLevels?.decision],
+  ['withdrawnAt', (r) => r.withdrawn_at?.toISOString()],
+  ['stage', (r) => r.stage],
+  ['trl', (r) => r.trl],
+  ['domains', (r) => r.domains?.join('|')],
+  ['needs', (r) => r.needs?.join('|')],
+  ['incorporated', (r) => r.incorporated],
+  ['academicAffiliation', (r) => r.academic_affiliation],
+  ['teamSize', (r) => r.team_size],
+  ['fundingSoughtEur', (_r, v) => v.fundingSoughtEur],
+  ['website', (r) => r.website],
+  ['updatedAt', (_r, v) => v.updatedAt],
+];
+
+export const CSV_HEADER = COLUMNS.map(([name]) => name);
+
+/** The client went away: stop quietly. */
+class ClientGone extends Error {}
+
+/**
+ * `GET /reports/applications.csv`: the staff inbox with its filters, as CSV, streamed.
+ *
+ * Constant memory: the rows come in keyset batches of CSV_BATCH_SIZE through the inbox's own
+ * query builder (the same filters, sort and keyset as `GET /applications`, so the file is exactly
+ * what the inbox would page through), and each batch is written with backpressure (when
+ * `res.write` returns false we wait for 'drain' before fetching the next batch). At most one
+ * batch is held in memory. Each batch is its own short query (no transaction or connection held
+ * while a slow client downloads), so the file is not one snapshot: a case that moves while the
+ * export runs appears once, in its state when its batch was read. `now` (service levels, the
+ * `sla` filter, the file name) is fixed at the start.
+ *
+ * No UTF-8 BOM: the first bytes are exactly `reference,startupName,...` as the contract says;
+ * spreadsheets import UTF-8 through their import dialog (Excel: Data > From Text/CSV).
+ */
+@Injectable()
+export class ApplicationsCsvService {
+  private readonly logger = new Logger(ApplicationsCsvService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  async stream(user: AuthUser, query: ApplicationsCsvQuery, res: Response): Promise<void> {
+    const now = this.clock.now();
+    const sort: InboxSort = query.sort ?? '-submittedAt';
+    const filters: Omit<InboxFilters, 'after'> = {
+      statuses: query.status ? [...new Set(query.status.split(','))] : undefined,
+      programme: query.programme,
+      assignee: query.assignee === 'me' ? user.id : query.assignee?.toLowerCase(),
+      sla: query.sla,
+      q: query.q,
+      sort,
+      limit: CSV_BATCH_SIZE,
+    };
+    const scope = { now, atRiskUntil: atRiskThreshold(now) };
+    const fetch = async (after: CursorKey | null): Promise<{ rows: ApplicationRow[]; more: boolean }> => {
+      const { sql, params } = buildInboxQuery(scope, { ...filters, after });
+      const rows: ApplicationRow[] = await this.dataSource.query(sql, params);
+      const more = rows.length > CSV_BATCH_SIZE;
+      return { rows: more ? rows.slice(0, CSV_BATCH_SIZE) : rows, more };
+    };
+
+    // the first batch before any byte is sent: a failure here is still a proper JSON error
+    let batch = await fetch(null);
+    res.status(200);
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="applications-${parisDate(now)}.csv"`);
+    res.setHeader('Cache-Control', 'no-store');
+    try {
+      await write(res, csvRow(CSV_HEADER));
+      for (;;) {
+        await write(res, await this.render(batch.rows, user, now));
+        if (!batch.more) break;
+        const last = batch.rows[batch.rows.length - 1];
+        batch = await fetch(inboxCursorKey(last, sort, false));
+      }
+      res.end();
+    } catch (error) {
+      if (error instanceof ClientGone) return;
+      // headers are sent: abort the transfer (no final chunk) so the client sees a broken
+      // download rather than a complete-looking truncated file
+      this.logger.error({ err: error instanceof Error ? { message: error.message, stack: error.stack } : error }, 'CSV export failed midway');
+      res.destroy(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  private async render(rows: ApplicationRow[], user: AuthUser, now: Date): Promise<string> {
+    const ids = [...new Set(rows.map((r) => r.assignee_id).filter((id): id is string => id !== null))];
+    const assignees = new Map<string, Assignee>();
+    if (ids.length > 0) {
+      const found: (Assignee & { id: string })[] = await this.dataSource.query('SELECT id, full_name, email FROM users WHERE id = ANY($1::uuid[])', [ids]);
+      for (const a of found) assignees.set(a.id, a);
+    }
+    let out = '';
+    for (const row of rows) {
+      const view = toApplicationView(row, user.locale, now);
+      const assignee = row.assignee_id ? assignees.get(row.assignee_id) : undefined;
+      out += csvRow(COLUMNS.map(([, cell]) => cell(row, view, assignee)));
+    }
+    return out;
+  }
+}
+
+/** Writes a chunk; when the socket's buffer is full, waits for 'drain' (or fails if the client left). */
+function write(res: Response, chunk: string): Promise<void> {
+  if (res.destroyed || res.writableEnded) return Promise.reject(new ClientGone());
+  if (res.write(chunk)) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const onDrain = (): void => {
+      res.off('close', onClose);
+      resolve();
+    };
+    const onClose = (): void => {
+      res.off('drain', onDrain);
+      reject(new ClientGone());
+    };
+    res.once('drain', onDrain);
+    res.once('close', onClose);
+  });
+}

@@ -1,0 +1,73 @@
+import { csvCell, csvRow } from './csv';
+
+/** Parses RFC 4180 text back into rows (test helper). */
+function parse(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i++;
+    } else cell += c;
+  }
+  return rows;
+}
+
+describe('csv', () => {
+  it('leaves plain text alone and writes null as an empty cell', () => {
+    expect(csvCell('Cardiosense')).toBe('Cardiosense');
+    expect(csvCell(null)).toBe('');
+    expect(csvCell(undefined)).toBe('');
+    expect(csvCell(3)).toBe('3');
+    expect(csvCell(false)).toBe('false');
+    expect(csvCell('2027-03-01T09:00:00.000Z')).toBe('2027-03-01T09:00:00.000Z');
+    expect(csvCell('')).toBe('');
+  });
+
+  it('quotes commas, quotes, CR and LF, doubling quotes (RFC 4180)', () => {
+    expect(csvCell('a,b')).toBe('"a,b"');
+    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
+    expect(csvCell('line1\nline2')).toBe('"line1\nline2"');
+    expect(csvCell('x\ry')).toBe('"x\ry"');
+  });
+
+  it.each([
+    ['=HYPERLINK("http://evil","x")', `"'=HYPERLINK(""http://evil"",""x"")"`],
+    ['+1', "'+1"],
+    ['-2', "'-2"],
+    ['@SUM(A1)', "'@SUM(A1)"],
+    ['\tTab', "'\tTab"],
+    ['\rCR', `"'\rCR"`],
+    ['=1,2', `"'=1,2"`],
+  ])('neutralises the formula-like cell %j', (value, expected) => {
+    expect(csvCell(value)).toBe(expected);
+  });
+
+  it('does not touch those characters elsewhere in a cell', () => {
+    expect(csvCell('a=b+c-d@e')).toBe('a=b+c-d@e');
+    expect(csvCell(' =1')).toBe(' =1');
+  });
+
+  it('round-trips rows through an RFC 4180 parser', () => {
+    const values = ['plain', 'a,b', 'say "hi"', 'multi\r\nline', '', 'é ü 漢字 🚀', '=1+1'];
+    const text = csvRow(['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'h7']) + csvRow(values);
+    expect(text.endsWith('\r\n')).toBe(true);
+    expect(parse(text)).toEqual([['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'h7'], [...values.slice(0, 6), "'=1+1"]]);
+  });
+});
