@@ -10,8 +10,8 @@ import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
 import { ProgrammesService } from '../programmes/programmes.service';
 import type { ProfileInput } from '../routing/application-profile';
 import { recommendInAllLocales, type Recommendations } from '../routing/routing-engine';
-import { enqueueEmails } from '../notifications/outbox/email-outbox';
-import { appendCaseEvent } from '../timeline/case-events';
+import { dedupeKey } from '../notifications/outbox/email-outbox';
+import { appendCaseEvent, caseEventInsert, LAST_EVENT_SQL } from '../timeline/case-events';
 import { APPLICATION_COLUMNS, ApplicationRow, ApplicationView, fieldsOf, toApplicationView } from './application.view';
 import { buildInboxQuery, inboxCursorKey } from './inbox-query';
 import { ListApplicationsQuery, SubmitApplicationDto } from './dto/application-actions.dto';
@@ -147,6 +147,8 @@ export class ApplicationsService {
   async submit(id: string, user: AuthUser, dto: SubmitApplicationDto): Promise<ApplicationView> {
     const now = this.clock.now();
     const today = parisDate(now);
+    // the rules are read before the transaction: it then holds its lock for five round trips only
+    const programmes = await this.programmes.routable();
     const submitted = await this.dataSource.transaction(async (em) => {
       const row = await this.ownedForUpdate(em, id, user);
       if (dto.expectedVersion !== undefined && dto.expectedVersion !== row.version) throw staleVersion(row.version);
@@ -155,26 +157,36 @@ export class ApplicationsService {
       const errors = submissionErrors(fieldsOf(row), today);
       if (errors.length > 0) throw unprocessable('The application is not complete', errors);
 
-      const programmes = await this.programmes.routable(em);
       const recommendations = recommendInAllLocales(programmes, profileOf(row), { today });
       const rulesVersions = Object.fromEntries(programmes.filter((p) => p.active).map((p) => [p.slug, p.rulesVersion]));
-      const [updated]: ApplicationRow[] = await em.query(
+      // the update, and the timeline's last event read in the same statement (after the lock)
+      const [updated]: (ApplicationRow & { last_seq: number | null; last_hash: string | null })[] = await em.query(
         `WITH a AS (
            UPDATE applications SET status = 'submitted', version = version + 1, submitted_at = $2, first_response_due_at = $3,
              decision_due_at = $4, recommendations = $5, rules_versions = $6, top_programme = $7, locale = $8, updated_at = $2
            WHERE id = $1 RETURNING *)
-         SELECT ${APPLICATION_COLUMNS} FROM a`,
+         SELECT ${APPLICATION_COLUMNS}, ${LAST_EVENT_SQL('$1')} FROM a`,
         [id, now, firstResponseDueAt(now), decisionDueAt(now), JSON.stringify(recommendations), JSON.stringify(rulesVersions), recommendations.en.eligible[0]?.programme ?? null, user.locale],
       );
-      await appendCaseEvent(em, {
-        applicationId: id,
-        at: now,
-        type: 'submitted',
-        actor: { id: user.id, role: user.role },
-        public: true,
-        data: { reference: row.reference, recommended: recommendations.en.eligible.map((e) => e.programme) },
-      }, { caseLocked: true });
-      await enqueueEmails(em, [{ template: 'application-received', recipientId: row.owner_id, eventKey: `submitted:${id}`, applicationId: id }], now);
+      // the first timeline event and the acknowledgement email, in one statement
+      const event = caseEventInsert(
+        {
+          applicationId: id,
+          at: now,
+          type: 'submitted',
+          actor: { id: user.id, role: user.role },
+          public: true,
+          data: { reference: row.reference, recommended: recommendations.en.eligible.map((e) => e.programme) },
+        },
+        updated.last_seq === null ? null : { seq: updated.last_seq, hash: updated.last_hash as string },
+      );
+      const email = { template: 'application-received' as const, recipientId: row.owner_id, eventKey: `submitted:${id}` };
+      await em.query(
+        `WITH ev AS (${event.sql})
+         INSERT INTO emails (dedupe_key, template, recipient_id, application_id, data, available_at)
+         VALUES ($11, $12, $13, $14, '{}', $15) ON CONFLICT (dedupe_key) DO NOTHING`,
+        [...event.params, dedupeKey(email), email.template, email.recipientId, id, now],
+      );
       return updated;
     });
     return this.view(submitted, user);

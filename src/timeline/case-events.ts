@@ -34,12 +34,18 @@ export interface NewCaseEvent {
  * the lock, so it sees what a previous holder committed.
  * There is no update or delete path (a trigger refuses them too).
  */
-export async function appendCaseEvent(em: EntityManager, event: NewCaseEvent, options: { caseLocked?: boolean } = {}): Promise<{ id: string; seq: number }> {
-  // callers that already hold the case's row lock in this transaction say so and save a round trip
-  if (!options.caseLocked) await em.query('SELECT 1 FROM applications WHERE id = $1 FOR UPDATE', [event.applicationId]);
-  const last: { seq: number; hash: string }[] = await em.query('SELECT seq, hash FROM case_events WHERE application_id = $1 ORDER BY seq DESC LIMIT 1', [event.applicationId]);
-  const seq = (last[0]?.seq ?? 0) + 1;
-  const prevHash = last[0]?.hash ?? null;
+/** The newest event of a case, to chain the next one to (read after taking the case's row lock). */
+export const LAST_EVENT_SQL = (caseParam: string): string =>
+  `(SELECT seq FROM case_events WHERE application_id = ${caseParam} ORDER BY seq DESC LIMIT 1) AS last_seq,
+   (SELECT hash FROM case_events WHERE application_id = ${caseParam} ORDER BY seq DESC LIMIT 1) AS last_hash`;
+
+/**
+ * The INSERT of the event following `last` (null for a case's first event), with its chained
+ * hash; `$n` placeholders start after `offset` so it can be composed with other statements.
+ */
+export function caseEventInsert(event: NewCaseEvent, last: { seq: number; hash: string } | null, offset = 0): { sql: string; params: unknown[]; seq: number } {
+  const seq = (last?.seq ?? 0) + 1;
+  const prevHash = last?.hash ?? null;
   const at = new Date(event.at.getTime()); // timestamptz(3): millisecond precision, as hashed
   const fields = {
     applicationId: event.applicationId,
@@ -52,10 +58,19 @@ export async function appendCaseEvent(em: EntityManager, event: NewCaseEvent, op
     data: event.data,
   };
   const hash = eventHash(prevHash, fields);
-  const rows: { id: string }[] = await em.query(
-    `INSERT INTO case_events (application_id, seq, at, type, actor_id, actor_role, public, data, prev_hash, hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-    [event.applicationId, seq, at, event.type, fields.actorId, fields.actorRole, event.public, JSON.stringify(event.data), prevHash, hash],
-  );
-  return { id: rows[0].id, seq };
+  const p = Array.from({ length: 10 }, (_, i) => `$${offset + i + 1}`);
+  return {
+    sql: `INSERT INTO case_events (application_id, seq, at, type, actor_id, actor_role, public, data, prev_hash, hash) VALUES (${p.join(', ')}) RETURNING id`,
+    params: [event.applicationId, seq, at, event.type, fields.actorId, fields.actorRole, event.public, JSON.stringify(event.data), prevHash, hash],
+    seq,
+  };
+}
+
+export async function appendCaseEvent(em: EntityManager, event: NewCaseEvent, options: { caseLocked?: boolean } = {}): Promise<{ id: string; seq: number }> {
+  // callers that already hold the case's row lock in this transaction say so and save a round trip
+  if (!options.caseLocked) await em.query('SELECT 1 FROM applications WHERE id = $1 FOR UPDATE', [event.applicationId]);
+  const [last]: { last_seq: number | null; last_hash: string | null }[] = await em.query(`SELECT ${LAST_EVENT_SQL('$1')}`, [event.applicationId]);
+  const insert = caseEventInsert(event, last.last_seq === null ? null : { seq: last.last_seq, hash: last.last_hash as string });
+  const rows: { id: string }[] = await em.query(insert.sql, insert.params);
+  return { id: rows[0].id, seq: insert.seq };
 }

@@ -1,8 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { TemplateName } from '../templates/template-contexts';
 
-export const OUTBOX_CHANNEL = 'guichet_outbox';
-
 export interface OutboxEmail {
   template: TemplateName;
   recipientId: string;
@@ -23,8 +21,7 @@ export function dedupeKey(email: Pick<OutboxEmail, 'template' | 'eventKey' | 're
 
 /**
  * Writes emails into the outbox inside the caller's transaction: they exist if and only if
- * their cause committed. A second write of the same logical email is a no-op. NOTIFY wakes the
- * relay at commit (nothing is sent when the transaction rolls back).
+ * their cause committed. A second write of the same logical email is a no-op.
  * Returns how many rows were actually new.
  */
 export async function enqueueEmails(em: EntityManager, emails: OutboxEmail[], now: Date): Promise<number> {
@@ -35,13 +32,13 @@ export async function enqueueEmails(em: EntityManager, emails: OutboxEmail[], no
     const n = params.length;
     return `($${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
   });
-  // one round trip: the insert, and a notification when it wrote anything (PostgreSQL folds
-  // identical notifications of a transaction into one, delivered at commit)
+  // no NOTIFY here: PostgreSQL serialises the commits of every transaction that notifies (one
+  // global lock held through the WAL flush), which capped submissions; the relay polls instead
   const [{ n }]: { n: number }[] = await em.query(
     `WITH inserted AS (
        INSERT INTO emails (dedupe_key, template, recipient_id, application_id, data, available_at) VALUES ${tuples.join(', ')}
        ON CONFLICT (dedupe_key) DO NOTHING RETURNING id)
-     SELECT count(*)::int AS n, CASE WHEN count(*) > 0 THEN pg_notify('${OUTBOX_CHANNEL}', '') END AS notified FROM inserted`,
+     SELECT count(*)::int AS n FROM inserted`,
     params,
   );
   return n;
