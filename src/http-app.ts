@@ -79,7 +79,7 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig,
     res.status(status).json(body);
   });
 
-  // what no handler can take: NUL characters and bodies nested too deep (see checkInput)
+  // what no handler can take: NUL characters, lone surrogates, bodies nested too deep (see checkInput)
   app.use((req: Request, res: Response, next: NextFunction) => {
     const problem = /%00/i.test(req.url) ? { field: 'url', message: 'the URL must not contain NUL characters (%00)' } : checkInput(req.body);
     if (!problem) return next();

@@ -65,6 +65,7 @@ describe('a worker killed mid-batch', () => {
     await new Promise((r) => setTimeout(r, 1000));
     worker.kill('SIGKILL');
     await new Promise((r) => worker?.once('exit', r));
+    await new Promise((r) => setTimeout(r, 500)); // the sink sees the dead worker's connections close
     sink.release(); // the killed worker never heard "250": those messages were not accepted
 
     worker = startWorker();

@@ -96,6 +96,9 @@ export class UsersService implements OnApplicationBootstrap {
   async update(id: string, dto: UpdateUserDto): Promise<UserView> {
     const user = await this.get(id);
     if (user.role === 'founder') throw new NotFoundException('User not found');
+    // PartialType makes every field optional, null included: only capacity may be cleared
+    const nulls = Object.entries(dto).filter(([field, value]) => value === null && field !== 'capacity').map(([field]) => field);
+    if (nulls.length > 0) throw new FieldValidationException(nulls.map((field) => ({ field, messages: [`${field} cannot be null`] })));
     await this.checkProgrammes(dto.programmes);
     const changes: Partial<User> = {};
     if (dto.email !== undefined) changes.email = dto.email;

@@ -21,11 +21,13 @@ export interface ReceivedMail {
 export class SmtpSink {
   readonly received: ReceivedMail[] = [];
   /**
-   * Once this many mails were accepted, hold the next ones at RCPT TO (no answer, so the client
-   * has not sent the message yet) until `release()`.
+   * Once this many mails were accepted, hold the next ones — at RCPT TO, or at the end of DATA
+   * for those already past it — without answering, until `release()`.
    */
   holdAfter: number | null = null;
   private readonly held: (() => void)[] = [];
+  private readonly heldData: { session: string; mail: ReceivedMail; answer: () => void }[] = [];
+  private readonly closedSessions = new Set<string>();
   /** answer 550 to RCPT for these addresses */
   readonly rejectRecipients = new Set<string>();
   private server: SMTPServer | null = null;
@@ -49,6 +51,9 @@ export class SmtpSink {
         }
         callback();
       },
+      onClose: (session) => {
+        this.closedSessions.add(session.id);
+      },
       onData: (stream, session, callback) => {
         simpleParser(stream)
           .then((mail) => {
@@ -64,6 +69,10 @@ export class SmtpSink {
                 return line === undefined ? undefined : line.slice(line.indexOf(':') + 1).replace(/\r?\n\s+/g, ' ').trim();
               },
             };
+            if (this.holdAfter !== null && this.received.length >= this.holdAfter) {
+              this.heldData.push({ session: session.id, mail: parsed, answer: () => callback() });
+              return;
+            }
             this.received.push(parsed);
             callback();
           })
@@ -97,13 +106,21 @@ export class SmtpSink {
   }
 
   get heldCount(): number {
-    return this.held.length;
+    return this.held.length + this.heldData.length;
   }
 
-  /** Stops holding (clients that went away meanwhile never send their message). */
+  /**
+   * Stops holding. A client that went away meanwhile never heard "250": its message was not
+   * accepted (it will be sent again), so it is not counted as received.
+   */
   release(): void {
     this.holdAfter = null;
     for (const answer of this.held.splice(0)) answer();
+    for (const h of this.heldData.splice(0)) {
+      if (this.closedSessions.has(h.session)) continue;
+      this.received.push(h.mail);
+      h.answer();
+    }
   }
 
   get url(): string {

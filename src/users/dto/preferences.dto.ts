@@ -1,15 +1,15 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsOptional } from 'class-validator';
+import { IsBoolean, IsIn, ValidateIf } from 'class-validator';
 import { LOCALES, type Locale } from '../user.entity';
 
 export class UpdatePreferencesDto {
   @ApiPropertyOptional({ description: 'receive the weekly digest (staff)' })
-  @IsOptional()
+  @ValidateIf((_, value) => value !== undefined) // null is not a preference
   @IsBoolean()
   weeklyDigest?: boolean;
 
   @ApiPropertyOptional({ enum: LOCALES })
-  @IsOptional()
+  @ValidateIf((_, value) => value !== undefined) // null is not a preference
   @IsIn(LOCALES)
   locale?: Locale;
 }
