@@ -50,6 +50,16 @@ export const APPLICATION_COLUMNS = `a.id, a.reference, a.owner_id, a.assignee_id
   a.recommendations, a.rules_versions, a.top_programme, a.inbox_programme, a.submitted_at, a.first_response_due_at, a.first_responded_at,
   a.decision_due_at, a.decided_at, a.paused_at, a.withdrawn_at, a.created_at, a.updated_at`;
 
+/**
+ * The columns of a list row (inbox, founder's list, CSV): the same minus the long texts a list
+ * never shows — the project summary and the stored routing result (about 2.5 kB of jsonb per
+ * case, in both languages). Reading them made the inbox three times slower.
+ */
+export const LIST_COLUMNS = APPLICATION_COLUMNS.replace('a.project_summary,', 'NULL::text AS project_summary,').replace(
+  'a.recommendations, a.rules_versions,',
+  'NULL::jsonb AS recommendations, NULL::jsonb AS rules_versions,',
+);
+
 export class ReasonView {
   @ApiProperty() code: string;
   @ApiProperty() text: string;
@@ -128,6 +138,16 @@ export function fieldsOf(row: ApplicationRow): ApplicationFields {
 }
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+/** A list item: the application without its project summary and recommendations (GET /applications/:id has them). */
+export type ApplicationListItem = Omit<ApplicationView, 'projectSummary' | 'recommendations'>;
+
+export function toApplicationListItem(row: ApplicationRow, locale: Locale, now: Date): ApplicationListItem {
+  const { projectSummary: _summary, recommendations: _recommendations, ...item } = toApplicationView(row, locale, now);
+  void _summary;
+  void _recommendations;
+  return item;
+}
 
 export function toApplicationView(row: ApplicationRow, locale: Locale, now: Date): ApplicationView {
   const submitted = row.submitted_at !== null;

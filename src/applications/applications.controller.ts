@@ -4,13 +4,14 @@ import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { UuidParamPipe } from '../common/http/is-uuid.pipe';
 import type { Page } from '../common/pagination/cursor';
-import { ApplicationView } from './application.view';
+import { ApplicationListItem, ApplicationView } from './application.view';
 import { ApplicationsService } from './applications.service';
 import { ListApplicationsQuery, SubmitApplicationDto } from './dto/application-actions.dto';
 import { CreateApplicationDto, UpdateApplicationDto } from './dto/application-fields.dto';
 
 class ApplicationPage {
-  items: ApplicationView[];
+  /** without projectSummary and recommendations: GET /applications/:id has them */
+  items: ApplicationListItem[];
   nextCursor: string | null;
 }
 
@@ -31,7 +32,7 @@ export class ApplicationsController {
   @Get()
   @ApiOperation({ summary: "Founders: their own applications. Staff: the inbox" })
   @ApiOkResponse({ type: ApplicationPage })
-  list(@CurrentUser() user: AuthUser, @Query() query: ListApplicationsQuery): Promise<Page<ApplicationView>> {
+  list(@CurrentUser() user: AuthUser, @Query() query: ListApplicationsQuery): Promise<Page<ApplicationListItem>> {
     return this.applications.list(user, query);
   }
 

@@ -12,7 +12,7 @@ import type { ProfileInput } from '../routing/application-profile';
 import { recommendInAllLocales, type Recommendations } from '../routing/routing-engine';
 import { dedupeKey } from '../notifications/outbox/email-outbox';
 import { appendCaseEvent, caseEventInsert, LAST_EVENT_SQL } from '../timeline/case-events';
-import { APPLICATION_COLUMNS, ApplicationRow, ApplicationView, fieldsOf, toApplicationView } from './application.view';
+import { APPLICATION_COLUMNS, ApplicationListItem, ApplicationRow, ApplicationView, fieldsOf, toApplicationListItem, toApplicationView } from './application.view';
 import { buildInboxQuery, inboxCursorKey } from './inbox-query';
 import { ListApplicationsQuery, SubmitApplicationDto } from './dto/application-actions.dto';
 import { CreateApplicationDto, UpdateApplicationDto } from './dto/application-fields.dto';
@@ -213,7 +213,7 @@ export class ApplicationsService {
   }
 
   /** Founders: their own applications, newest first. Staff: the triage inbox, filtered and sorted. */
-  async list(user: AuthUser, query: ListApplicationsQuery): Promise<Page<ApplicationView>> {
+  async list(user: AuthUser, query: ListApplicationsQuery): Promise<Page<ApplicationListItem>> {
     const founder = user.role === 'founder';
     const sort = query.sort ?? '-submittedAt';
     const limit = query.limit ?? 25;
@@ -232,7 +232,7 @@ export class ApplicationsService {
       },
     );
     const rows: ApplicationRow[] = await this.dataSource.query(sql, params);
-    return toPage(rows, limit, (r) => toApplicationView(r, user.locale, now), (r) => inboxCursorKey(r, sort, founder));
+    return toPage(rows, limit, (r) => toApplicationListItem(r, user.locale, now), (r) => inboxCursorKey(r, sort, founder));
   }
 
   async load(em: EntityManager, id: string): Promise<ApplicationRow> {

@@ -1,4 +1,4 @@
-import { APPLICATION_COLUMNS } from './application.view';
+import { LIST_COLUMNS } from './application.view';
 import type { CursorKey } from '../common/pagination/cursor';
 
 export type InboxSort = 'submittedAt' | '-submittedAt' | 'decisionDueAt';
@@ -84,7 +84,7 @@ export function buildInboxQuery(scope: InboxScope, f: InboxFilters): { sql: stri
     if (f.after) where.push(`(a.submitted_at, a.id) < (${p(f.after[0])}::timestamptz, ${p(f.after[1])}::uuid)`);
     order = 'a.submitted_at DESC, a.id DESC';
   }
-  const sql = `SELECT ${APPLICATION_COLUMNS} FROM applications a WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${p(f.limit + 1)}`;
+  const sql = `SELECT ${LIST_COLUMNS} FROM applications a WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${p(f.limit + 1)}`;
   return { sql, params };
 }
 
