@@ -2,14 +2,19 @@
  * `npm run bench [-- options]`: runs the benchmarks one after the other, then writes
  * reports/bench.md and reports/bench.json and prints the markdown. See bench/README.md.
  *
- *   --smoke                 tiny data, short runs (the whole run well under a minute; for CI)
- *   --only a,b              only these benchmarks: routing, templates, submit, app
+ *   --smoke                 tiny data, short runs (the whole run about a minute and a half; for CI)
+ *   --only a,b              only these benchmarks: routing, templates, submit, app, inbox, emails, digests, reports
  *   --drafts N              measured submissions (default 4000, smoke 150)
  *   --founders N            founders owning the drafts (default 1000, smoke 30)
  *   --connections N         concurrent connections of the load client (default 20)
  *   --role all|api          APP_ROLE of the app under load (default all: API and worker in one process)
- *   --cpu-prof              run the app under `node --cpu-prof`; the profile is summarised in the report
- *   --database-url URL      run the app on this existing database (kept) instead of a fresh one
+ *   --cpu-prof              run the app under `node --cpu-prof` (the seeded benchmarks' apps too); the profiles are summarised in the report
+ *   --database-url URL      run the app on this existing database (kept) instead of a fresh one; the
+ *                           seeded benchmarks (inbox, emails, digests, reports) use it instead of seeding
+ *   --cases N               demo cases seeded for inbox, emails, digests, reports (default 200000, smoke 5000)
+ *   --emails N              outbox rows of the emails benchmark (default 5000, smoke 500)
+ *   --digest-advisors N, --digest-managers N   staff of the digests database (default 2000 and 200, smoke 100 and 10)
+ *   --keep                  keep the seeded databases (their URLs are printed) instead of dropping them
  *   --out DIR               where the reports go (default reports/)
  *
  * Exit code 0 even when a target is missed (the report says so); 1 when a benchmark crashed;
@@ -22,16 +27,24 @@ import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import type { BenchFigure, BenchSection } from './bench-result';
+import { benchDigests } from './digests.bench';
+import { benchEmails } from './emails.bench';
+import { benchInbox } from './inbox.bench';
+import { benchReports } from './reports.bench';
 import { benchRouting } from './routing.bench';
 import { benchSubmit } from './submit.bench';
 import { startApp, stopAllApps, type AppProcess } from './support/app-process';
+import { login } from './support/http';
+import { dropSeededDatabases, givenDatabase, keepSeededDatabases, seedBenchDatabase, type BenchDatabase } from './support/seeded-db';
+import { SmtpSink } from './support/smtp-sink';
+import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD } from '../src/seed/demo-seed';
 import { summarizeCpuProfile } from './support/cpu-profile';
 import type { ResourceUsage } from './support/proc';
 import { evaluateSection, renderJson, renderMarkdown, type Report, type ReportSection } from './support/report';
 import { round } from './support/stats';
 
 const ROOT = resolve(__dirname, '..', '..');
-const BENCH_IDS = ['routing', 'templates', 'submit', 'app'] as const;
+const BENCH_IDS = ['routing', 'templates', 'submit', 'app', 'inbox', 'emails', 'digests', 'reports'] as const;
 type BenchId = (typeof BENCH_IDS)[number];
 
 interface Options {
@@ -44,6 +57,11 @@ interface Options {
   cpuProf: boolean;
   databaseUrl?: string;
   outDir: string;
+  cases: number;
+  emails: number;
+  digestAdvisors: number;
+  digestManagers: number;
+  keep: boolean;
 }
 
 class UsageError extends Error {}
@@ -59,6 +77,11 @@ function parseArgs(argv: readonly string[]): Options {
     role: 'all',
     cpuProf: false,
     outDir: join(ROOT, 'reports'),
+    cases: smoke ? 5000 : 200_000,
+    emails: smoke ? 500 : 5000,
+    digestAdvisors: smoke ? 100 : 2000,
+    digestManagers: smoke ? 10 : 200,
+    keep: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -106,6 +129,21 @@ function parseArgs(argv: readonly string[]): Options {
         break;
       case '--out':
         options.outDir = resolve(value());
+        break;
+      case '--cases':
+        options.cases = count();
+        break;
+      case '--emails':
+        options.emails = count();
+        break;
+      case '--digest-advisors':
+        options.digestAdvisors = count();
+        break;
+      case '--digest-managers':
+        options.digestManagers = count();
+        break;
+      case '--keep':
+        options.keep = true;
         break;
       default:
         throw new UsageError(`unknown option ${arg}`);
@@ -305,6 +343,153 @@ async function main(): Promise<number> {
     }
   }
 
+  // 3. benchmarks on seeded demo databases (src/seed): inbox, reports, emails on one, digests on one with many staff
+  const mainWanted = wanted('inbox') || wanted('reports') || wanted('emails');
+  if (mainWanted || wanted('digests')) {
+    const sink = new SmtpSink();
+    await sink.start();
+    const seedFigures: BenchFigure[] = [];
+    const seedNotes: string[] = [];
+    const runOn = async (db: BenchDatabase, work: (app: AppProcess) => Promise<void>, what: string): Promise<void> => {
+      let app: AppProcess | undefined;
+      const profileDir = join(options.outDir, 'profiles', `${db.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+      try {
+        log(`starting the app on ${db.name} (SMTP_URL: the sink on :${sink.port})…`);
+        app = await startApp({
+          role: options.role,
+          databaseUrl: db.url,
+          env: { SMTP_URL: sink.url },
+          nodeArgs: options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+        });
+        log(`app pid ${app.pid} healthy on :${app.port} after ${Math.round(app.bootMs)} ms`);
+        seedNotes.push(`App on ${db.name}: healthy ${Math.round(app.bootMs)} ms after spawn, RSS at rest ${Math.round((app.rssBytes() ?? 0) / 2 ** 20)} MB.`);
+        await work(app);
+      } finally {
+        if (app) await app.stop().catch((error: Error) => log(error.message));
+      }
+      if (options.cpuProf) {
+        const profiles = existsSync(profileDir) ? readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile')) : [];
+        sections.push({
+          title: `App CPU profile (${what})`,
+          figures: [],
+          details: profiles.length ? summarizeCpuProfile(join(profileDir, profiles[0]), ROOT) : `No CPU profile was written in ${profileDir}.`,
+        });
+      }
+    };
+    const seedOne = async (label: string, advisors: number, managers: number): Promise<BenchDatabase | undefined> => {
+      if (options.databaseUrl) return givenDatabase(options.databaseUrl);
+      let db: BenchDatabase | undefined;
+      await attempt(`Demo database (${label})`, async () => {
+        log(`seeding ${options.cases} demo cases with ${advisors} advisors and ${managers} managers…`);
+        db = await seedBenchDatabase(label, { cases: options.cases, advisors, managers, log });
+        const s = db.seed;
+        if (s) {
+          const big = options.cases >= 200_000;
+          seedFigures.push(
+            {
+              name: `seed ${label}: ${s.casesTotal.toLocaleString('en-US')} cases, ${s.advisors} advisors, ${s.managers} managers (total)`,
+              value: round(s.seconds.total, 1),
+              unit: 's',
+              ...(big ? { target: `< ${Math.round((300 * options.cases) / 200_000)}` } : {}),
+              better: 'lower',
+              note:
+                `npm run seed:demo -- --cases ${options.cases} --advisors ${advisors} --managers ${managers}: migrations ${round(s.seconds.migrate, 1)} s, staff ${round(s.seconds.staff, 1)} s, ` +
+                `cases ${round(s.seconds.cases, 1)} s, reminder log + VACUUM (ANALYZE) ${round(s.seconds.finish, 1)} s` +
+                (big ? '; target: 200,000 cases well under 5 minutes (scaled to the size asked)' : ''),
+            },
+            { name: `seed ${label}: cases per second`, value: round(s.casesAdded / s.seconds.cases, 0), unit: 'cases/s', better: 'higher' },
+          );
+          seedNotes.push(
+            `**${db.name}**: ${s.casesTotal.toLocaleString('en-US')} cases (${Object.entries(s.statuses)
+              .map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`)
+              .join(', ')}), ${s.founders.toLocaleString('en-US')} founders, ${s.rows.events.toLocaleString('en-US')} timeline events, ` +
+              `${s.rows.messages.toLocaleString('en-US')} messages, ${s.rows.notes.toLocaleString('en-US')} notes, ${s.rows.enrolments} enrolments, ${s.rows.reminderLog} reminder log rows.`,
+          );
+        }
+        return [];
+      });
+      return db;
+    };
+    /** Hash chains of a sample of seeded cases, checked by the app itself (GET /timeline/verify). */
+    const verifyChains = async (app: AppProcess, sample: number): Promise<void> => {
+      const { token } = await login(app.url, DEMO_ADMIN_EMAIL, DEMO_PASSWORD);
+      const pg = new Client({ connectionString: app.databaseUrl });
+      await pg.connect();
+      const ids = (await pg.query<{ id: string }>(`SELECT id FROM applications WHERE status <> 'draft' ORDER BY random() LIMIT $1`, [sample])).rows.map((r) => r.id);
+      await pg.end();
+      let broken = 0;
+      let events = 0;
+      for (const id of ids) {
+        const response = await fetch(`${app.url}/api/v1/applications/${id}/timeline/verify`, { headers: { authorization: `Bearer ${token}` } });
+        const body = (await response.json()) as { intact?: boolean; events?: number };
+        if (response.status !== 200 || body.intact !== true) broken++;
+        events += body.events ?? 0;
+      }
+      seedFigures.push({
+        name: 'seeded timelines whose hash chain is broken',
+        value: broken,
+        unit: 'count',
+        target: '= 0',
+        better: 'lower',
+        note: `GET /api/v1/applications/:id/timeline/verify (admin) on ${ids.length} random cases (${events} events)`,
+      });
+    };
+    try {
+      if (mainWanted) {
+        const db = await seedOne('main', 40, 10);
+        if (db) {
+          await attempt('Demo database check', () =>
+            runOn(db, async (app) => {
+              await verifyChains(app, options.smoke ? 20 : 100);
+              if (wanted('inbox')) {
+                await attempt('Staff inbox (HTTP vs raw SQL, seeded database)', () =>
+                  benchInbox({ app, connections: options.connections, durationSeconds: options.smoke ? 1 : 8, warmupSeconds: options.smoke ? 0.5 : 2, log }),
+                );
+              }
+              if (wanted('reports')) await attempt('Reports: funnel and CSV export (seeded database)', () => benchReports({ app, runs: options.smoke ? 2 : 5, log }));
+              if (wanted('emails')) {
+                await attempt('Emails: outbox → BullMQ → SMTP (seeded database)', () =>
+                  benchEmails({ app, sink, emails: options.emails, idleMs: options.smoke ? 15_000 : 30_000, timeoutMs: options.smoke ? 60_000 : 300_000, log }),
+                );
+              }
+            }, 'inbox, reports and emails on the seeded database').then(() => []),
+          );
+        }
+      }
+      if (wanted('digests')) {
+        const db = await seedOne('digests', options.digestAdvisors, options.digestManagers);
+        if (db) {
+          await attempt('Weekly digests (seeded database with many staff)', async () => {
+            let section: BenchSection | undefined;
+            await runOn(
+              db,
+              async (app) => {
+                section = await benchDigests({ app, sink, idleMs: options.smoke ? 20_000 : 60_000, timeoutMs: options.smoke ? 90_000 : 600_000, log });
+              },
+              'digest run',
+            );
+            return section ?? [];
+          });
+        }
+      }
+    } finally {
+      await sink.stop();
+      if (options.keep) {
+        for (const db of keepSeededDatabases()) {
+          log(`kept ${db.url}`);
+          seedNotes.push(`Kept (--keep): \`${db.url}\` — drop it with \`psql -h 127.0.0.1 -U postgres -c 'DROP DATABASE "${db.name}" WITH (FORCE)'\`.`);
+        }
+      } else {
+        for (const problem of await dropSeededDatabases()) log(problem);
+      }
+    }
+    if (seedFigures.length > 0 || seedNotes.length > 0) {
+      const at = sections.findIndex((s) => s.title.startsWith('Staff inbox') || s.title.startsWith('Reports') || s.title.startsWith('Emails') || s.title.startsWith('Weekly digests'));
+      const seedSection = evaluateSection({ title: 'Demo data (npm run seed:demo)', figures: seedFigures, details: seedNotes.join('\n\n') });
+      sections.splice(at >= 0 ? at : sections.length, 0, seedSection);
+    }
+  }
+
   const cpus = os.cpus();
   const commit = git(['rev-parse', '--short', 'HEAD']);
   const dirty = git(['status', '--porcelain', '--untracked-files=no']);
@@ -339,6 +524,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     log(`${signal}: stopping the app and cleaning up…`);
     void stopAllApps()
       .then((problems) => problems.forEach((problem) => log(problem)))
+      .then(() => dropSeededDatabases())
+      .then((problems) => problems.forEach((problem) => log(problem)))
       .finally(() => process.exit(130));
   });
 }
@@ -349,6 +536,8 @@ main().then(
   },
   (error: unknown) => {
     process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    void stopAllApps().finally(() => process.exit(1));
+    void stopAllApps()
+      .then(() => dropSeededDatabases())
+      .finally(() => process.exit(1));
   },
 );

@@ -4,7 +4,7 @@
  * functions themselves (src/cases/service-level.ts), memoised by Paris day: they depend on the
  * day of their input only, so one call per distinct day gives exactly what the app computes.
  */
-import { addCalendarDays, compareDays, endOfParisDay, isBusinessDay, parisDate, startOfParisDay, type ParisDay } from '../cases/business-calendar';
+import { addCalendarDays, compareDays, isBusinessDay, startOfParisDay, type ParisDay } from '../cases/business-calendar';
 import { decisionDueAfterPause, decisionDueAt, firstResponseDueAt } from '../cases/service-level';
 
 const HOUR = 3_600_000;
@@ -16,8 +16,8 @@ export class DemoCalendar {
   readonly startMs: number[] = [];
   readonly business: boolean[] = [];
   private readonly indexOf = new Map<ParisDay, number>();
-  private readonly firstDue = new Map<number, Date>();
-  private readonly decisionDue = new Map<number, Date>();
+  private readonly firstDueMemo = new Map<number, Date>();
+  private readonly decisionDueMemo = new Map<number, Date>();
   private readonly pauseMemo = new Map<string, Date>();
 
   constructor(firstDay: ParisDay, lastDay: ParisDay) {
@@ -68,27 +68,32 @@ export class DemoCalendar {
 
   /** firstResponseDueAt(submittedAt), for a submission on day `i`. */
   firstResponseDue(i: number): Date {
-    let due = this.firstDue.get(i);
+    let due = this.firstDueMemo.get(i);
     if (!due) {
       due = firstResponseDueAt(new Date(this.at(i, 12)));
-      this.firstDue.set(i, due);
+      this.firstDueMemo.set(i, due);
     }
     return due;
   }
 
   /** decisionDueAt(submittedAt), for a submission on day `i`. */
   decisionDue(i: number): Date {
-    let due = this.decisionDue.get(i);
+    let due = this.decisionDueMemo.get(i);
     if (!due) {
       due = decisionDueAt(new Date(this.at(i, 12)));
-      this.decisionDue.set(i, due);
+      this.decisionDueMemo.set(i, due);
     }
     return due;
   }
 
-  /** decisionDueAfterPause(due, pausedAt, resumedAt) for a pause from day `paused` to day `resumed`. */
+  /**
+   * decisionDueAfterPause(due, pausedAt, resumedAt) for a pause from day `paused` to day
+   * `resumed`; it depends on the due date and the number of business days of the pause only.
+   */
   afterPause(due: Date, paused: number, resumed: number): Date {
-    const key = `${due.getTime()}|${paused}|${resumed}`;
+    let businessDays = 0;
+    for (let i = paused + 1; i <= resumed; i++) if (this.business[i]) businessDays++;
+    const key = `${due.getTime()}|${businessDays}`;
     let moved = this.pauseMemo.get(key);
     if (!moved) {
       moved = decisionDueAfterPause(due, new Date(this.at(paused, 12)), new Date(this.at(resumed, 12)));
@@ -107,10 +112,3 @@ export class DemoCalendar {
     return this.startMs[i];
   }
 }
-
-/** Today's Paris day (the seed's "now"). */
-export function parisToday(now: Date): ParisDay {
-  return parisDate(now);
-}
-
-export { endOfParisDay };

@@ -1,0 +1,189 @@
+/**
+ * The staff inbox (issue 4) on a seeded database: the first page, a filtered page
+ * (`assignee=me&status=in_review` as one of the advisors), a deep cursor page (page 50, reached
+ * by following the cursors) and a search on part of a startup name. Each runs over HTTP against
+ * the running app at N concurrent keep-alive connections (autocannon), then as raw SQL: the very
+ * statement `buildInboxQuery` (src/applications/inbox-query.ts) builds for it, sent through `pg`
+ * at the same concurrency. The ratio is the framework's cost (auth guard re-reading the account,
+ * validation, the view, JSON). Each statement's `EXPLAIN (ANALYZE, BUFFERS)` is kept, and a
+ * sequential scan on applications is flagged.
+ */
+import { Client } from 'pg';
+import { atRiskThreshold } from '../src/cases/service-level';
+import { buildInboxQuery, type InboxFilters } from '../src/applications/inbox-query';
+import type { CursorKey } from '../src/common/pagination/cursor';
+import { DEMO_EMAIL_DOMAIN, DEMO_PASSWORD } from '../src/seed/demo-seed';
+import type { BenchFigure, BenchSection } from './bench-result';
+import type { AppProcess } from './support/app-process';
+import { getJson, login } from './support/http';
+import { runLoad, type LoadResult } from './support/load';
+import { explainAnalyze, runPgLoad, type PgLoadResult } from './support/pg-load';
+import { ResourceSampler, type ResourceUsage } from './support/proc';
+import { round } from './support/stats';
+
+export interface InboxBenchOptions {
+  app: AppProcess;
+  connections: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+  /** the page reached by following cursors (default 50) */
+  deepPage?: number;
+  log?: (message: string) => void;
+}
+
+interface InboxCase {
+  id: string;
+  label: string;
+  path: string;
+  filters: Omit<InboxFilters, 'limit'> & { limit?: number };
+  note: string;
+}
+
+const PAGE = 25;
+
+function cursorKey(cursor: string): CursorKey {
+  return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorKey;
+}
+
+function loadRow(label: string, http: LoadResult, raw: PgLoadResult, usage: ResourceUsage): string {
+  const h = http.latency;
+  const r = raw.latency;
+  const codes = Object.entries(http.statusCounts)
+    .map(([code, n]) => `${code}×${n}`)
+    .join(' ');
+  return `| ${label} | ${round(http.okPerSecond, 0)} | ${round(h.p50, 1)} | ${round(h.p95, 1)} | ${round(h.p99, 1)} | ${round(raw.perSecond, 0)} | ${round(r.p50, 1)} | ${round(r.p95, 1)} | ${round(r.p99, 1)} | ${codes}${http.errors ? `, ${http.errors} errors` : ''} | ${round(usage.appCores ?? 0, 2)} / ${round(usage.postgresCores, 2)} / ${round(usage.benchCores, 2)} |`;
+}
+
+export async function benchInbox(opts: InboxBenchOptions): Promise<BenchSection> {
+  const log = opts.log ?? (() => undefined);
+  const { app } = opts;
+  const deepPage = opts.deepPage ?? 50;
+  const db = new Client({ connectionString: app.databaseUrl });
+  await db.connect();
+  let advisor: { id: string; email: string; in_review: number; open: number };
+  let casesInInbox: number;
+  let advisorCount: number;
+  try {
+    // the advisor with the most cases in review: the filtered page at its fullest
+    const found = await db.query<{ id: string; email: string; in_review: number; open: number }>(
+      `SELECT u.id, u.email,
+              count(*) FILTER (WHERE a.status = 'in_review')::int AS in_review,
+              count(*) FILTER (WHERE a.status IN ('submitted', 'in_review', 'info_requested'))::int AS open
+       FROM users u LEFT JOIN applications a ON a.assignee_id = u.id
+       WHERE u.role = 'advisor' AND u.active AND u.email LIKE $1
+       GROUP BY u.id, u.email ORDER BY 3 DESC, 2 LIMIT 1`,
+      [`advisor-%@${DEMO_EMAIL_DOMAIN}`],
+    );
+    if (found.rows.length === 0) throw new Error('no demo advisor in the database: seed it with npm run seed:demo');
+    advisor = found.rows[0];
+    casesInInbox = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM applications WHERE status <> 'draft'`)).rows[0].n;
+    advisorCount = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM users WHERE role = 'advisor' AND active`)).rows[0].n;
+  } finally {
+    await db.end();
+  }
+  const { token } = await login(app.url, advisor.email, DEMO_PASSWORD);
+  const headers = { authorization: `Bearer ${token}` };
+
+  // follow the cursors to the deep page
+  log(`inbox: following cursors to page ${deepPage}`);
+  let cursor: string | null = null;
+  for (let page = 1; page < deepPage; page++) {
+    const answer: { status: number; body: { nextCursor: string | null } } = await getJson(`${app.url}/api/v1/applications${cursor ? `?cursor=${cursor}` : ''}`, token);
+    if (answer.status !== 200) throw new Error(`GET /applications page ${page} answered ${answer.status}`);
+    cursor = answer.body.nextCursor;
+    if (cursor === null) break;
+  }
+  // a search a person would type: part of a startup name that exists
+  const searchTerm = 'eurolin';
+
+  const cases: InboxCase[] = [
+    { id: 'first', label: 'first page', path: '/api/v1/applications', filters: { sort: '-submittedAt', after: null }, note: `GET /api/v1/applications (25 newest of ${casesInInbox} submitted cases)` },
+    {
+      id: 'filtered',
+      label: 'filtered page',
+      path: '/api/v1/applications?assignee=me&status=in_review',
+      filters: { sort: '-submittedAt', after: null, statuses: ['in_review'], assignee: advisor.id },
+      note: `assignee=me&status=in_review as ${advisor.email} (${advisor.in_review} cases in review, ${advisor.open} open; ${advisorCount} advisors)`,
+    },
+    {
+      id: 'deep',
+      label: `deep page (${deepPage})`,
+      path: cursor ? `/api/v1/applications?cursor=${cursor}` : '/api/v1/applications',
+      filters: { sort: '-submittedAt', after: cursor ? cursorKey(cursor) : null },
+      note: cursor ? `page ${deepPage} (cases ${(deepPage - 1) * PAGE + 1}–${deepPage * PAGE}), its cursor got by following the 49 pages before` : 'the inbox has fewer pages: last page',
+    },
+    { id: 'search', label: 'search', path: `/api/v1/applications?q=${searchTerm}`, filters: { sort: '-submittedAt', after: null, q: searchTerm }, note: `q=${searchTerm} (part of a startup name)` },
+  ];
+
+  const figures: BenchFigure[] = [];
+  const rows: string[] = [];
+  const plans: string[] = [];
+  const evidence: string[] = [];
+  let seqScans = 0;
+  for (const c of cases) {
+    const now = new Date();
+    const { sql, params } = buildInboxQuery({ now, atRiskUntil: atRiskThreshold(now) }, { ...c.filters, limit: c.filters.limit ?? PAGE });
+    const check = await getJson<{ items: unknown[] }>(`${app.url}${c.path}`, token);
+    if (check.status !== 200) throw new Error(`GET ${c.path} answered ${check.status}: ${JSON.stringify(check.body).slice(0, 300)}`);
+    const items = check.body.items.length;
+
+    log(`inbox: ${c.label}: HTTP ${opts.durationSeconds} s at ${opts.connections} connections, then raw SQL`);
+    await runLoad({ url: app.url, connections: opts.connections, path: c.path, headers, durationSeconds: opts.warmupSeconds });
+    const sampler = new ResourceSampler(app.pid, app.databaseName).start();
+    const http = await runLoad({ url: app.url, connections: opts.connections, path: c.path, headers, durationSeconds: opts.durationSeconds });
+    const usage = sampler.stop();
+    await runPgLoad({ databaseUrl: app.databaseUrl, connections: opts.connections, durationSeconds: opts.warmupSeconds, sql, params });
+    const raw = await runPgLoad({ databaseUrl: app.databaseUrl, connections: opts.connections, durationSeconds: opts.durationSeconds, sql, params });
+    if (c.id === 'first') {
+      // where the raw time goes: the same page without the 2-locale recommendations jsonb, and ids only
+      const lean = await runPgLoad({ databaseUrl: app.databaseUrl, connections: opts.connections, durationSeconds: opts.durationSeconds, sql: sql.replace('a.recommendations, ', ''), params });
+      const ids = await runPgLoad({ databaseUrl: app.databaseUrl, connections: opts.connections, durationSeconds: opts.durationSeconds, sql: sql.replace(/^SELECT [\s\S]*? FROM applications a /, 'SELECT a.id FROM applications a '), params });
+      evidence.push(
+        `Raw first page at ${opts.connections} concurrent, by what it selects: every column (as the app) ${round(raw.perSecond, 0)} q/s, p50 ${round(raw.latency.p50, 1)} ms, p95 ${round(raw.latency.p95, 1)} ms; ` +
+          `without \`recommendations\` (the routing result in both locales, ~2.5 kB of jsonb per row, detoasted and decompressed for each of the 26 rows) ${round(lean.perSecond, 0)} q/s, p50 ${round(lean.latency.p50, 1)} ms, p95 ${round(lean.latency.p95, 1)} ms; ` +
+          `ids only ${round(ids.perSecond, 0)} q/s, p50 ${round(ids.latency.p50, 1)} ms, p95 ${round(ids.latency.p95, 1)} ms.`,
+      );
+    }
+    const plan = await explainAnalyze(app.databaseUrl, sql, params);
+    const seq = /Seq Scan on applications/.test(plan);
+    if (seq) seqScans++;
+
+    figures.push(
+      {
+        name: `inbox ${c.label}: p95`,
+        value: round(http.latency.p95, 1),
+        unit: 'ms',
+        target: '<= 25; ratio <= 3',
+        raw: round(raw.latency.p95, 1),
+        better: 'lower',
+        note: `${c.note}; ${items} items; ${opts.connections} concurrent keep-alive connections for ${opts.durationSeconds} s (${http.responses} answers); raw: the same SQL (buildInboxQuery) through pg at ${opts.connections} concurrent for ${opts.durationSeconds} s${http.failures ? `; ${http.failures} answers other than 200` : ''}`,
+      },
+      { name: `inbox ${c.label}: p50`, value: round(http.latency.p50, 1), unit: 'ms', raw: round(raw.latency.p50, 1), better: 'lower' },
+    );
+    rows.push(loadRow(c.label, http, raw, usage));
+    plans.push(`**${c.label}**${seq ? ' — **Seq Scan on applications**' : ''} (\`${c.path}\`):`, '', '```text', plan, '```', '');
+  }
+  figures.push({
+    name: 'inbox plans with a Seq Scan on applications',
+    value: seqScans,
+    unit: 'count',
+    target: '= 0',
+    better: 'lower',
+    note: 'EXPLAIN (ANALYZE, BUFFERS) of the four statements, below',
+  });
+
+  const details = [
+    `${casesInInbox.toLocaleString('en-US')} submitted cases in the inbox (drafts excluded), ${advisorCount} active advisors. Latencies in ms; CPU in cores used on average during the HTTP run (app / PostgreSQL / load client).`,
+    '',
+    '| query | HTTP ok/s | HTTP p50 | HTTP p95 | HTTP p99 | raw q/s | raw p50 | raw p95 | raw p99 | answers | CPU app / pg / client |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
+    ...rows,
+    '',
+    ...evidence,
+    '',
+    'Plans (`EXPLAIN (ANALYZE, BUFFERS)` of the SQL each page runs, after the load, so with warm caches):',
+    '',
+    ...plans,
+  ].join('\n');
+  return { title: 'Staff inbox (HTTP vs raw SQL, seeded database)', figures, details };
+}
