@@ -110,6 +110,13 @@ export class DigestFiguresService {
       const d = out.get(row.assignee_id);
       if (d) d.closedLastWeek = row.n;
     }
+    // an email is not a report: the most urgent of each list (the inbox has the rest)
+    for (const d of out.values()) {
+      d.breached = d.breached.slice(0, DIGEST_LIST_LIMIT);
+      d.atRisk = d.atRisk.slice(0, DIGEST_LIST_LIMIT);
+      d.newThisWeek = d.newThisWeek.slice(-DIGEST_LIST_LIMIT);
+      d.waitingOnFounders = d.waitingOnFounders.slice(0, DIGEST_LIST_LIMIT);
+    }
     return out;
   }
 
@@ -194,12 +201,15 @@ export class DigestFiguresService {
       [slugs, period.now],
     );
     for (const r of seatRows) cohorts.set(r.programme, [...(cohorts.get(r.programme) ?? []), { id: r.id, name: r.name, capacity: r.capacity, seatsLeft: Math.max(0, r.capacity - r.enrolled) }]);
+    // the most recent overdue milestones per programme (an email is not a report: the dashboard has the rest)
     const late: { programme: string; application_id: string; reference: string; startup_name: string; cohort_name: string; title: string; due_on: string }[] = await em.query(
-      `SELECT e.programme, a.id AS application_id, a.reference, a.startup_name, c.name AS cohort_name, m.title, to_char(m.due_on, 'YYYY-MM-DD') AS due_on
-       FROM milestones m JOIN cohorts c ON c.id = m.cohort_id JOIN enrolments e ON e.cohort_id = c.id JOIN applications a ON a.id = e.application_id
-       LEFT JOIN milestone_progress p ON p.milestone_id = m.id AND p.enrolment_id = e.id
-       WHERE e.programme = ANY($1) AND m.due_on < paris_day($2) AND coalesce(p.status, 'pending') = 'pending'
-       ORDER BY m.due_on, a.reference`,
+      `SELECT programme, application_id, reference, startup_name, cohort_name, title, due_on FROM (
+         SELECT e.programme, a.id AS application_id, a.reference, a.startup_name, c.name AS cohort_name, m.title, to_char(m.due_on, 'YYYY-MM-DD') AS due_on,
+                row_number() OVER (PARTITION BY e.programme ORDER BY m.due_on DESC, a.reference) AS rank
+         FROM milestones m JOIN cohorts c ON c.id = m.cohort_id JOIN enrolments e ON e.cohort_id = c.id JOIN applications a ON a.id = e.application_id
+         LEFT JOIN milestone_progress p ON p.milestone_id = m.id AND p.enrolment_id = e.id
+         WHERE e.programme = ANY($1) AND m.due_on < paris_day($2) AND coalesce(p.status, 'pending') = 'pending'
+       ) ranked WHERE rank <= ${DIGEST_LIST_LIMIT} ORDER BY due_on, reference`,
       [slugs, period.now],
     );
     for (const r of late) {
@@ -217,6 +227,9 @@ export interface ProgrammeExtras {
   overdue: Map<string, ManagerProgrammeDigest['overdueMilestones']>;
   queries: number;
 }
+
+/** At most this many cases per list in a digest email. */
+export const DIGEST_LIST_LIMIT = 25;
 
 export function advisorHasNews(d: AdvisorDigestContent): boolean {
   return d.openTotal > 0 || d.closedLastWeek > 0 || d.newThisWeek.length > 0;
