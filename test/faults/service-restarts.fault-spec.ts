@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { auth, submitCase, SubmittedCase } from '../support/cases';
 import { FAULT_TESTS_ENABLED, ensureServicesUp, postgresCommand, postgresUp, redisStart, redisStop, redisUp, waitFor } from '../support/services';
 import { SmtpSink } from '../support/smtp-sink';
@@ -32,6 +33,7 @@ describeFaults('service restarts under load', () => {
         const started = Date.now();
         const res = await t.http.get('/api/v1/applications').set(...auth(founder.token));
         results.push({ status: res.status, ms: Date.now() - started, at: started });
+
       }
     })();
     await new Promise((r) => setTimeout(r, 500));
@@ -51,7 +53,7 @@ describeFaults('service restarts under load', () => {
     const during = results.filter((r) => r.at >= outageStart && r.at < recoveredAt);
     const failed = during.filter((r) => r.status !== 200);
     expect(recoveredAt).toBeGreaterThan(0);
-    expect(results.every((r) => r.status === 200 || r.status === 503 || r.status === 401)).toBe(true);
+    expect([...new Set(results.map((r) => r.status))].filter((status) => status !== 200 && status !== 503)).toEqual([]);
     expect(failed.every((r) => r.ms < 5000)).toBe(true); // fail fast, never hang
     expect(failed.length).toBeGreaterThan(0);
     await t.http.get('/health').expect(200);
@@ -73,12 +75,15 @@ describeFaults('service restarts under load', () => {
   });
 
   it('SMTP down for an hour: everything queued goes out once when it is back', async () => {
+    // the test's own connection did not survive the PostgreSQL restart above
+    const db = new Client({ connectionString: t.config.databaseUrl });
+    await db.connect();
     await sink.stop();
     const cases: SubmittedCase[] = [];
     for (let i = 0; i < 3; i++) cases.push(await submitCase(t.http));
     // the quick retries (2 s … 16 s) run out and the emails go back to the outbox for later
     await waitFor(async () => {
-      const { rows } = await t.db.query(`SELECT count(*)::int AS n FROM emails WHERE application_id = ANY($1::uuid[]) AND status = 'queued' AND relayed_at IS NULL AND attempts >= 5`, [cases.map((c) => c.id)]);
+      const { rows } = await db.query(`SELECT count(*)::int AS n FROM emails WHERE application_id = ANY($1::uuid[]) AND status = 'queued' AND relayed_at IS NULL AND attempts >= 5`, [cases.map((c) => c.id)]);
       return rows[0].n === 3;
     }, 90000);
     t.clock.advance(60 * 60 * 1000); // an hour later
@@ -86,8 +91,9 @@ describeFaults('service restarts under load', () => {
     await sink.waitFor(() => cases.every((c) => sink.to(c.founder.email).length >= 1), 30000);
     await new Promise((r) => setTimeout(r, 2000));
     expect(cases.map((c) => sink.to(c.founder.email).length)).toEqual([1, 1, 1]);
-    const rows = await t.db.query(`SELECT status FROM emails WHERE application_id = ANY($1::uuid[])`, [cases.map((c) => c.id)]);
+    const rows = await db.query(`SELECT status FROM emails WHERE application_id = ANY($1::uuid[])`, [cases.map((c) => c.id)]);
     expect(rows.rows.every((r: { status: string }) => r.status === 'sent')).toBe(true);
+    await db.end();
   });
 });
 

@@ -36,10 +36,15 @@ export class HttpErrorFilter implements ExceptionFilter {
 /** Connection-level failures (server restarting, refusing connections, network), not query errors. */
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006']);
 
+/** Duck-typed: errors made by Node's own modules (net) may come from another realm (Jest's vm). */
+function isErrorLike(error: unknown): error is Error {
+  return typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string';
+}
+
 export function isDatabaseUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
+  if (!isErrorLike(error)) return false;
   const driverError = (error as { driverError?: unknown }).driverError;
-  if (driverError instanceof Error && driverError !== error && isDatabaseUnavailable(driverError)) return true;
+  if (isErrorLike(driverError) && driverError !== error && isDatabaseUnavailable(driverError)) return true;
   const code = (error as { code?: string }).code;
   if (code && UNAVAILABLE_CODES.has(code)) return true;
   return /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|Client has encountered a connection error|not currently accepting connections|the database system is (starting up|shutting down)/i.test(
