@@ -224,6 +224,9 @@ async function main(): Promise<number> {
     throw error;
   }
   const wanted = (id: BenchId): boolean => options.only === null || options.only.has(id);
+  // the code measured is the code compiled at the start: name its commit now, not at the end
+  const commit = git(['rev-parse', '--short', 'HEAD']);
+  const dirty = git(['status', '--porcelain', '--untracked-files=no']);
   const startedAt = performance.now();
   const loadAtStart = os.loadavg()[0];
   const sections: ReportSection[] = [];
@@ -491,8 +494,6 @@ async function main(): Promise<number> {
   }
 
   const cpus = os.cpus();
-  const commit = git(['rev-parse', '--short', 'HEAD']);
-  const dirty = git(['status', '--porcelain', '--untracked-files=no']);
   const report: Report = {
     generatedAt: new Date().toISOString(),
     command: `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`,
