@@ -50,6 +50,7 @@ interface Counted {
 /** Runs DigestsService.run(week) on a counting connection, rolled back. */
 async function replayRun(databaseUrl: string, week: string): Promise<Counted> {
   const client = new Client({ connectionString: databaseUrl, application_name: 'guichet-bench-digest-replay' });
+  client.on('error', () => undefined);
   await client.connect();
   let statements = 0;
   let recipients = 0;
@@ -109,6 +110,7 @@ export async function benchDigests(opts: DigestsBenchOptions): Promise<BenchSect
   const log = opts.log ?? (() => undefined);
   const { app, sink } = opts;
   const db = new Client({ connectionString: app.databaseUrl, application_name: 'guichet-bench-digests' });
+  db.on('error', () => undefined);
   await db.connect();
   try {
     const [staff] = (

@@ -52,6 +52,7 @@ export async function benchEmails(opts: EmailsBenchOptions): Promise<BenchSectio
   const log = opts.log ?? (() => undefined);
   const { app, sink } = opts;
   const db = new Client({ connectionString: app.databaseUrl, application_name: 'guichet-bench-emails' });
+  db.on('error', () => undefined);
   await db.connect();
   let emailIds: string[] = [];
   let committedAt = 0;

@@ -60,6 +60,7 @@ export async function benchInbox(opts: InboxBenchOptions): Promise<BenchSection>
   const { app } = opts;
   const deepPage = opts.deepPage ?? 50;
   const db = new Client({ connectionString: app.databaseUrl });
+  db.on('error', () => undefined);
   await db.connect();
   let advisor: { id: string; email: string; in_review: number; open: number };
   let casesInInbox: number;

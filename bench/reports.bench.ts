@@ -95,6 +95,7 @@ export async function benchReports(opts: ReportsBenchOptions): Promise<BenchSect
     httpMs.push(answer.ms);
   }
   const pool = new Pool({ connectionString: app.databaseUrl, max: 4, application_name: 'guichet-bench-reports' });
+  pool.on('error', () => undefined);
   const statements: string[] = [];
   const rawMs: number[] = [];
   const plans: string[] = [];
@@ -123,6 +124,7 @@ export async function benchReports(opts: ReportsBenchOptions): Promise<BenchSect
 
   // -- CSV ---------------------------------------------------------------------------------------
   const db = new Pool({ connectionString: app.databaseUrl, max: 1 });
+  db.on('error', () => undefined);
   const expected = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM applications WHERE status <> 'draft'`)).rows[0].n;
   const rest: number[] = [];
   for (let i = 0; i < 20; i++) {

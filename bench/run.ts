@@ -417,6 +417,7 @@ async function main(): Promise<number> {
     const verifyChains = async (app: AppProcess, sample: number): Promise<void> => {
       const { token } = await login(app.url, DEMO_ADMIN_EMAIL, DEMO_PASSWORD);
       const pg = new Client({ connectionString: app.databaseUrl });
+      pg.on('error', () => undefined);
       await pg.connect();
       const ids = (await pg.query<{ id: string }>(`SELECT id FROM applications WHERE status <> 'draft' ORDER BY random() LIMIT $1`, [sample])).rows.map((r) => r.id);
       await pg.end();
@@ -519,6 +520,15 @@ async function main(): Promise<number> {
   log(`wrote ${join(options.outDir, 'bench.md')} and bench.json in ${report.durationSeconds} s${crashed ? ' — a benchmark CRASHED' : ''}`);
   return crashed ? 1 : 0;
 }
+
+// an unexpected error (e.g. the database server restarted under an idle connection) still cleans up
+process.once('uncaughtException', (error) => {
+  log(`uncaught: ${error.stack ?? error.message}; stopping the app and cleaning up…`);
+  void stopAllApps()
+    .then(() => dropSeededDatabases())
+    .then((problems) => problems.forEach((problem) => log(problem)))
+    .finally(() => process.exit(1));
+});
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

@@ -38,6 +38,7 @@ export class PgActivitySampler {
     const database = decodeURIComponent(admin.pathname.replace(/^\//, ''));
     admin.pathname = '/postgres';
     this.client = new Client({ connectionString: admin.toString() });
+    this.client.on('error', () => undefined);
     await this.client.connect();
     this.running = true;
     const client = this.client;

@@ -16,6 +16,7 @@ export interface PgLoadResult {
 
 export async function runPgLoad(options: { databaseUrl: string; connections: number; durationSeconds: number; sql: string; params: unknown[] }): Promise<PgLoadResult> {
   const pool = new Pool({ connectionString: options.databaseUrl, max: options.connections, application_name: 'guichet-bench-raw' });
+  pool.on('error', () => undefined);
   try {
     // open every connection first: connecting is not what is measured
     const clients = await Promise.all(Array.from({ length: options.connections }, () => pool.connect()));
@@ -48,6 +49,7 @@ export async function runPgLoad(options: { databaseUrl: string; connections: num
 /** `EXPLAIN (ANALYZE, BUFFERS)` of a statement, as text. */
 export async function explainAnalyze(databaseUrl: string, sql: string, params: unknown[]): Promise<string> {
   const pool = new Pool({ connectionString: databaseUrl, max: 1 });
+  pool.on('error', () => undefined);
   try {
     const { rows } = await pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params);
     return rows.map((r) => r['QUERY PLAN']).join('\n');

@@ -44,6 +44,7 @@ export async function dropSeededDatabases(): Promise<string[]> {
   const problems: string[] = [];
   if (owned.size === 0) return problems;
   const client = new Client({ connectionString: `${POSTGRES}/postgres` });
+  client.on('error', () => undefined);
   try {
     await client.connect();
     for (const db of [...owned.values()]) {

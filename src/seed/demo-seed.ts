@@ -370,6 +370,9 @@ export async function seedDemo(options: SeedOptions): Promise<SeedSummary> {
 
   // the seed is re-runnable: a crash losing the last commits costs nothing, waiting on each WAL flush does
   const pool = new Pool({ connectionString: options.databaseUrl, max: o.jobs + 2, application_name: 'guichet-seed', options: '-c synchronous_commit=off' });
+  // a server restart must fail the seed's current statement, not kill the process from an idle client
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   try {
     t = performance.now();
     const now = new Date();
