@@ -1,5 +1,5 @@
 import { auth } from './support/cases';
-import { COMPLETE_APPLICATION } from './support/fixtures';
+import { COMPLETE_APPLICATION, HHSF_PROFILE } from './support/fixtures';
 import { ADMIN, createStaff, createTestApp, login, registerFounder, TestApp } from './support/test-app';
 
 /**
@@ -48,17 +48,6 @@ const MANAGER: Record<State, Record<Target, number>> = {
   declined: { ...ADVISOR.declined, in_review: 200 },
 };
 
-/** An incorporated medtech startup: its top recommendation is the Human Health Startup Factory. */
-const HHSF_PROFILE = {
-  incorporated: true,
-  incorporationDate: '2026-01-15',
-  stage: 'prototype',
-  trl: 5,
-  domains: ['medtech'],
-  needs: ['incubation', 'office_space'],
-  academicAffiliation: 'none',
-  lookingForCofounder: false,
-};
 
 describe('case workflow', () => {
   let t: TestApp;

@@ -1,5 +1,6 @@
+import { parseCsv } from './support/csv';
 import { auth } from './support/cases';
-import { COMPLETE_APPLICATION } from './support/fixtures';
+import { COMPLETE_APPLICATION, HHSF_PROFILE } from './support/fixtures';
 import { ADMIN, createStaff, createTestApp, login, registerFounder, TestApp } from './support/test-app';
 
 /**
@@ -11,51 +12,7 @@ import { ADMIN, createStaff, createTestApp, login, registerFounder, TestApp } fr
 const API = '/api/v1';
 type Account = { token: string; id: string; email: string };
 
-/** An incorporated medtech startup: its top recommendation is the Human Health Startup Factory. */
-const HHSF_PROFILE = {
-  incorporated: true,
-  incorporationDate: '2026-01-15',
-  stage: 'prototype',
-  trl: 5,
-  domains: ['medtech'],
-  needs: ['incubation', 'office_space'],
-  academicAffiliation: 'none',
-  lookingForCofounder: false,
-};
 
-/** RFC 4180 parser: quoted fields may hold commas, doubled quotes, CR and LF; rows end with CRLF. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') {
-      if (cell !== '') throw new Error(`stray quote in an unquoted cell at ${i}`);
-      quoted = true;
-    } else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else if (c === '\r' || c === '\n') {
-      throw new Error(`bare line break outside quotes at ${i}`);
-    } else cell += c;
-  }
-  if (quoted || cell !== '' || row.length > 0) throw new Error('the file does not end with CRLF after a complete row');
-  return rows;
-}
 
 const CONTRACT_HEADER = ['reference', 'startupName', 'status', 'programme', 'assignee', 'submittedAt', 'decidedAt'];
 

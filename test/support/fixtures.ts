@@ -16,3 +16,15 @@ export const COMPLETE_APPLICATION = {
 
 /** A valid SIREN (Luhn key holds). */
 export const VALID_SIREN = '732829320';
+
+/** An incorporated medtech startup: its top recommendation is the Human Health Startup Factory. */
+export const HHSF_PROFILE = {
+  incorporated: true,
+  incorporationDate: '2026-01-15',
+  stage: 'prototype',
+  trl: 5,
+  domains: ['medtech'],
+  needs: ['incubation', 'office_space'],
+  academicAffiliation: 'none',
+  lookingForCofounder: false,
+};
