@@ -7,6 +7,8 @@
  */
 
 import type { BenchSection } from './bench-result';
+import { TRL_BY_STAGE } from '../src/seed/demo-profiles';
+import { pick, prng, someOf, weighted } from '../src/seed/random';
 import {
   AFFILIATIONS,
   type AcademicAffiliation,
@@ -29,46 +31,6 @@ const WARM_UP_MS = 500;
 const MEASURE_MS = 2000;
 const BATCH = 1000;
 
-/** mulberry32: a seeded PRNG, so every run routes the same mix. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function pick<T>(random: () => number, values: readonly T[]): T {
-  return values[Math.floor(random() * values.length)];
-}
-
-function weighted<T>(random: () => number, choices: readonly (readonly [T, number])[]): T {
-  const total = choices.reduce((sum, [, weight]) => sum + weight, 0);
-  let roll = random() * total;
-  for (const [value, weight] of choices) {
-    roll -= weight;
-    if (roll < 0) return value;
-  }
-  return choices[choices.length - 1][0];
-}
-
-function someOf<T>(random: () => number, values: readonly T[], min: number, max: number): T[] {
-  const count = min + Math.floor(random() * (max - min + 1));
-  const chosen = new Set<T>();
-  while (chosen.size < count) chosen.add(pick(random, values));
-  return [...chosen];
-}
-
-const TRL_BY_STAGE: { readonly [S in Stage]: readonly [number, number] } = {
-  idea: [1, 3],
-  proof_of_concept: [2, 5],
-  prototype: [4, 7],
-  clinical_validation: [6, 8],
-  market: [7, 9],
-};
 
 /** A realistic mix: mostly early academic projects and young startups, a few drafts. */
 export function generateProfiles(count: number, seed = 20260316): ProfileInput[] {

@@ -35,7 +35,8 @@ export interface DemoProfile {
   topProgramme: string | null;
 }
 
-const TRL_BY_STAGE: { readonly [S in Stage]: readonly [number, number] } = {
+/** The TRL range each stage usually has (demo data and the routing benchmark's profile mix). */
+export const TRL_BY_STAGE: { readonly [S in Stage]: readonly [number, number] } = {
   idea: [1, 3],
   proof_of_concept: [2, 5],
   prototype: [4, 7],
