@@ -9,7 +9,7 @@ import { FieldError } from '../common/http/validation';
 import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
 import { ProgrammesService } from '../programmes/programmes.service';
 import type { ProfileInput } from '../routing/application-profile';
-import { recommendInAllLocales, type Recommendations } from '../routing/routing-engine';
+import { recommend, recommendInAllLocales, type Recommendations } from '../routing/routing-engine';
 import { dedupeKey } from '../notifications/outbox/email-outbox';
 import { appendCaseEvent, caseEventInsert, LAST_EVENT_SQL } from '../timeline/case-events';
 import { APPLICATION_COLUMNS, ApplicationListItem, ApplicationRow, ApplicationView, fieldsOf, toApplicationListItem, toApplicationView } from './application.view';
@@ -200,10 +200,10 @@ export class ApplicationsService {
       if (row.recommendations) return { recommendations: row.recommendations[locale], rulesVersions: row.rules_versions };
       // a draft: a preview with today's rules, nothing stored
       const programmes = await this.programmes.routable();
-      return { recommendations: recommendInAllLocales(programmes, profileOf(row), { today: parisDate(this.clock.now()) })[locale], rulesVersions: null };
+      return { recommendations: recommend(programmes, profileOf(row), { today: parisDate(this.clock.now()), locale }), rulesVersions: null };
     }
     const programmes = await this.programmes.routable();
-    const current = recommendInAllLocales(programmes, profileOf(row), { today: parisDate(this.clock.now()) })[locale];
+    const current = recommend(programmes, profileOf(row), { today: parisDate(this.clock.now()), locale });
     return {
       recommendations: row.recommendations ? row.recommendations[locale] : null,
       rulesVersions: row.rules_versions,

@@ -1,13 +1,13 @@
 import { BadRequestException, HttpException, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { APPLICATION_COLUMNS, ApplicationRow, ApplicationView } from '../applications/application.view';
+import { ApplicationRow, ApplicationView } from '../applications/application.view';
 import { ApplicationsService, staleVersion, unprocessable } from '../applications/applications.service';
 import type { AuthUser } from '../auth/auth-user';
 import { Clock } from '../common/clock';
 import { enqueueEmails } from '../notifications/outbox/email-outbox';
 import type { TemplateName } from '../notifications/templates/template-contexts';
 import { appendCaseEvent } from '../timeline/case-events';
-import { CaseStatus, checkTransition, isCaseStatus, type ProgrammeKind } from './case-state-machine';
+import { CaseStatus, checkTransition, type ProgrammeKind } from './case-state-machine';
 import { decisionDueAfterPause } from './service-level';
 import { TransitionDto } from './dto/case-actions.dto';
 
@@ -158,15 +158,4 @@ export class CaseWorkflowService {
       );
     }
   }
-
-  /** Current row (inside a transaction). */
-  async reload(em: EntityManager, id: string): Promise<ApplicationRow> {
-    const rows: ApplicationRow[] = await em.query(`SELECT ${APPLICATION_COLUMNS} FROM applications a WHERE a.id = $1`, [id]);
-    return rows[0];
-  }
-}
-
-export function asStatus(value: string): CaseStatus {
-  if (!isCaseStatus(value)) throw new BadRequestException(`unknown status ${value}`);
-  return value;
 }
