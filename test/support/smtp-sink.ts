@@ -131,6 +131,14 @@ export class SmtpSink {
     return this.received.filter((m) => m.to.split(',').includes(address.toLowerCase()));
   }
 
+  /**
+   * The mails to `address` whose text matches `pattern`. Mails queued close together may arrive
+   * in any order (the relay sends in parallel), so tests pick a mail by content, not position.
+   */
+  toMatching(address: string, pattern: RegExp | string): ReceivedMail[] {
+    return this.to(address).filter((m) => (typeof pattern === 'string' ? m.text.includes(pattern) : pattern.test(m.text)));
+  }
+
   /** Waits until `predicate` holds on what was received (polling; bounded). */
   async waitFor(predicate: (mails: ReceivedMail[]) => boolean, timeoutMs = 15000): Promise<void> {
     const started = Date.now();
