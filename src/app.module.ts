@@ -21,6 +21,7 @@ import { WorkerModule } from './queue/worker.module';
 import { RedisModule } from './redis/redis.module';
 import { RetentionModule } from './retention/retention.module';
 import { ReportsModule } from './reports/reports.module';
+import { ReportsWorkerModule } from './reports/reports-worker.module';
 import { UsersModule } from './users/users.module';
 
 export interface AppModuleOptions {
@@ -50,7 +51,7 @@ class CoreModule {
 /** The HTTP API's modules. */
 const API_MODULES: Type[] = [AuthModule, UsersModule, HealthModule, ProgrammesModule, ApplicationsModule, CasesModule, NotificationsModule, DigestsModule, CohortsModule, PrivacyModule, ReportsModule];
 /** Modules the worker needs besides WorkerModule (job handlers live in their domain module). */
-const WORKER_MODULES: Type[] = [WorkerModule, NotificationsWorkerModule, DigestsWorkerModule, RetentionModule];
+const WORKER_MODULES: Type[] = [WorkerModule, NotificationsWorkerModule, DigestsWorkerModule, RetentionModule, ReportsWorkerModule];
 
 /**
  * One codebase, two entrypoints: APP_ROLE=api serves HTTP, APP_ROLE=worker runs the queue

@@ -265,6 +265,50 @@ describe('reports', () => {
       const bad = await t.http.get(`${API}/reports/applications.csv?sort=bogus&status=nope&limit=5`).set(...auth(manager.token)).expect(400);
       expect((bad.body.errors as { field: string }[]).map((e) => e.field).sort()).toEqual(['limit', 'sort', 'status']);
     });
+
+    // last: it changes the scenario
+    it('rolls past days up, and a case that changes programme or closes afterwards moves its figures', async () => {
+      const queries = ['', '&programme=poc-funding', '&programme=human-health-startup-factory'].map((p) => `from=2027-03-01&to=2027-03-05${p}`);
+      const read = (): Promise<Record<string, unknown>[]> => Promise.all(queries.map((q) => funnel(q)));
+      /** the same reports computed from the timeline and the cases alone, nothing rolled up */
+      const fromScratch = async (): Promise<Record<string, unknown>[]> => {
+        await t.db.query('DELETE FROM funnel_days');
+        const reports: Record<string, unknown>[] = [];
+        for (const q of queries) {
+          reports.push(await funnel(q));
+          await t.db.query('DELETE FROM funnel_days');
+        }
+        return reports;
+      };
+      const rolledUp = async (): Promise<{ day: string; stale: boolean }[]> =>
+        (await t.db.query(`SELECT day::text, stale FROM funnel_days WHERE day BETWEEN '2027-03-01' AND '2027-03-05' ORDER BY day`)).rows;
+      const MARCH = ['2027-03-01', '2027-03-02', '2027-03-03', '2027-03-04', '2027-03-05'];
+
+      const cached = await read();
+      expect(await rolledUp()).toEqual(MARCH.map((day) => ({ day, stale: false })));
+      expect(await read()).toEqual(cached);
+      expect(await fromScratch()).toEqual(cached);
+
+      // C (Human Health Startup Factory, waiting on its founder since 2 March) answers and is
+      // accepted into poc-funding on 2 April: its 2 March moves now count under poc-funding,
+      // and it joins the decided cases of the cohort
+      await read();
+      await founderMessage('C');
+      await transition('C', { to: 'accepted', programme: 'poc-funding' });
+      expect((await rolledUp()).filter((d) => d.stale).map((d) => d.day)).toEqual(['2027-03-02']);
+      const [all, poc, hhsf] = await read();
+      expect(all).toMatchObject({ counts: cached[0].counts, cohort: { submitted: 8, decisions: 5 } });
+      expect(poc).toMatchObject({ counts: { submitted: 6, info_requested: 2 }, cohort: { submitted: 6, decisions: 3 } });
+      expect(hhsf).toMatchObject({ counts: { submitted: 0, info_requested: 0 }, cohort: { submitted: 0 } });
+      expect(await rolledUp()).toEqual(MARCH.map((day) => ({ day, stale: false })));
+      expect(await fromScratch()).toEqual([all, poc, hhsf]);
+
+      // reopened, A's decision is undone: its case is read live again, its first decision still counts
+      await t.http.post(`${API}/applications/${cases.A}/transitions`).set(...auth(adminToken)).send({ expectedVersion: await version(cases.A), to: 'in_review', reason: 'Wrong programme' }).expect(200);
+      const reopened = await read();
+      expect(reopened[0]).toMatchObject({ counts: cached[0].counts, cohort: { decisions: 5 } });
+      expect(await fromScratch()).toEqual(reopened);
+    });
   });
 
   describe('the CSV export of 10,000 cases', () => {

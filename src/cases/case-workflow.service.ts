@@ -110,6 +110,7 @@ export class CaseWorkflowService {
     switch (move.kind) {
       case 'decision':
         set('decided_at', now);
+        sets.push('first_decided_at = coalesce(first_decided_at, $3)'); // the funnel's "first decision", kept through reopenings
         set('programme', move.to === 'declined' ? null : move.programme);
         break;
       case 'info_request':

@@ -20,6 +20,8 @@ export interface JobPayloads {
   'digests.run': Record<string, never>;
   /** daily: warn founders, then purge abandoned drafts and old closed cases */
   'retention.run': Record<string, never>;
+  /** daily: roll the funnel report's past days up (src/reports/funnel.service.ts) */
+  'reports.rollup': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
@@ -30,4 +32,5 @@ export const JOB_QUEUE: { [J in JobName]: QueueName } = {
   'reminders.scan': QUEUES.scheduler,
   'digests.run': QUEUES.scheduler,
   'retention.run': QUEUES.scheduler,
+  'reports.rollup': QUEUES.scheduler,
 };

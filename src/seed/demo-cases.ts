@@ -125,7 +125,7 @@ export const APPLICATION_COLUMNS_SEEDED = [
   'id', 'reference', 'owner_id', 'assignee_id', 'status', 'version', 'programme', 'startup_name', 'project_summary', 'stage', 'trl',
   'domains', 'needs', 'incorporated', 'incorporation_date', 'siren', 'academic_affiliation', 'looking_for_cofounder', 'team_size',
   'funding_sought_eur', 'website', 'locale', 'recommendations', 'rules_versions', 'top_programme', 'submitted_at', 'first_response_due_at',
-  'first_responded_at', 'decision_due_at', 'decided_at', 'paused_at', 'withdrawn_at', 'created_at', 'updated_at',
+  'first_responded_at', 'decision_due_at', 'decided_at', 'first_decided_at', 'paused_at', 'withdrawn_at', 'created_at', 'updated_at',
 ];
 export const EVENT_COLUMNS = ['application_id', 'seq', 'at', 'type', 'actor_id', 'actor_role', 'public', 'data', 'prev_hash', 'hash'];
 export const USER_COLUMNS = ['id', 'email', 'password_hash', 'full_name', 'role', 'locale', 'created_at', 'updated_at'];
@@ -319,7 +319,7 @@ export class CaseFactory {
       a.team_size.push(filled > 0.7 ? profile.teamSize : null);
       a.funding_sought_eur.push(filled > 0.8 ? profile.fundingSoughtEur : null);
       a.website.push(filled > 0.5 ? website : null);
-      for (const c of ['recommendations', 'rules_versions', 'top_programme', 'submitted_at', 'first_response_due_at', 'first_responded_at', 'decision_due_at', 'decided_at', 'paused_at', 'withdrawn_at']) a[c].push(null);
+      for (const c of ['recommendations', 'rules_versions', 'top_programme', 'submitted_at', 'first_response_due_at', 'first_responded_at', 'decision_due_at', 'decided_at', 'first_decided_at', 'paused_at', 'withdrawn_at']) a[c].push(null);
       a.updated_at.push(iso(updatedMs));
       return;
     }
@@ -666,6 +666,7 @@ export class CaseFactory {
     a.first_responded_at.push(firstRespondedMs === null ? null : iso(firstRespondedMs));
     a.decision_due_at.push(iso(decisionDue.getTime()));
     a.decided_at.push(decidedMs === null ? null : iso(decidedMs));
+    a.first_decided_at.push(decidedMs === null ? null : iso(decidedMs)); // the demo never reopens a decision
     a.paused_at.push(pausedMs === null ? null : iso(pausedMs));
     a.withdrawn_at.push(withdrawnMs === null ? null : iso(withdrawnMs));
     a.updated_at.push(iso(updatedMs));

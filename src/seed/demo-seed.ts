@@ -81,7 +81,7 @@ const APPLICATION_COLUMNS = columnsOf(
   'id uuid, reference text, owner_id uuid, assignee_id uuid, status text, version int, programme text, startup_name text, project_summary text, stage text, trl smallint, ' +
     'domains text:text[], needs text:text[], incorporated boolean, incorporation_date date, siren text, academic_affiliation text, looking_for_cofounder boolean, team_size int, ' +
     'funding_sought_eur bigint, website text, locale text, recommendations int, rules_versions text:jsonb, top_programme text, submitted_at timestamptz, ' +
-    'first_response_due_at timestamptz, first_responded_at timestamptz, decision_due_at timestamptz, decided_at timestamptz, paused_at timestamptz, withdrawn_at timestamptz, ' +
+    'first_response_due_at timestamptz, first_responded_at timestamptz, decision_due_at timestamptz, decided_at timestamptz, first_decided_at timestamptz, paused_at timestamptz, withdrawn_at timestamptz, ' +
     'created_at timestamptz, updated_at timestamptz',
 );
 const EVENT_COLUMNS = columnsOf('application_id uuid, seq int, at timestamptz, type text, actor_id uuid, actor_role text, public boolean, data text:jsonb, prev_hash text, hash text');
