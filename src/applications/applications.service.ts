@@ -1,3 +1,4 @@
+import { preparedQuery } from '../database/prepared-query';
 import { ConflictException, HttpException, HttpStatus, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user';
@@ -231,7 +232,9 @@ export class ApplicationsService {
         after: decodeCursor(query.cursor, 2),
       },
     );
-    const rows: ApplicationRow[] = await this.dataSource.query(sql, params);
+    // prepared: planned once per connection (see preparedQuery); a search is planned each time,
+    // as the pattern decides between the trigram index and walking the sort order
+    const rows: ApplicationRow[] = query.q ? await this.dataSource.query(sql, params) : await preparedQuery<ApplicationRow>(this.dataSource, sql, params);
     return toPage(rows, limit, (r) => toApplicationListItem(r, user.locale, now), (r) => inboxCursorKey(r, sort, founder));
   }
 

@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
+import { preparedQuery } from '../database/prepared-query';
 import type { Role } from '../users/user.entity';
 import { IS_PUBLIC, ROLES_KEY } from './auth.decorators';
 import type { AuthUser, JwtClaims } from './auth-user';
@@ -35,7 +36,8 @@ export class AuthGuard implements CanActivate {
       throw new UnauthorizedException('Invalid or expired token');
     }
     if (typeof claims.sub !== 'string' || !/^[0-9a-f-]{36}$/i.test(claims.sub)) throw new UnauthorizedException('Invalid or expired token');
-    const rows: { id: string; role: Role; email: string; full_name: string; locale: 'fr' | 'en'; programmes: string[] }[] = await this.dataSource.query(
+    const rows = await preparedQuery<{ id: string; role: Role; email: string; full_name: string; locale: 'fr' | 'en'; programmes: string[] }>(
+      this.dataSource,
       'SELECT id, role, email, full_name, locale, programmes FROM users WHERE id = $1 AND active AND erased_at IS NULL',
       [claims.sub],
     );

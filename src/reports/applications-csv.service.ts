@@ -107,18 +107,24 @@ export class ApplicationsCsvService {
     };
 
     // the first batch before any byte is sent: a failure here is still a proper JSON error
-    let batch = await fetch(null);
+    let batch: { rows: ApplicationRow[]; more: boolean } | null = await fetch(null);
     res.status(200);
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="applications-${parisDate(now)}.csv"`);
     res.setHeader('Cache-Control', 'no-store');
+    const assignees = new Map<string, Assignee | undefined>();
     try {
       await write(res, csvRow(CSV_HEADER));
-      for (;;) {
-        await write(res, await this.render(batch.rows, user, now));
-        if (!batch.more) break;
-        const last = batch.rows[batch.rows.length - 1];
-        batch = await fetch(inboxCursorKey(last, sort, false));
+      while (batch !== null) {
+        const { rows, more } = batch;
+        await this.loadAssignees(rows, assignees);
+        const chunk = this.render(rows, user, now, assignees);
+        const after = more ? inboxCursorKey(rows[rows.length - 1], sort, false) : null;
+        // nothing of the batch is kept while the chunk is written and the next batch is read:
+        // rows that outlive an await get promoted to the old generation, and the heap grows
+        batch = null;
+        await write(res, chunk);
+        if (after !== null) batch = await fetch(after);
       }
       res.end();
     } catch (error) {
@@ -130,13 +136,16 @@ export class ApplicationsCsvService {
     }
   }
 
-  private async render(rows: ApplicationRow[], user: AuthUser, now: Date): Promise<string> {
-    const ids = [...new Set(rows.map((r) => r.assignee_id).filter((id): id is string => id !== null))];
-    const assignees = new Map<string, Assignee>();
-    if (ids.length > 0) {
-      const found: (Assignee & { id: string })[] = await this.dataSource.query('SELECT id, full_name, email FROM users WHERE id = ANY($1::uuid[])', [ids]);
-      for (const a of found) assignees.set(a.id, a);
-    }
+  /** Staff names and emails, read once per export (the same few hundred people assign every case). */
+  private async loadAssignees(rows: ApplicationRow[], known: Map<string, Assignee | undefined>): Promise<void> {
+    const ids = [...new Set(rows.map((r) => r.assignee_id).filter((id): id is string => id !== null && !known.has(id)))];
+    if (ids.length === 0) return;
+    const found: (Assignee & { id: string })[] = await this.dataSource.query('SELECT id, full_name, email FROM users WHERE id = ANY($1::uuid[])', [ids]);
+    for (const id of ids) known.set(id, undefined);
+    for (const a of found) known.set(a.id, { full_name: a.full_name, email: a.email });
+  }
+
+  private render(rows: ApplicationRow[], user: AuthUser, now: Date, assignees: Map<string, Assignee | undefined>): string {
     let out = '';
     for (const row of rows) {
       const view = toApplicationView(row, user.locale, now);
