@@ -3,9 +3,10 @@
  * (time of a few sequential calls; raw: the app's own FunnelService run in this process straight
  * on `pg`, so the SQL alone), and `GET /api/v1/reports/applications.csv` over every case (time,
  * rows, and the app's RSS sampled every 50 ms during the download against its level at rest
- * just before; raw: the same keyset batches of 1000 read through `pg` without rendering).
+ * just before; raw: the same keyset batches (CSV_BATCH_SIZE) read through `pg` without rendering).
  * Skipped, with a note, when the app does not serve /reports (src/reports not there yet).
  */
+import { CSV_BATCH_SIZE } from '../src/reports/applications-csv.service';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { buildInboxQuery, inboxCursorKey } from '../src/applications/inbox-query';
@@ -174,11 +175,11 @@ export async function benchReports(opts: ReportsBenchOptions): Promise<BenchSect
   let after: (string | number | null)[] | null = null;
   const now = new Date();
   for (;;) {
-    const { sql, params } = buildInboxQuery({ now, atRiskUntil: atRiskThreshold(now) }, { sort: '-submittedAt', limit: 1000, after });
+    const { sql, params } = buildInboxQuery({ now, atRiskUntil: atRiskThreshold(now) }, { sort: '-submittedAt', limit: CSV_BATCH_SIZE, after });
     const batch = (await db.query<{ id: string; created_at: Date; submitted_at: Date | null; decision_due_at: Date | null }>(sql, params)).rows;
-    const kept = batch.slice(0, 1000);
+    const kept = batch.slice(0, CSV_BATCH_SIZE);
     rawRows += kept.length;
-    if (batch.length <= 1000) break;
+    if (batch.length <= CSV_BATCH_SIZE) break;
     after = inboxCursorKey(kept[kept.length - 1], '-submittedAt', false);
   }
   const rawSeconds = (performance.now() - tRaw) / 1000;
@@ -212,7 +213,7 @@ export async function benchReports(opts: ReportsBenchOptions): Promise<BenchSect
       unit: 's',
       raw: round(rawSeconds, 1),
       better: 'lower',
-      note: `GET /api/v1/reports/applications.csv as admin, read to the end: ${bytes.toLocaleString('en-US')} bytes, first byte after ${round(firstByteMs, 0)} ms, ${round(rows / csvSeconds, 0)} rows/s; raw: the same keyset batches of 1000 (buildInboxQuery) read through pg, not rendered (${rawRows} rows)`,
+      note: `GET /api/v1/reports/applications.csv as admin, read to the end: ${bytes.toLocaleString('en-US')} bytes, first byte after ${round(firstByteMs, 0)} ms, ${round(rows / csvSeconds, 0)} rows/s; raw: the same keyset batches of ${CSV_BATCH_SIZE} (buildInboxQuery) read through pg, not rendered (${rawRows} rows)`,
     },
     { name: 'CSV export: rows', value: rows, unit: 'rows', note: `every submitted case (${expected} in the database; drafts are not in the inbox)` },
     { name: 'CSV export: rows missing', value: expected - rows, unit: 'count', target: '= 0', better: 'lower' },
