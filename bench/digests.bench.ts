@@ -168,7 +168,8 @@ export async function benchDigests(opts: DigestsBenchOptions): Promise<BenchSect
         name: 'digest run: trigger → last digest accepted by the SMTP sink',
         value: round(lastSeconds, 1),
         unit: 's',
-        target: '< 60',
+        // issue 6: 2,000 advisors and 200 managers in under a minute; issue 9: 10,000 staff in 120 s
+        target: staff.advisors + staff.managers >= 10_000 ? '<= 120' : '< 60',
         better: 'lower',
         note:
           `POST /api/v1/digests/run (admin) for ${week} with ${staff.advisors} advisors and ${staff.managers} programme managers over ${staff.cases.toLocaleString('en-US')} cases ` +

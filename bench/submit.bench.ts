@@ -241,14 +241,17 @@ export async function benchSubmit(opts: SubmitBenchOptions): Promise<BenchSectio
   try {
     [check] = (
       await db.query<{ submitted: number; references: number; events: number }>(
-        `SELECT (SELECT count(*)::int FROM applications WHERE status = 'submitted') AS submitted,
-                (SELECT count(DISTINCT reference)::int FROM applications) AS references,
-                (SELECT count(*)::int FROM case_events WHERE type = 'submitted') AS events`,
+        // this run's drafts only: on a given (seeded) database other cases are there too
+        `SELECT (SELECT count(*)::int FROM applications WHERE id = ANY($1::uuid[]) AND status = 'submitted') AS submitted,
+                (SELECT count(DISTINCT reference)::int FROM applications WHERE id = ANY($1::uuid[])) AS references,
+                (SELECT count(*)::int FROM case_events WHERE application_id = ANY($1::uuid[]) AND type = 'submitted') AS events`,
+        [drafts.map((d) => d.id)],
       )
     ).rows;
     topProgrammes = (
       await db.query<{ top_programme: string | null; n: number }>(
-        `SELECT top_programme, count(*)::int AS n FROM applications WHERE status = 'submitted' GROUP BY 1 ORDER BY 2 DESC, 1`,
+        `SELECT top_programme, count(*)::int AS n FROM applications WHERE id = ANY($1::uuid[]) AND status = 'submitted' GROUP BY 1 ORDER BY 2 DESC, 1`,
+        [drafts.map((d) => d.id)],
       )
     ).rows;
   } finally {
