@@ -55,6 +55,21 @@ function loadRow(label: string, http: LoadResult, raw: PgLoadResult, usage: Reso
   return `| ${label} | ${round(http.okPerSecond, 0)} | ${round(h.p50, 1)} | ${round(h.p95, 1)} | ${round(h.p99, 1)} | ${round(raw.perSecond, 0)} | ${round(r.p50, 1)} | ${round(r.p95, 1)} | ${round(r.p99, 1)} | ${codes}${http.errors ? `, ${http.errors} errors` : ''} | ${round(usage.appCores ?? 0, 2)} / ${round(usage.postgresCores, 2)} / ${round(usage.benchCores, 2)} |`;
 }
 
+/**
+ * Where a request's time goes, from the CPU the app and PostgreSQL used during the run: with N
+ * requests in flight and one Node thread, a request waits behind the others' CPU, so the app's CPU
+ * per answer × N is what the latency cannot go below while the app is saturated.
+ */
+function timeBudget(http: LoadResult, usage: ResourceUsage, connections: number): string {
+  if (usage.appCores === null || http.okPerSecond <= 0) return 'app CPU not measured';
+  const appMs = (usage.appCores * 1000) / http.okPerSecond;
+  const pgMs = (usage.postgresCores * 1000) / http.okPerSecond;
+  return (
+    `limit: ${round(appMs, 2)} ms of app CPU and ${round(pgMs, 2)} ms of PostgreSQL CPU per answer (${round(usage.appCores, 2)} and ${round(usage.postgresCores, 2)} cores at ${round(http.okPerSecond, 0)}/s); ` +
+    `${connections} requests in flight on one Node thread queue about ${round(appMs * connections, 0)} ms of app CPU each, so p95 ≤ 25 ms at ${connections} concurrent needs ≤ ${round(25 / connections, 2)} ms per request on one process, or more API processes (and cores)`
+  );
+}
+
 export async function benchInbox(opts: InboxBenchOptions): Promise<BenchSection> {
   const log = opts.log ?? (() => undefined);
   const { app } = opts;
@@ -160,7 +175,9 @@ export async function benchInbox(opts: InboxBenchOptions): Promise<BenchSection>
         target: '<= 25; ratio <= 3',
         raw: round(raw.latency.p95, 1),
         better: 'lower',
-        note: `${c.note}; ${items} items; ${opts.connections} concurrent keep-alive connections for ${opts.durationSeconds} s (${http.responses} answers); raw: the same SQL (buildInboxQuery) through pg at ${opts.connections} concurrent for ${opts.durationSeconds} s${http.failures ? `; ${http.failures} answers other than 200` : ''}`,
+        note:
+          `${c.note}; ${items} items; ${opts.connections} concurrent keep-alive connections for ${opts.durationSeconds} s (${http.responses} answers); raw: the same SQL (buildInboxQuery) through pg at ${opts.connections} concurrent for ${opts.durationSeconds} s${http.failures ? `; ${http.failures} answers other than 200` : ''}` +
+          `; ${timeBudget(http, usage, opts.connections)}`,
       },
       { name: `inbox ${c.label}: p50`, value: round(http.latency.p50, 1), unit: 'ms', raw: round(raw.latency.p50, 1), better: 'lower' },
     );

@@ -271,7 +271,13 @@ export async function benchSubmit(opts: SubmitBenchOptions): Promise<BenchSectio
       target: '>= 300',
       raw: round(health.okPerSecond, 0),
       better: 'higher',
-      note: `${how}; raw: GET /health (SELECT 1 + Redis PING) through the same client at the same concurrency`,
+      note:
+        `${how}; raw: GET /health (SELECT 1 + Redis PING) through the same client at the same concurrency` +
+        (usage.appCores !== null && submit.okPerSecond > 0
+          ? `; limit: ${round((usage.appCores * 1000) / submit.okPerSecond, 2)} ms of app CPU and ${round((usage.postgresCores * 1000) / submit.okPerSecond, 2)} ms of PostgreSQL CPU per submission ` +
+            `(${round(usage.appCores, 2)} + ${round(usage.postgresCores, 2)} of ${cpus().length} cores), the rest waiting on commits and row locks (see the sessions below); ` +
+            `300/s needs the two together under ${round((1000 / 300) * cpus().length, 1)} ms of CPU per submission on this machine`
+          : ''),
     },
     { name: 'submit latency p50', value: round(l.p50, 1), unit: 'ms', raw: round(h.p50, 1), better: 'lower' },
     { name: 'submit latency p95', value: round(l.p95, 1), unit: 'ms', target: '<= 50', raw: round(h.p95, 1), better: 'lower' },
