@@ -208,9 +208,10 @@ interface CohortRow {
 }
 
 /**
- * The funnel report (`GET /reports/funnel`), computed in SQL over the timeline (case_events
- * joined to applications): two set-based queries in one snapshot whatever the number of cases,
- * nothing loaded into memory case by case.
+ * The funnel report (`GET /reports/funnel`), computed in SQL: the moves from the timeline
+ * (case_events), the cohort from the cases' own columns, past days from the per-day rollup
+ * (`rollUp`, migration 1795824000007) and the rest live, all read in one snapshot whatever the
+ * number of cases; only the medians' values come to the app, packed, to be selected.
  *
  * Definitions (also in README.md, "Reports"):
  * - Period: [from 00:00 Europe/Paris, the day after `to` 00:00 Europe/Paris).
@@ -231,7 +232,7 @@ interface CohortRow {
  *   (first move into accepted, referred or declined); rounded to 0.1; null if none.
  * - firstResponseMetPct / decisionMetPct: 100 × met / settled, rounded to 0.1; null when nothing
  *   is settled. Settled = done (met iff done at or before the due date column) or past due and
- *   not done while the clock ran (see COHORT_SQL for the exact cases, including info_requested
+ *   not done while the clock ran (see factsSql for the exact cases, including info_requested
  *   pauses and withdrawals). Withdrawal is not a response nor a decision: a case withdrawn
  *   before its due date is left out.
  */
