@@ -7,7 +7,7 @@
  */
 
 import type { BenchSection } from './bench-result';
-import { TRL_BY_STAGE } from '../src/seed/demo-profiles';
+import { STAGE_WEIGHTS, TRL_BY_STAGE } from '../src/seed/demo-profiles';
 import { pick, prng, someOf, weighted } from '../src/seed/random';
 import {
   AFFILIATIONS,
@@ -37,13 +37,7 @@ export function generateProfiles(count: number, seed = 20260316): ProfileInput[]
   const random = prng(seed);
   const profiles: ProfileInput[] = [];
   for (let i = 0; i < count; i++) {
-    const stage = weighted<Stage>(random, [
-      ['idea', 25],
-      ['proof_of_concept', 25],
-      ['prototype', 25],
-      ['clinical_validation', 12],
-      ['market', 13],
-    ]);
+    const stage = weighted<Stage>(random, STAGE_WEIGHTS);
     const [trlMin, trlMax] = TRL_BY_STAGE[stage];
     const trl = trlMin + Math.floor(random() * (trlMax - trlMin + 1));
     const incorporated = random() < (stage === 'idea' ? 0.1 : stage === 'proof_of_concept' ? 0.35 : 0.85);

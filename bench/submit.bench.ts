@@ -11,6 +11,7 @@
  * at the same concurrency, so the ratio says how much more a submission costs than the
  * cheapest round trip through the same HTTP stack.
  */
+import { SUMMARY_WHAT } from '../src/seed/demo-words';
 import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { Client } from 'pg';
@@ -53,16 +54,8 @@ interface Draft {
 }
 
 const PASSWORD = 'bench-password-not-secret';
-const SUMMARY_WORDS = [
-  'a connected patch that tracks vital signs at home',
-  'an algorithm that reads retinal images to detect early diabetic retinopathy',
-  'a platform that matches patients with clinical trials',
-  'a point-of-care assay for sepsis biomarkers',
-  'a federated data space for hospital records',
-  'a digital therapeutic for chronic pain',
-  'a microfluidic chip for antibiotic susceptibility testing',
-  'a voice biomarker for the follow-up of neurodegenerative diseases',
-];
+/** the first eight of the seed's project descriptions (the submit mix predates the longer list) */
+const SUMMARY_WORDS = SUMMARY_WHAT.slice(0, 8);
 
 /** Today in Europe/Paris, YYYY-MM-DD (what the app checks dates against). */
 function parisToday(): string {

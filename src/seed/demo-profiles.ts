@@ -36,6 +36,15 @@ export interface DemoProfile {
 }
 
 /** The TRL range each stage usually has (demo data and the routing benchmark's profile mix). */
+/** How often each stage comes up: mostly early academic projects and young startups. */
+export const STAGE_WEIGHTS: [Stage, number][] = [
+  ['idea', 25],
+  ['proof_of_concept', 25],
+  ['prototype', 25],
+  ['clinical_validation', 12],
+  ['market', 13],
+];
+
 export const TRL_BY_STAGE: { readonly [S in Stage]: readonly [number, number] } = {
   idea: [1, 3],
   proof_of_concept: [2, 5],
@@ -50,13 +59,7 @@ const ROUTING_DAY = '2026-01-15';
 export function generateProfilePool(random: Random, count: number, programmes: readonly SeedProgramme[]): DemoProfile[] {
   const pool: DemoProfile[] = [];
   for (let i = 0; i < count; i++) {
-    const stage = weighted<Stage>(random, [
-      ['idea', 25],
-      ['proof_of_concept', 25],
-      ['prototype', 25],
-      ['clinical_validation', 12],
-      ['market', 13],
-    ]);
+    const stage = weighted<Stage>(random, STAGE_WEIGHTS);
     const [trlMin, trlMax] = TRL_BY_STAGE[stage];
     const incorporated = random() < (stage === 'idea' ? 0.1 : stage === 'proof_of_concept' ? 0.35 : 0.85);
     const profile = {
