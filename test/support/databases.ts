@@ -1,10 +1,13 @@
 import { Client } from 'pg';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 /** The PostgreSQL server the tests use; TEST_DATABASE_URL overrides. */
 export const TEST_SERVER_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-/** Migrated once per `npm test` run by global-setup; every test file copies it. */
-export const TEMPLATE_DB = 'guichet_test_template';
+/**
+ * Migrated once per `npm test` run by global-setup; every test file copies it. Named after the
+ * checkout, so two clones (or git worktrees) can run their tests on one server at the same time.
+ */
+export const TEMPLATE_DB = `guichet_test_template_${createHash('sha1').update(process.cwd()).digest('hex').slice(0, 8)}`;
 
 export function databaseUrl(name: string): string {
   const url = new URL(TEST_SERVER_URL);

@@ -8,8 +8,7 @@ import { databaseUrl, TEMPLATE_DB, withServer } from './databases';
 export default async function globalSetup(): Promise<void> {
   await withServer(async (client) => {
     const stale = await client.query<{ datname: string }>(
-      `SELECT datname FROM pg_database WHERE datname LIKE 'guichet_test_%' AND datname <> $1`,
-      [TEMPLATE_DB],
+      `SELECT datname FROM pg_database WHERE datname LIKE 'guichet_test_%' AND datname NOT LIKE 'guichet_test_template%'`,
     );
     for (const { datname } of stale.rows) {
       const pid = Number(/^guichet_test_(\d+)_/.exec(datname)?.[1]);
