@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express, { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
 import type { Logger as Pino } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { HttpErrorFilter, toErrorBody } from './common/http/http-error.filter';
@@ -14,6 +15,14 @@ export const API_PREFIX = 'api/v1';
 
 /** Deepest nesting a body may have: validation (class-transformer) recurses once per level and overflows the stack near 2 000. */
 export const MAX_BODY_DEPTH = 64;
+/**
+ * Most keys and array elements a body may hold, all levels together. The largest real body (an
+ * application with every list filled) has under a hundred; without a cap, a 240 kB array of zeros
+ * made validation build one error per element (an 11.7 MB answer, 1 s of blocked event loop).
+ */
+export const MAX_BODY_ITEMS = 1000;
+/** Keys that name JavaScript's prototype machinery: never a field of ours, refused before anything reads them. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 const UNSTORABLE = /\u0000|\p{Cs}/u;
 
@@ -21,11 +30,14 @@ const UNSTORABLE = /\u0000|\p{Cs}/u;
  * Refuses, before any handler, what would otherwise fail deep inside one as a 500 or be stored
  * corrupted: text PostgreSQL cannot store as sent — a NUL character (U+0000) or a lone UTF-16
  * surrogate (not Unicode: validators such as isEmail throw on it, and UTF-8 would turn it into
- * U+FFFD) — in a string or a key, and a body nested deeper than MAX_BODY_DEPTH. Iterative, so a
- * deep body cannot overflow the check itself.
+ * U+FFFD) — in a string or a key, a body nested deeper than MAX_BODY_DEPTH or holding more than
+ * MAX_BODY_ITEMS keys and elements, and the keys `__proto__`, `constructor` and `prototype`
+ * (class-transformer skips them, so the whitelist never saw them). Iterative, and it stops at the
+ * first problem, so a hostile body costs one walk of at most MAX_BODY_ITEMS entries.
  */
 export function checkInput(body: unknown): { field: string; message: string } | null {
   const stack: [unknown, number, string][] = [[body, 0, '']];
+  let items = 0;
   while (stack.length > 0) {
     const [value, depth, path] = stack.pop() as [unknown, number, string];
     if (typeof value === 'string') {
@@ -34,8 +46,13 @@ export function checkInput(body: unknown): { field: string; message: string } | 
     }
     if (value === null || typeof value !== 'object') continue;
     if (depth >= MAX_BODY_DEPTH) return { field: path || 'body', message: `the body must not be nested more than ${MAX_BODY_DEPTH} levels deep` };
-    for (const [key, child] of Object.entries(value)) {
+    const keys = Object.keys(value);
+    items += keys.length;
+    if (items > MAX_BODY_ITEMS) return { field: path || 'body', message: `the body must not hold more than ${MAX_BODY_ITEMS} keys and array elements in all` };
+    for (const key of keys) {
+      const child = (value as Record<string, unknown>)[key];
       const at = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+      if (!Array.isArray(value) && PROTOTYPE_KEYS.has(key)) return { field: at, message: `${at} is not an accepted field` };
       if (UNSTORABLE.test(key)) return { field: path || 'body', message: `${path || 'body'} must not have a key with NUL characters or lone surrogates` };
       stack.push([child, depth + 1, at]);
     }
@@ -43,9 +60,38 @@ export function checkInput(body: unknown): { field: string; message: string } | 
   return null;
 }
 
+/**
+ * 408 and the connection closed when a request's body has not fully arrived `ms` after the
+ * request began (a body trickled a byte at a time otherwise held a connection for 300 s).
+ */
+function requestTimeout(ms: number) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (req.complete) return next();
+    const timer = setTimeout(() => {
+      if (req.complete || res.headersSent) return;
+      const message = `The request was not received within ${Math.round(ms / 1000)} s`;
+      res.writeHead(408, { 'Content-Type': 'application/json; charset=utf-8', Connection: 'close' });
+      res.end(JSON.stringify({ statusCode: 408, error: 'Request Timeout', message }), () => req.destroy());
+    }, ms);
+    timer.unref();
+    const clear = (): void => clearTimeout(timer);
+    req.once('end', clear);
+    req.once('close', clear);
+    res.once('finish', clear);
+    next();
+  };
+}
+
 /** Everything the HTTP app needs besides its modules; shared by main.ts and the tests. */
 export function configureHttpApp(app: NestExpressApplication, config: AppConfig, logger: Pino): void {
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  // only these proxies' X-Forwarded-For is believed (TRUST_PROXY, default loopback): trusting a
+  // whole private range let anyone on it pick their own address past the per-IP limits
+  app.set('trust proxy', config.trustProxy);
+  // a client sending its request slowly holds a connection: Node's own limits for the headers
+  // and the whole request (checked every few seconds), and a timer of ours for the body (below)
+  const server = app.getHttpServer() as Server;
+  server.headersTimeout = config.headersTimeoutMs;
+  server.requestTimeout = config.requestTimeoutMs;
   app.set('query parser', 'simple');
   app.disable('x-powered-by');
   app.use(
@@ -70,11 +116,13 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig,
       },
     }),
   );
+  app.use(requestTimeout(config.requestTimeoutMs));
   app.use(express.json({ limit: config.bodyLimit, strict: true, type: ['application/json', 'application/*+json'] }));
   app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }));
   // body-parser errors (bad JSON, too large, bad charset) as JSON 4xx, not Express's HTML page
   app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (!err) return next();
+    if (res.headersSent) return; // already answered (408 for a body sent too slowly)
     const { status, body } = toErrorBody(err);
     res.status(status).json(body);
   });

@@ -1,5 +1,8 @@
 import { preparedQuery } from '../database/prepared-query';
-import { ConflictException, HttpException, HttpStatus, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { ConflictException, HttpException, HttpStatus, Inject, Injectable, NotFoundException, ServiceUnavailableException, UnprocessableEntityException } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.constants';
+import { TooManyRequestsException } from '../common/http/too-many-requests';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user';
 import { checkTransition } from '../cases/case-state-machine';
@@ -50,12 +53,17 @@ export function staleVersion(current: number): ConflictException {
   return new ConflictException({ message: `The application has changed since version you sent (current version is ${current})`, currentVersion: current });
 }
 
+/** References are `GU-<year>-<6 digits>`: this many a year at most. */
+export const MAX_REFERENCES_PER_YEAR = 999_999;
+const FLOOD_WINDOW_MS = 24 * 3600 * 1000;
+
 @Injectable()
 export class ApplicationsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly programmes: ProgrammesService,
     private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** A new draft, with its reference (`GU-<year>-<6 digits>`, sequential per Paris year). */
@@ -66,6 +74,7 @@ export class ApplicationsService {
     const errors = crossFieldErrors({ incorporated: fields.incorporated ?? null, incorporationDate: fields.incorporationDate ?? null, siren: fields.siren ?? null }, today);
     if (errors.length > 0) throw badRequest(errors);
     const id = await this.dataSource.transaction(async (em) => {
+      await this.checkFlood(em, user.id, 'created_at', this.config.limits.draftsPerDay, now, 'drafts');
       const year = Number(today.slice(0, 4));
       // the counter row is locked until commit: concurrent drafts take turns, no duplicates
       const [{ last }]: { last: number }[] = await em.query(
@@ -73,6 +82,8 @@ export class ApplicationsService {
          ON CONFLICT (year) DO UPDATE SET last = reference_counters.last + 1 RETURNING last`,
         [year],
       );
+      // the contract says 6 digits: the millionth draft of a year is refused, not given a longer reference
+      if (last > MAX_REFERENCES_PER_YEAR) throw new ServiceUnavailableException(`No reference left for ${year} (at most ${MAX_REFERENCES_PER_YEAR} applications a year)`);
       const reference = `GU-${year}-${String(last).padStart(6, '0')}`;
       const columns = ['reference', 'owner_id', 'locale', 'created_at', 'updated_at'];
       const values: unknown[] = [reference, user.id, user.locale, now, now];
@@ -89,6 +100,24 @@ export class ApplicationsService {
       return rows[0].id;
     });
     return this.view(await this.load(this.dataSource.manager, id), user);
+  }
+
+  /**
+   * Per-account flood limit (each draft may bring a reminder, each submission an acknowledgement):
+   * at most `max` applications created (or submitted) by the owner in the last 24 hours, else 429
+   * with Retry-After. Counted in PostgreSQL under a per-owner transaction lock, so it holds under
+   * concurrency and needs no Redis (it fails closed with the database, and never open).
+   */
+  private async checkFlood(em: EntityManager, ownerId: string, column: 'created_at' | 'submitted_at', max: number, now: Date, what: string): Promise<void> {
+    await em.query(`SELECT pg_advisory_xact_lock(hashtext('applications-flood:' || $1))`, [ownerId]);
+    const [row]: { count: number; oldest: Date | null }[] = await em.query(
+      `SELECT count(*)::int AS count, (array_agg(${column} ORDER BY ${column} DESC))[$3] AS oldest
+       FROM applications WHERE owner_id = $1 AND ${column} > $2::timestamptz - interval '24 hours'`,
+      [ownerId, now, max],
+    );
+    if (row.count < max) return;
+    const freedAt = (row.oldest as Date).getTime() + FLOOD_WINDOW_MS;
+    throw new TooManyRequestsException(`At most ${max} ${what} per account in 24 hours`, Math.max(1, (freedAt - now.getTime()) / 1000));
   }
 
   /** Reads a case as `user` may see it: a founder only their own; staff never a draft. 404 otherwise. */
@@ -151,6 +180,7 @@ export class ApplicationsService {
     // the rules are read before the transaction: it then holds its lock for five round trips only
     const programmes = await this.programmes.routable();
     const submitted = await this.dataSource.transaction(async (em) => {
+      await this.checkFlood(em, user.id, 'submitted_at', this.config.limits.submissionsPerDay, now, 'submissions');
       const row = await this.ownedForUpdate(em, id, user);
       if (dto.expectedVersion !== undefined && dto.expectedVersion !== row.version) throw staleVersion(row.version);
       const move = checkTransition({ from: row.status, to: 'submitted', actor: 'founder' });

@@ -1,5 +1,6 @@
-import { HttpException, HttpStatus, Injectable, UnauthorizedException } from '@nestjs/common';
+import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { RateLimiterService } from '../redis/rate-limiter.service';
 import { User } from '../users/user.entity';
@@ -10,9 +11,18 @@ import { RegisterDto } from './dto/register.dto';
 import { LoginDto } from './dto/login.dto';
 import { DUMMY_HASH, verifyPassword } from './password';
 
-/** More than this many failed logins for one email or one IP within the window → 429. */
-export const LOGIN_MAX_FAILURES = 10;
-export const LOGIN_WINDOW_SECONDS = 15 * 60;
+/**
+ * Failed sign-ins (see README "Rate limits"): counted per account *and* client pair, so a stranger's
+ * guesses lock out the stranger, not the account's owner; a slower ceiling per account bounds
+ * guessing spread over many addresses; a ceiling per address bounds one address trying many
+ * accounts. Every attempt is counted before the password is hashed, atomically, and given back
+ * when it succeeds: however many arrive at once, at most the limit is ever evaluated.
+ */
+export const LOGIN_LIMITS = {
+  pair: { max: 10, windowSeconds: 15 * 60 },
+  account: { max: 100, windowSeconds: 60 * 60 },
+  client: { max: 30, windowSeconds: 15 * 60 },
+} as const;
 /** Registrations per IP per hour: each one can send email later on. */
 export const REGISTER_MAX_PER_HOUR = 20;
 
@@ -28,16 +38,22 @@ export class AuthService {
   ) {}
 
   async register(dto: RegisterDto, ip: string): Promise<AuthResponse> {
-    if ((await this.limiter.hit(`register:ip:${ip}`, 3600)) > REGISTER_MAX_PER_HOUR) throw tooMany('Too many sign-ups from this address, try again later');
+    await this.limiter.take([{ bucket: `register:ip:${ip}`, max: REGISTER_MAX_PER_HOUR, windowSeconds: 3600 }], 'open', 'Too many sign-ups from this address, try again later');
     const user = await this.users.insert({ ...dto, role: 'founder' });
     return this.issue(user);
   }
 
   async login(dto: LoginDto, ip: string): Promise<AuthResponse> {
-    const emailBucket = `login:email:${dto.email}`;
-    const ipBucket = `login:ip:${ip}`;
-    const [byEmail, byIp] = await Promise.all([this.limiter.count(emailBucket), this.limiter.count(ipBucket)]);
-    if (byEmail >= LOGIN_MAX_FAILURES || byIp >= LOGIN_MAX_FAILURES) throw tooMany('Too many failed sign-in attempts, try again in 15 minutes');
+    const buckets = loginBuckets(dto.email, ip);
+    await this.limiter.take(
+      [
+        { bucket: buckets.pair, ...LOGIN_LIMITS.pair },
+        { bucket: buckets.account, ...LOGIN_LIMITS.account },
+        { bucket: buckets.client, ...LOGIN_LIMITS.client },
+      ],
+      'open',
+      'Too many failed sign-in attempts, try again later',
+    );
 
     const user = await this.dataSource
       .getRepository(User)
@@ -47,11 +63,9 @@ export class AuthService {
       .getOne();
     // verify against a dummy hash for unknown emails so both failures take the same time
     const valid = await verifyPassword(dto.password, user?.passwordHash ?? DUMMY_HASH);
-    if (!user || !valid) {
-      await Promise.all([this.limiter.hit(emailBucket, LOGIN_WINDOW_SECONDS), this.limiter.hit(ipBucket, LOGIN_WINDOW_SECONDS)]);
-      throw new UnauthorizedException(INVALID_CREDENTIALS);
-    }
-    await this.limiter.reset(emailBucket);
+    if (!user || !valid) throw new UnauthorizedException(INVALID_CREDENTIALS);
+    // a success is not a failure: this client starts afresh, and the wider counters get their take back
+    await Promise.all([this.limiter.reset(buckets.pair), this.limiter.release(buckets.account), this.limiter.release(buckets.client)]);
     return this.issue(user);
   }
 
@@ -61,6 +75,11 @@ export class AuthService {
   }
 }
 
-function tooMany(message: string): HttpException {
-  return new HttpException({ statusCode: 429, error: 'Too Many Requests', message }, HttpStatus.TOO_MANY_REQUESTS);
+/**
+ * The Redis counters of one sign-in attempt. The email is hashed: Redis never holds an address
+ * (nothing personal to chase there on erasure).
+ */
+export function loginBuckets(email: string, ip: string): { pair: string; account: string; client: string } {
+  const account = createHash('sha256').update(email).digest('hex').slice(0, 32);
+  return { pair: `login:pair:${account}:${ip}`, account: `login:account:${account}`, client: `login:ip:${ip}` };
 }

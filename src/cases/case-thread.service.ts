@@ -1,4 +1,6 @@
-import { HttpException, HttpStatus, Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.constants';
 import { RateLimiterService } from '../redis/rate-limiter.service';
 import { DataSource } from 'typeorm';
 import { ApplicationsService } from '../applications/applications.service';
@@ -32,8 +34,6 @@ interface MessageRow {
   created_at: Date;
 }
 
-export const MESSAGES_PER_HOUR = 60;
-
 /** The founder–staff thread and the staff's internal notes. */
 @Injectable()
 export class CaseThreadService {
@@ -43,6 +43,7 @@ export class CaseThreadService {
     private readonly workflow: CaseWorkflowService,
     private readonly clock: Clock,
     private readonly limiter: RateLimiterService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async messages(id: string, user: AuthUser, limit = 50, cursor?: string): Promise<Page<MessageView>> {
@@ -69,9 +70,8 @@ export class CaseThreadService {
    */
   async postMessage(id: string, user: AuthUser, body: string): Promise<MessageView> {
     // each message may email someone: bounded per author, across every API process (Redis)
-    if ((await this.limiter.hit(`messages:${user.id}`, 3600)) > MESSAGES_PER_HOUR) {
-      throw new HttpException({ statusCode: 429, error: 'Too Many Requests', message: `At most ${MESSAGES_PER_HOUR} messages per hour` }, HttpStatus.TOO_MANY_REQUESTS);
-    }
+    // (fails closed: while Redis is away nobody can post, rather than everybody without a limit)
+    await this.limiter.take([{ bucket: `messages:${user.id}`, max: this.config.limits.messagesPerHour, windowSeconds: 3600 }], 'closed', `At most ${this.config.limits.messagesPerHour} messages per hour`);
     const now = this.clock.now();
     const messageId = await this.dataSource.transaction(async (em) => {
       const row = await this.applications.findVisible(em, id, user, true);

@@ -6,6 +6,7 @@ import type { AuthUser } from '../auth/auth-user';
 import { Clock } from '../common/clock';
 import { enqueueEmails } from '../notifications/outbox/email-outbox';
 import type { TemplateName } from '../notifications/templates/template-contexts';
+import { releaseSeatsOf } from '../cohorts/enrolments.repository';
 import { appendCaseEvent } from '../timeline/case-events';
 import { CaseStatus, checkTransition, type ProgrammeKind } from './case-state-machine';
 import { decisionDueAfterPause } from './service-level';
@@ -88,6 +89,30 @@ export class CaseWorkflowService {
   }
 
   /**
+   * A case leaving `accepted` gives its cohort seat back: the enrolment goes, the timeline says
+   * so, and the programme's managers get a `seat-freed` email (a full cohort has room again).
+   */
+  private async releaseSeats(em: EntityManager, row: ApplicationRow, actor: { id: string; role: string }, now: Date): Promise<void> {
+    const freed = await releaseSeatsOf(em, row.id);
+    for (const seat of freed) {
+      const event = await appendCaseEvent(
+        em,
+        { applicationId: row.id, at: now, type: 'unenrolled', actor, public: true, data: { cohortId: seat.cohortId, cohort: seat.cohort, why: 'decision_undone' } },
+        { caseLocked: true },
+      );
+      const managers: { id: string }[] = await em.query(
+        `SELECT id FROM users WHERE role = 'programme_manager' AND $1 = ANY(programmes) AND active AND erased_at IS NULL ORDER BY id`,
+        [seat.programme],
+      );
+      await enqueueEmails(
+        em,
+        managers.map((m) => ({ template: 'seat-freed' as const, recipientId: m.id, eventKey: event.id, applicationId: row.id, data: { cohortId: seat.cohortId } })),
+        now,
+      );
+    }
+  }
+
+  /**
    * Writes a legal move: the case row (status, clocks, version) and its timeline event, plus the
    * info request's message in the thread. The caller holds the case's row lock.
    */
@@ -150,6 +175,7 @@ export class CaseWorkflowService {
       public: true,
       data: { from: row.status, to: move.to, programme: move.to === 'accepted' || move.to === 'referred' ? move.programme : null, reason: move.reason, messageId },
     }, { caseLocked: true });
+    if (row.status === 'accepted' && move.to !== 'accepted') await this.releaseSeats(em, row, actor, now);
     const founderEmail = FOUNDER_EMAIL_ON[move.to];
     if (founderEmail && (move.kind === 'decision' || move.kind === 'info_request')) {
       await enqueueEmails(

@@ -3,6 +3,10 @@
  * A missing or malformed value throws a ConfigError naming the variable, so the process
  * stops before it serves anything.
  */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
 export type AppRole = 'all' | 'api' | 'worker';
 export type NodeEnv = 'development' | 'test' | 'production';
 
@@ -28,6 +32,13 @@ export interface AppConfig {
   bodyLimit: string;
   /** how long a worker holds a job before another may take it over (BullMQ lockDuration) */
   queueLockMs: number;
+  /** Express `trust proxy`: the proxies whose X-Forwarded-For is believed (names, addresses, CIDRs) */
+  trustProxy: string[];
+  /** per-account limits against email flooding through the product (see README "Rate limits") */
+  limits: { draftsPerDay: number; submissionsPerDay: number; messagesPerHour: number };
+  /** how long a client may take to send a whole request, and its headers (408 after) */
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -39,7 +50,53 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-const DEV_JWT_SECRET = 'guichet-development-secret-change-me-please';
+/**
+ * Values that are public (this repository, its docker-compose.yml, earlier versions): whoever
+ * runs with one of them hands out admin tokens to anyone who reads the source. Refused in
+ * production.
+ */
+export const KNOWN_PLACEHOLDERS = new Set([
+  'guichet-development-secret-change-me-please',
+  'change-me-to-a-long-random-secret-of-32-chars-or-more',
+  'change-me-admin-password',
+]);
+
+/**
+ * Without JWT_SECRET (development, test), a random key is made once per install and kept in a
+ * file (`JWT_SECRET_FILE`, default `var/jwt-secret`, mode 0600), so restarts keep sessions and no
+ * two installs share a key. Created exclusively: processes booting together read the same one.
+ */
+export function installSecret(file: string): string {
+  try {
+    const existing = readFileSync(file, 'utf8').trim();
+    if (existing.length >= 32) return existing;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new ConfigError('JWT_SECRET_FILE', `cannot be read: ${(error as Error).message}`);
+  }
+  const secret = randomBytes(48).toString('base64url');
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+    return secret;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return installSecret(file);
+    throw new ConfigError('JWT_SECRET_FILE', `cannot be written: ${(error as Error).message}`);
+  }
+}
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const IPV4 = /^(\d{1,3})(\.\d{1,3}){3}(\/\d{1,2})?$/;
+const IPV6 = /^[0-9a-f:.]*:[0-9a-f:.]*(\/\d{1,3})?$/i;
+
+function trustProxy(env: Env): string[] {
+  const raw = str(env, 'TRUST_PROXY', 'loopback');
+  const entries = raw.split(',').map((e) => e.trim()).filter((e) => e !== '');
+  const bad = entries.find((e) => !PROXY_NAMES.has(e) && !IPV4.test(e) && !IPV6.test(e));
+  if (entries.length === 0 || bad !== undefined) {
+    throw new ConfigError('TRUST_PROXY', `must be a comma list of loopback, linklocal, uniquelocal, addresses or CIDR ranges, got "${bad ?? raw}"`);
+  }
+  return entries;
+}
 
 function str(env: Env, name: string, fallback: string): string {
   const v = env[name];
@@ -92,6 +149,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (nodeEnv !== 'development' && nodeEnv !== 'test') {
     if (jwtSecret === null) throw new ConfigError('JWT_SECRET', 'is required outside development');
     if (jwtSecret.length < 32) throw new ConfigError('JWT_SECRET', 'must be at least 32 characters outside development');
+    if (KNOWN_PLACEHOLDERS.has(jwtSecret)) throw new ConfigError('JWT_SECRET', 'is a published placeholder; set a random value (e.g. `openssl rand -hex 32`)');
+    const adminPassword = optional(env, 'ADMIN_PASSWORD');
+    if (adminPassword !== null && KNOWN_PLACEHOLDERS.has(adminPassword)) throw new ConfigError('ADMIN_PASSWORD', 'is a published placeholder; choose a password of your own');
   } else if (jwtSecret !== null && jwtSecret.length < 16) {
     throw new ConfigError('JWT_SECRET', 'must be at least 16 characters');
   }
@@ -129,7 +189,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     smtpUrl: url(env, 'SMTP_URL', null, ['smtp:', 'smtps:']),
     mailFrom,
     publicUrl: publicUrl.replace(/\/+$/, ''),
-    jwtSecret: jwtSecret ?? DEV_JWT_SECRET,
+    jwtSecret: jwtSecret ?? installSecret(str(env, 'JWT_SECRET_FILE', 'var/jwt-secret')),
     jwtExpiresInSeconds: int(env, 'JWT_EXPIRES_IN_SECONDS', 3600, 60, 30 * 24 * 3600),
     adminEmail: adminEmail?.toLowerCase() ?? null,
     adminPassword,
@@ -139,5 +199,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel: oneOf(env, 'LOG_LEVEL', nodeEnv === 'test' ? 'silent' : 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'silent'] as const),
     bodyLimit: str(env, 'BODY_LIMIT', '256kb'),
     queueLockMs: int(env, 'QUEUE_LOCK_MS', 30_000, 1000, 600_000),
+    trustProxy: trustProxy(env),
+    limits: {
+      draftsPerDay: int(env, 'DRAFTS_PER_DAY', 20, 1, 100_000),
+      submissionsPerDay: int(env, 'SUBMISSIONS_PER_DAY', 10, 1, 100_000),
+      messagesPerHour: int(env, 'MESSAGES_PER_HOUR', 60, 1, 100_000),
+    },
+    requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 30_000, 1000, 3_600_000),
+    headersTimeoutMs: int(env, 'HEADERS_TIMEOUT_MS', 10_000, 1000, 3_600_000),
   };
 }

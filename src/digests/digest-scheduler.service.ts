@@ -27,13 +27,8 @@ export class DigestSchedulerService implements OnModuleInit, OnApplicationBootst
     });
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    try {
-      await this.queues
-        .queue('scheduler')
-        .upsertJobScheduler('weekly-digests', { pattern: this.config.digestCron, tz: 'Europe/Paris' }, { name: 'digests.run', data: {}, opts: { removeOnComplete: 50, removeOnFail: 50 } });
-    } catch (error) {
-      this.logger.warn(`digest schedule not registered yet (Redis unavailable?): ${(error as Error).message}`);
-    }
+  onApplicationBootstrap(): void {
+    // idempotent, and never blocks the boot (see QueueService.schedule)
+    this.queues.schedule('weekly-digests', { pattern: this.config.digestCron, tz: 'Europe/Paris' }, { name: 'digests.run', data: {}, opts: { removeOnComplete: 50, removeOnFail: 50 } });
   }
 }

@@ -6,7 +6,7 @@ import type { RenderedEmail } from '../notifications/templates/template-renderer
 import { DigestsService } from './digests.service';
 
 export class RunDigestsDto {
-  @ApiPropertyOptional({ example: '2026-W49', description: 'ISO week; default: the current one (Europe/Paris). A past week is allowed.' })
+  @ApiPropertyOptional({ example: '2026-W49', description: 'ISO week; default: the current one (Europe/Paris). A past week is allowed, a future one is not (400).' })
   @IsOptional()
   @Matches(/^\d{4}-W\d{2}$/, { message: 'week must be an ISO week such as 2026-W49' })
   week?: string;

@@ -44,6 +44,12 @@ export class DigestsService {
    */
   async run(week: IsoWeek = this.currentWeek()): Promise<DigestRunResult> {
     if (!mondayOf(week)) throw new BadRequestException({ message: ['week must be an ISO week such as 2026-W49'], errors: [{ field: 'week', messages: ['week must be an ISO week such as 2026-W49'] }] });
+    // a future week has no figures yet, and its digests would be stored (and never sent again) as if it were over
+    const current = this.currentWeek();
+    if (week > current) {
+      const message = `week must not be in the future (the current week is ${current})`;
+      throw new BadRequestException({ message: [message], errors: [{ field: 'week', messages: [message] }] });
+    }
     const { startsOn, monday } = digestPeriod(week);
     const now = this.clock.now();
     const period = periodOf(startsOn, monday, now);

@@ -57,6 +57,7 @@ export class EmailComposer {
     this.composers.set('sla-warning', (em, e, r, base) => this.serviceLevel(em, e, base, 'sla-warning'));
     this.composers.set('sla-breached', (em, e, r, base) => this.serviceLevel(em, e, base, 'sla-breached'));
     this.composers.set('cohort-enrolled', (em, e, r, base) => this.cohortEnrolled(em, e, base));
+    this.composers.set('seat-freed', (em, e, r, base) => this.seatFreed(em, e, base));
     this.composers.set('milestone-due', (em, e, r, base) => this.milestoneDue(em, e, base));
   }
 
@@ -234,6 +235,28 @@ export class EmailComposer {
       programme,
       cohort: { id: enrolment.cohort_id, name: enrolment.name, startsOn: enrolment.starts_on, endsOn: enrolment.ends_on },
       milestones: milestones.map((m) => ({ title: m.title, dueOn: m.due_on })),
+    };
+    return { send: true, context };
+  }
+
+  private async seatFreed(em: EntityManager, e: EmailRow, base: BaseEmailContext): Promise<Composition> {
+    const app = await this.application(em, e.application_id);
+    const cohorts: { id: string; name: string; programme: string; capacity: number; enrolled: number }[] = await em.query(
+      'SELECT c.id, c.name, c.programme, c.capacity, (SELECT count(*)::int FROM enrolments WHERE cohort_id = c.id) AS enrolled FROM cohorts c WHERE c.id = $1',
+      [e.data.cohortId],
+    );
+    const cohort = cohorts[0];
+    if (!app || !cohort) return { send: false, why: 'the case or the cohort is gone' };
+    if (app.status === 'accepted') return { send: false, why: 'the case was accepted again' };
+    const programme = await this.programme(em, cohort.programme, base.locale);
+    if (!programme) return { send: false, why: 'programme not found' };
+    const context: TemplateContexts['seat-freed'] = {
+      ...base,
+      application: { ...this.caseRef(app), status: app.status },
+      programme,
+      cohort: { id: cohort.id, name: cohort.name },
+      capacity: cohort.capacity,
+      seatsLeft: Math.max(0, cohort.capacity - cohort.enrolled),
     };
     return { send: true, context };
   }

@@ -45,13 +45,9 @@ export class RemindersService implements OnModuleInit, OnApplicationBootstrap {
     });
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    // idempotent: every process may upsert the same scheduler at boot
-    try {
-      await this.queues.queue('scheduler').upsertJobScheduler('reminders-scan', { every: SCAN_EVERY_MS }, { name: 'reminders.scan', data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } });
-    } catch (error) {
-      this.logger.warn(`reminder schedule not registered yet (Redis unavailable?): ${(error as Error).message}`);
-    }
+  onApplicationBootstrap(): void {
+    // idempotent, and never blocks the boot (see QueueService.schedule)
+    this.queues.schedule('reminders-scan', { every: SCAN_EVERY_MS }, { name: 'reminders.scan', data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } });
   }
 
   /** One scan; returns how many emails it wrote. Safe to run any number of times. */

@@ -1,10 +1,11 @@
-import { HttpException, HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { APPLICATION_COLUMNS, ApplicationRow, toApplicationView } from '../applications/application.view';
 import type { AuthUser } from '../auth/auth-user';
+import { loginBuckets } from '../auth/auth.service';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
@@ -36,9 +37,7 @@ export class PrivacyService {
   ) {}
 
   async export(user: AuthUser): Promise<Record<string, unknown>> {
-    if ((await this.limiter.hit(`export:${user.id}`, 3600)) > EXPORTS_PER_HOUR) {
-      throw new HttpException({ statusCode: 429, error: 'Too Many Requests', message: `At most ${EXPORTS_PER_HOUR} exports per hour` }, HttpStatus.TOO_MANY_REQUESTS);
-    }
+    await this.limiter.take([{ bucket: `export:${user.id}`, max: EXPORTS_PER_HOUR, windowSeconds: 3600 }], 'closed', `At most ${EXPORTS_PER_HOUR} exports per hour`);
     const now = this.clock.now();
     const em = this.dataSource.manager;
     const [account]: { id: string; email: string; full_name: string; locale: 'fr' | 'en'; weekly_digest: boolean; created_at: Date; updated_at: Date }[] = await em.query(
@@ -129,7 +128,7 @@ export class PrivacyService {
     await Promise.allSettled([
       this.removeJobs(emailIds.ids),
       ...emailIds.ids.map((e) => unlink(join(this.config.mailDir, `_${e.id}_guichet_.eml`)).catch(() => undefined)),
-      this.redis.client.del(this.redis.key('rl', `login:email:${emailIds.email}`)),
+      this.redis.client.del(this.redis.key('rl', loginBuckets(emailIds.email, '').account)),
     ]);
     this.logger.log(`account ${user.id} erased`);
   }

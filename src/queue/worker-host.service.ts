@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
+import { RedisService } from '../redis/redis.service';
 import { JobHandlerRegistry } from './job-handler.registry';
 import { bullConnection } from './queue-connection';
 import { JOB_QUEUE, QueueName } from './queue.constants';
@@ -21,6 +22,7 @@ export class WorkerHostService implements OnApplicationBootstrap, OnApplicationS
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly registry: JobHandlerRegistry,
+    private readonly redis: RedisService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -53,8 +55,24 @@ export class WorkerHostService implements OnApplicationBootstrap, OnApplicationS
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.close()));
+    // while Redis is away a graceful close waits for it forever (nothing can be in flight then
+    // anyway: a job needs Redis to be taken), so a worker that cannot reach it is closed at once
+    const redisUp = await this.redis.ping(1000);
+    await Promise.all(
+      this.workers.map(async (w) => {
+        if (redisUp) return w.close();
+        await settleWithin(w.close(true), 2000);
+        await settleWithin(w.disconnect(), 1000);
+      }),
+    );
     this.workers.length = 0;
     this.logger.log('worker stopped');
   }
+}
+
+/** Waits for `promise` at most `ms` (its outcome is ignored). */
+export async function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise.catch(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }

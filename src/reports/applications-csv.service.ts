@@ -7,6 +7,7 @@ import type { AuthUser } from '../auth/auth-user';
 import { parisDate } from '../cases/business-calendar';
 import { atRiskThreshold } from '../cases/service-level';
 import { Clock } from '../common/clock';
+import { RateLimiterService } from '../redis/rate-limiter.service';
 import { preparedQuery } from '../database/prepared-query';
 import type { CursorKey } from '../common/pagination/cursor';
 import { csvRow, type CsvValue } from './csv';
@@ -19,6 +20,9 @@ import type { ApplicationsCsvQuery } from './dto/report-queries.dto';
  * million rows); large enough that the queries stay a small part of the time.
  */
 export const CSV_BATCH_SIZE = 250;
+
+/** CSV exports per user per hour (each reads every matching case). */
+export const CSV_EXPORTS_PER_HOUR = 60;
 
 interface Assignee {
   full_name: string;
@@ -90,9 +94,12 @@ export class ApplicationsCsvService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
+    private readonly limiter: RateLimiterService,
   ) {}
 
   async stream(user: AuthUser, query: ApplicationsCsvQuery, res: Response): Promise<void> {
+    // a full export reads every case: bounded per user, and refused (503) rather than unbounded while Redis is away
+    await this.limiter.take([{ bucket: `csv:${user.id}`, max: CSV_EXPORTS_PER_HOUR, windowSeconds: 3600 }], 'closed', `At most ${CSV_EXPORTS_PER_HOUR} CSV exports per hour`);
     const now = this.clock.now();
     const sort: InboxSort = query.sort ?? '-submittedAt';
     const filters: Omit<InboxFilters, 'after'> = {

@@ -29,14 +29,9 @@ export class FunnelRollupJob implements OnModuleInit, OnApplicationBootstrap {
     });
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    try {
-      await this.queues
-        .queue('scheduler')
-        .upsertJobScheduler('funnel-rollup', { pattern: '30 2 * * *', tz: 'Europe/Paris' }, { name: 'reports.rollup', data: {}, opts: { removeOnComplete: 20, removeOnFail: 20 } });
-    } catch (error) {
-      this.logger.warn(`funnel rollup schedule not registered yet (Redis unavailable?): ${(error as Error).message}`);
-    }
+  onApplicationBootstrap(): void {
+    // idempotent, and never blocks the boot (see QueueService.schedule)
+    this.queues.schedule('funnel-rollup', { pattern: '30 2 * * *', tz: 'Europe/Paris' }, { name: 'reports.rollup', data: {}, opts: { removeOnComplete: 20, removeOnFail: 20 } });
   }
 }
 

@@ -65,12 +65,9 @@ export class RetentionService implements OnModuleInit, OnApplicationBootstrap {
     });
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    try {
-      await this.queues.queue('scheduler').upsertJobScheduler('retention', { pattern: '0 3 * * *', tz: 'Europe/Paris' }, { name: 'retention.run', data: {}, opts: { removeOnComplete: 20, removeOnFail: 20 } });
-    } catch (error) {
-      this.logger.warn(`retention schedule not registered yet (Redis unavailable?): ${(error as Error).message}`);
-    }
+  onApplicationBootstrap(): void {
+    // idempotent, and never blocks the boot (see QueueService.schedule)
+    this.queues.schedule('retention', { pattern: '0 3 * * *', tz: 'Europe/Paris' }, { name: 'retention.run', data: {}, opts: { removeOnComplete: 20, removeOnFail: 20 } });
   }
 
   async run(): Promise<{ warned: number; purged: number }> {

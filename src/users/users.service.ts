@@ -1,5 +1,5 @@
-import { ConflictException, Inject, Injectable, Logger, NotFoundException, OnApplicationBootstrap } from '@nestjs/common';
-import { DataSource, Repository } from 'typeorm';
+import { ConflictException, ForbiddenException, Inject, Injectable, Logger, NotFoundException, OnApplicationBootstrap } from '@nestjs/common';
+import { DataSource, EntityManager, IsNull, Repository } from 'typeorm';
 import { hashPassword } from '../auth/password';
 import { FieldValidationException } from '../common/http/validation';
 import { ProgrammesService } from '../programmes/programmes.service';
@@ -28,20 +28,31 @@ export class UsersService implements OnApplicationBootstrap {
     this.users = dataSource.getRepository(User);
   }
 
-  /** The first admin comes from ADMIN_EMAIL / ADMIN_PASSWORD when no admin exists yet. */
+  /**
+   * The first admin comes from ADMIN_EMAIL / ADMIN_PASSWORD when no active admin exists: the
+   * account is created, or, when that address already has an account (a demoted or deactivated
+   * admin), made an active admin again with that password. So a restart always leaves a way in.
+   */
   async onApplicationBootstrap(): Promise<void> {
     const { adminEmail, adminPassword } = this.config;
     if (!adminEmail || !adminPassword) return;
-    const admins = await this.users.count({ where: { role: 'admin' } });
-    if (admins > 0) return;
+    if ((await this.activeAdminCount()) > 0) return;
     const passwordHash = await hashPassword(adminPassword);
-    // ON CONFLICT: several processes may boot at once
-    const inserted: unknown[] = await this.dataSource.query(
+    // several processes may boot at once: the upsert is one statement, and the WHERE keeps an
+    // admin made meanwhile by another process as it is
+    const restored: { inserted: boolean }[] = await this.dataSource.query(
       `INSERT INTO users (email, password_hash, full_name, role, locale, languages)
-       VALUES ($1, $2, 'Administrator', 'admin', 'fr', '{fr,en}') ON CONFLICT (email) DO NOTHING RETURNING id`,
+       VALUES ($1, $2, 'Administrator', 'admin', 'fr', '{fr,en}')
+       ON CONFLICT (email) DO UPDATE SET role = 'admin', active = true, password_hash = EXCLUDED.password_hash, updated_at = now()
+         WHERE NOT EXISTS (SELECT 1 FROM users WHERE role = 'admin' AND active AND erased_at IS NULL)
+       RETURNING (xmax = 0) AS inserted`,
       [adminEmail, passwordHash],
     );
-    if (inserted.length > 0) this.logger.log(`first admin account created for ${adminEmail}`);
+    if (restored.length > 0) this.logger.log(`${restored[0].inserted ? 'first admin account created' : 'admin account restored'} for ${adminEmail}`);
+  }
+
+  private async activeAdminCount(): Promise<number> {
+    return this.users.count({ where: { role: 'admin', active: true, erasedAt: IsNull() } });
   }
 
   async findById(id: string): Promise<User | null> {
@@ -112,13 +123,27 @@ export class UsersService implements OnApplicationBootstrap {
     if (dto.password !== undefined) changes.passwordHash = await hashPassword(dto.password);
     if (Object.keys(changes).length > 0) {
       try {
-        await this.users.update({ id }, changes);
+        await this.dataSource.transaction(async (em) => {
+          if (user.role === 'admin' && ((changes.role !== undefined && changes.role !== 'admin') || changes.active === false)) await this.keepOneAdmin(em, id);
+          await em.getRepository(User).update({ id }, changes);
+        });
       } catch (error) {
         if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw new ConflictException('An account with this email already exists');
         throw error;
       }
     }
     return toUserView(await this.get(id));
+  }
+
+  /**
+   * 409 when demoting or deactivating `id` would leave no active admin. Every active admin row is
+   * locked first, so two admins demoting each other at once cannot both succeed.
+   */
+  private async keepOneAdmin(em: EntityManager, id: string): Promise<void> {
+    const admins: { id: string }[] = await em.query(`SELECT id FROM users WHERE role = 'admin' AND active AND erased_at IS NULL ORDER BY id FOR UPDATE`);
+    if (admins.some((a) => a.id === id) && admins.length <= 1) {
+      throw new ConflictException('This is the last active admin: make another account an admin before demoting or deactivating this one');
+    }
   }
 
   private async checkProgrammes(slugs: string[] | undefined): Promise<void> {
@@ -137,7 +162,9 @@ export class UsersService implements OnApplicationBootstrap {
   async list(query: ListUsersQuery): Promise<Page<UserView>> {
     const limit = query.limit ?? 25;
     const after = decodeCursor(query.cursor, 2);
-    const qb = this.users.createQueryBuilder('u').where('u.erased_at IS NULL');
+    if (query.role === 'founder') throw new ForbiddenException('The user list is for staff accounts; founders are not listed');
+    // staff accounts only: founders' names and addresses are nobody's list to read
+    const qb = this.users.createQueryBuilder('u').where("u.erased_at IS NULL AND u.role <> 'founder'");
     if (query.role) qb.andWhere('u.role = :role', { role: query.role });
     if (after) qb.andWhere('(u.created_at, u.id) > (:at::timestamptz, :id::uuid)', { at: after[0], id: after[1] });
     const rows = await qb.orderBy('u.created_at', 'ASC').addOrderBy('u.id', 'ASC').limit(limit + 1).getMany();

@@ -32,14 +32,23 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   return out;
 }
 
-/** 400 `{statusCode, error, message: string[], errors: [{field, messages}]}` naming every failing field. */
+/** At most this many fields are named in one 400; `moreErrors` counts the rest (keeps error bodies small). */
+export const MAX_REPORTED_ERRORS = 20;
+
+/**
+ * 400 `{statusCode, error, message: string[], errors: [{field, messages}]}` naming every failing
+ * field, up to MAX_REPORTED_ERRORS of them, then `moreErrors: <how many more>`.
+ */
 export class FieldValidationException extends BadRequestException {
   constructor(readonly fieldErrors: FieldError[]) {
+    const shown = fieldErrors.slice(0, MAX_REPORTED_ERRORS).map((e) => ({ field: e.field.slice(0, 200), messages: e.messages.slice(0, 5).map((m) => m.slice(0, 300)) }));
+    const more = fieldErrors.length - shown.length;
     super({
       statusCode: 400,
       error: 'Bad Request',
-      message: fieldErrors.flatMap((e) => e.messages),
-      errors: fieldErrors,
+      message: shown.flatMap((e) => e.messages),
+      errors: shown,
+      ...(more > 0 ? { moreErrors: more } : {}),
     });
   }
 }

@@ -33,6 +33,7 @@ export const TEMPLATE_NAMES = [
   'sla-warning',
   'sla-breached',
   'cohort-enrolled',
+  'seat-freed',
   'milestone-due',
   'weekly-digest-advisor',
   'weekly-digest-manager',
@@ -182,6 +183,15 @@ export interface CohortEnrolledContext extends BaseEmailContext {
   cohort: { id: string; name: string; startsOn: CalendarDay; endsOn: CalendarDay };
   /** the cohort's milestones known so far, in due order (may be empty) */
   milestones: { title: string; dueOn: CalendarDay }[];
+}
+
+/** To the programme's managers: a case left `accepted` (its decision undone), so its cohort seat is free. */
+export interface SeatFreedContext extends BaseEmailContext {
+  application: CaseRef & { status: CaseStatus };
+  programme: ProgrammeRef;
+  cohort: { id: string; name: string };
+  capacity: number;
+  seatsLeft: number;
 }
 
 /** To the founder and to the programme's managers: a milestone is due in 3 days. */
@@ -337,6 +347,7 @@ export interface TemplateContexts {
   'sla-warning': SlaWarningContext;
   'sla-breached': SlaBreachedContext;
   'cohort-enrolled': CohortEnrolledContext;
+  'seat-freed': SeatFreedContext;
   'milestone-due': MilestoneDueContext;
   'weekly-digest-advisor': WeeklyDigestAdvisorContext;
   'weekly-digest-manager': WeeklyDigestManagerContext;

@@ -149,6 +149,16 @@ const EXPECTED: { [N in TemplateName]: Expectation<N> } = {
     ...c.milestones.flatMap((m) => [m.title, formatDate(m.dueOn, l)]),
     buildUrl(c.publicUrl, ['applications', c.application.id]),
   ],
+  'seat-freed': (c, l) => [
+    c.application.reference,
+    c.application.startupName,
+    label(l, `status.${c.application.status}`),
+    c.cohort.name,
+    c.programme.name,
+    String(c.seatsLeft),
+    String(c.capacity),
+    buildUrl(c.publicUrl, ['cohorts', c.cohort.id]),
+  ],
   'milestone-due': (c, l) => [
     c.milestone.title,
     c.cohort.name,

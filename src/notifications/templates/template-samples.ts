@@ -208,6 +208,17 @@ export const TEMPLATE_SAMPLES: { [N in TemplateName]: TemplateContexts[N] } = {
     ],
   },
 
+  'seat-freed': {
+    recipientName: 'Sophie Lefèvre',
+    locale: 'fr',
+    publicUrl: PUBLIC_URL,
+    application: { ...CARDIOSENSE, status: 'in_review' },
+    programme: HHSF,
+    cohort: { id: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', name: 'Printemps 2027' },
+    capacity: 12,
+    seatsLeft: 1,
+  },
+
   'milestone-due': {
     recipientName: 'Camille Martin',
     locale: 'fr',
