@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { auth, move, submitCase } from './support/cases';
@@ -119,5 +120,51 @@ describe("founders' data rights", () => {
     } finally {
       await api.close();
     }
+  });
+
+  it('leaves no trace of a marker written everywhere a person can write: every table, the mail directory; the chain verifies (issue 13)', async () => {
+    const marker = `MRK${randomBytes(6).toString('hex').toUpperCase()}`;
+    const manager = await createStaff(t.http, adminToken, { role: 'programme_manager', programmes: ['poc-funding'] });
+    const advisor = await createStaff(t.http, adminToken, { role: 'advisor', programmes: ['poc-funding'] });
+    const c = await submitCase(
+      t.http,
+      { startupName: `${marker} Labs`, projectSummary: `Our method (${marker}) detects sepsis early, as the founders' thesis showed.`, website: `https://${marker.toLowerCase()}.example` },
+      { fullName: `Marie ${marker}` },
+    );
+    const version = (await t.http.get(`/api/v1/applications/${c.id}`).set(...auth(advisor.token)).expect(200)).body.version;
+    await t.http.post(`/api/v1/applications/${c.id}/assign`).set(...auth(advisor.token)).send({ expectedVersion: version, assigneeId: advisor.id }).expect(200);
+    await move(t.http, advisor.token, c.id, { to: 'info_requested', message: `Mrs ${marker}, how many patients?` });
+    await t.http.post(`/api/v1/applications/${c.id}/messages`).set(...auth(c.founder.token)).send({ body: `Call me, ${marker}, on 06 98 76 54 32` }).expect(201);
+    await t.http.post(`/api/v1/applications/${c.id}/notes`).set(...auth(advisor.token)).send({ body: `${marker} sounded unsure` }).expect(201);
+    await move(t.http, manager.token, c.id, { to: 'accepted', programme: 'poc-funding', reason: `Strong team led by Marie ${marker}` });
+    const cohort = (await t.http.post('/api/v1/programmes/poc-funding/cohorts').set(...auth(manager.token)).send({ name: 'Erasure 2028', startsOn: '2028-01-10', endsOn: '2028-03-31', capacity: 5 }).expect(201)).body;
+    const enrolment = (await t.http.post(`/api/v1/cohorts/${cohort.id}/enrolments`).set(...auth(manager.token)).send({ applicationId: c.id }).expect(201)).body;
+    const milestone = (await t.http.post(`/api/v1/cohorts/${cohort.id}/milestones`).set(...auth(manager.token)).send({ title: 'Clinical plan', dueOn: '2028-02-01' }).expect(201)).body;
+    await t.http.patch(`/api/v1/enrolments/${enrolment.id}/milestones/${milestone.id}`).set(...auth(manager.token)).send({ status: 'done', note: `Marie ${marker} delivered` }).expect(200);
+    // a week later, the staff digests name the case
+    t.clock.advance(7 * 24 * 3600 * 1000);
+    await t.http.post('/api/v1/digests/run').set(...auth(adminToken)).send({}).expect(202);
+    for (let i = 0; i < 200 && (await t.db.query('SELECT 1 FROM digests WHERE user_id = $1', [advisor.id])).rowCount === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    await waitUntilNoQueuedEmails(t);
+
+    const mailWith = (text: string): string[] =>
+      readdirSync(t.config.mailDir).filter((f) => readFileSync(join(t.config.mailDir, f), 'utf8').replace(/=\r?\n/g, '').includes(text));
+    // the marker is really in each of these columns before the erasure
+    const like = `%${marker}%`;
+    for (const [table, column] of [['users', 'full_name'], ['applications', 'startup_name'], ['applications', 'project_summary'], ['applications', 'website'], ['case_messages', 'body'], ['case_notes', 'body'], ['case_events', 'data'], ['milestone_progress', 'note'], ['digests', 'content']]) {
+      const found = await t.db.query(`SELECT count(*)::int AS n FROM ${table} WHERE ${column}::text ILIKE $1`, [like]);
+      expect([table, column, found.rows[0].n > 0]).toEqual([table, column, true]);
+    }
+    expect(mailWith(marker).length).toBeGreaterThanOrEqual(5); // to the founder, to the advisor (reply), digests...
+
+    await t.http.delete('/api/v1/me').set(...auth(c.founder.token)).expect(200);
+
+    const after = await everyText(t);
+    const left = after.split('\n').filter((line) => line.toUpperCase().includes(marker) || line.includes('06 98 76 54 32'));
+    expect(left).toEqual([]);
+    expect(mailWith(marker)).toEqual([]);
+    expect(mailWith('06 98 76 54 32')).toEqual([]);
+    const verify = await t.http.get(`/api/v1/applications/${c.id}/timeline/verify`).set(...auth(adminToken)).expect(200);
+    expect(verify.body).toMatchObject({ intact: true });
   });
 });

@@ -215,7 +215,7 @@ export class ApplicationsService {
       await em.query(
         `WITH ev AS (${event.sql})
          INSERT INTO emails (dedupe_key, template, recipient_id, application_id, data, available_at)
-         VALUES ($11, $12, $13, $14, '{}', $15) ON CONFLICT (dedupe_key) DO NOTHING`,
+         VALUES ($12, $13, $14, $15, '{}', $16) ON CONFLICT (dedupe_key) DO NOTHING`,
         [...event.params, dedupeKey(email), email.template, email.recipientId, id, now],
       );
       return updated;

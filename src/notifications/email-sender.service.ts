@@ -77,6 +77,8 @@ export class EmailSenderService implements OnModuleInit {
           text: rendered.text,
           headers: composition.headers,
           messageId: `<${email.id}@guichet>`,
+          emailId: email.id,
+          attempt: email.attempts + 1,
         });
         await em.query(
           `UPDATE emails SET status = 'sent', sent_at = $2, attempts = attempts + 1, recipient_email = $3, smtp_message_id = $4, last_error = NULL WHERE id = $1`,

@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
-import { unlink } from 'node:fs/promises';
+import { readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { APPLICATION_COLUMNS, ApplicationRow, toApplicationView } from '../applications/application.view';
@@ -12,10 +11,11 @@ import { APP_CONFIG } from '../config/config.constants';
 import { QueueService } from '../queue/queue.service';
 import { RateLimiterService } from '../redis/rate-limiter.service';
 import { RedisService } from '../redis/redis.service';
+import { mailFilePrefix } from '../notifications/mail/mail-transport';
 import { appendCaseEvent } from '../timeline/case-events';
+import { ErasureScope, PERSONAL_DATA_SCRUBS } from './personal-data';
 
 export const EXPORTS_PER_HOUR = 5;
-export const ERASED = '[erased]';
 
 /**
  * Founders' data rights (GDPR art. 15, 17, 20). Export gathers everything held about the
@@ -85,52 +85,52 @@ export class PrivacyService {
   }
 
   /**
-   * Erases the founder's account. In one transaction: the account is anonymised (it cannot log in
-   * any more, its email address is gone), drafts are deleted, open cases are withdrawn, the
-   * application texts and every message and note about the founder's cases are scrubbed, queued
-   * emails to them are skipped and the email log forgets their address. Then, best effort (the
-   * database is already clean, and jobs carry ids only): their pending jobs are removed from
-   * Redis, their `.eml` files deleted and their rate-limit counters dropped.
+   * Erases the founder's account. In one transaction: drafts (and their emails) are deleted, open
+   * cases are withdrawn, then every column listed in PERSONAL_DATA_SCRUBS is scrubbed (the account
+   * anonymised, application texts, messages, notes, staff reasons in the timeline, milestone
+   * notes, stored digests, the email log's address). Then, best effort (the database is already
+   * clean, and jobs carry ids only): pending jobs are removed from Redis, every `.eml` file of an
+   * email to the founder or about their cases (staff emails quote them) is deleted, and the login
+   * counters dropped.
    */
   async erase(user: AuthUser): Promise<void> {
     const now = this.clock.now();
-    const emailIds = await this.dataSource.transaction(async (em) => {
+    const erased = await this.dataSource.transaction(async (em) => {
       const [account]: { email: string }[] = await em.query('SELECT email FROM users WHERE id = $1 FOR UPDATE', [user.id]);
       const apps: { id: string; status: string }[] = await em.query('SELECT id, status FROM applications WHERE owner_id = $1 FOR UPDATE', [user.id]);
       const drafts = apps.filter((a) => a.status === 'draft').map((a) => a.id);
       const kept = apps.filter((a) => a.status !== 'draft').map((a) => a.id);
 
-      // emails to them, and about their drafts
-      const emails: { id: string; relay_count: number }[] = await em.query('SELECT id, relay_count FROM emails WHERE recipient_id = $1 OR application_id = ANY($2::uuid[])', [user.id, drafts]);
+      // every email to them or about their cases (for the jobs and the .eml files), and the
+      // staff digests that named their cases
+      const emails: { id: string; relay_count: number }[] = await em.query(
+        `SELECT id, relay_count FROM emails
+         WHERE recipient_id = $1 OR application_id = ANY($2::uuid[])
+            OR (data->>'digestId')::uuid IN (SELECT id FROM digests WHERE content::text ~ $3)`,
+        [user.id, apps.map((a) => a.id), apps.length > 0 ? apps.map((a) => a.id).join('|') : '^$never'],
+      );
       await em.query('DELETE FROM emails WHERE application_id = ANY($1::uuid[])', [drafts]);
-      await em.query(`UPDATE emails SET recipient_email = NULL, status = CASE WHEN status = 'queued' THEN 'skipped' ELSE status END, last_error = CASE WHEN status = 'queued' THEN 'recipient erased' ELSE last_error END WHERE recipient_id = $1`, [user.id]);
       await em.query('DELETE FROM applications WHERE id = ANY($1::uuid[])', [drafts]);
 
       for (const app of apps.filter((a) => ['submitted', 'in_review', 'info_requested'].includes(a.status))) {
         await em.query(`UPDATE applications SET status = 'withdrawn', withdrawn_at = $2, paused_at = NULL, version = version + 1, updated_at = $2 WHERE id = $1`, [app.id, now]);
         await appendCaseEvent(em, { applicationId: app.id, at: now, type: 'withdrawn', actor: null, public: true, data: { from: app.status, to: 'withdrawn', reason: 'account erased' } });
       }
-      await em.query(
-        `UPDATE applications SET startup_name = $2, project_summary = NULL, siren = NULL, website = NULL, incorporation_date = NULL,
-           funding_sought_eur = NULL, recommendations = NULL, updated_at = $3 WHERE id = ANY($1::uuid[])`,
-        [kept, ERASED, now],
-      );
-      await em.query('UPDATE case_messages SET body = $2 WHERE application_id = ANY($1::uuid[])', [kept, ERASED]);
-      await em.query('UPDATE case_notes SET body = $2 WHERE application_id = ANY($1::uuid[])', [kept, ERASED]);
-      await em.query(
-        `UPDATE users SET email = $2, full_name = $3, password_hash = $4, active = false, weekly_digest = false, erased_at = $5, updated_at = $5 WHERE id = $1`,
-        [user.id, `erased+${user.id}@erased.invalid`, ERASED, `erased$${randomBytes(16).toString('hex')}`, now],
-      );
-      void account;
-      return { ids: emails, email: account.email };
+      const scope: ErasureScope = { userId: user.id, applicationIds: kept, now };
+      for (const step of PERSONAL_DATA_SCRUBS) await step.scrub(em, scope);
+      return { emails, email: account.email };
     });
 
-    await Promise.allSettled([
-      this.removeJobs(emailIds.ids),
-      ...emailIds.ids.map((e) => unlink(join(this.config.mailDir, `_${e.id}_guichet_.eml`)).catch(() => undefined)),
-      this.redis.client.del(this.redis.key('rl', loginBuckets(emailIds.email, '').account)),
-    ]);
+    await Promise.allSettled([this.removeJobs(erased.emails), this.removeMailFiles(erased.emails.map((e) => e.id)), this.redis.client.del(this.redis.key('rl', loginBuckets(erased.email, '').account))]);
     this.logger.log(`account ${user.id} erased`);
+  }
+
+  /** Deletes the `.eml` files (every attempt) of these emails from MAIL_DIR (file transport only). */
+  private async removeMailFiles(emailIds: string[]): Promise<void> {
+    if (this.config.smtpUrl !== null || emailIds.length === 0) return;
+    const prefixes = emailIds.map((id) => mailFilePrefix(id));
+    const files = await readdir(this.config.mailDir).catch(() => [] as string[]);
+    await Promise.all(files.filter((f) => prefixes.some((p) => f.startsWith(p))).map((f) => unlink(join(this.config.mailDir, f)).catch(() => undefined)));
   }
 
   private async removeJobs(emails: { id: string; relay_count: number }[]): Promise<void> {

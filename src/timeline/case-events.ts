@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { randomBytes } from 'node:crypto';
 import { eventHash } from './event-hash';
 
 export const EVENT_TYPES = [
@@ -39,6 +40,9 @@ export const LAST_EVENT_SQL = (caseParam: string): string =>
   `(SELECT seq FROM case_events WHERE application_id = ${caseParam} ORDER BY seq DESC LIMIT 1) AS last_seq,
    (SELECT hash FROM case_events WHERE application_id = ${caseParam} ORDER BY seq DESC LIMIT 1) AS last_hash`;
 
+/** How many `$n` parameters caseEventInsert's statement takes (compose others after them). */
+export const CASE_EVENT_INSERT_PARAMS = 11;
+
 /**
  * The INSERT of the event following `last` (null for a case's first event), with its chained
  * hash; `$n` placeholders start after `offset` so it can be composed with other statements.
@@ -56,12 +60,13 @@ export function caseEventInsert(event: NewCaseEvent, last: { seq: number; hash: 
     actorRole: event.actor?.role ?? null,
     public: event.public,
     data: event.data,
+    sealed: { salt: randomBytes(16).toString('hex') },
   };
   const hash = eventHash(prevHash, fields);
-  const p = Array.from({ length: 10 }, (_, i) => `$${offset + i + 1}`);
+  const p = Array.from({ length: CASE_EVENT_INSERT_PARAMS }, (_, i) => `$${offset + i + 1}`);
   return {
-    sql: `INSERT INTO case_events (application_id, seq, at, type, actor_id, actor_role, public, data, prev_hash, hash) VALUES (${p.join(', ')}) RETURNING id`,
-    params: [event.applicationId, seq, at, event.type, fields.actorId, fields.actorRole, event.public, JSON.stringify(event.data), prevHash, hash],
+    sql: `INSERT INTO case_events (application_id, seq, at, type, actor_id, actor_role, public, data, prev_hash, hash, sealed) VALUES (${p.join(', ')}) RETURNING id`,
+    params: [event.applicationId, seq, at, event.type, fields.actorId, fields.actorRole, event.public, JSON.stringify(event.data), prevHash, hash, JSON.stringify(fields.sealed)],
     seq,
   };
 }

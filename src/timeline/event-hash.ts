@@ -10,6 +10,34 @@ export interface HashedEventFields {
   actorRole: string | null;
   public: boolean;
   data: unknown;
+  /** present on events that can have their free text erased (see SEALED_TEXT_FIELDS) */
+  sealed?: EventSeal | null;
+}
+
+/** An event's salt, and the digests of texts erased since it was written. */
+export interface EventSeal {
+  salt: string;
+  erased?: Record<string, string>;
+}
+
+/** Free-text fields of an event's data that may name a person: hashed through a salted digest, so they can be erased. */
+export const SEALED_TEXT_FIELDS = ['reason'] as const;
+
+/** sha256(salt ":" text), hex: the same as PostgreSQL's `encode(sha256(convert_to(salt || ':' || text, 'UTF8')), 'hex')`. */
+export function textDigest(salt: string, text: string): string {
+  return createHash('sha256').update(`${salt}:${text}`, 'utf8').digest('hex');
+}
+
+/** The data as hashed: a sealed event's free texts are replaced by their digests (kept in the seal once erased). */
+function hashedData(data: unknown, seal: EventSeal | null | undefined): unknown {
+  if (!seal || data === null || typeof data !== 'object') return data;
+  const out: Record<string, unknown> = { ...(data as Record<string, unknown>) };
+  for (const field of SEALED_TEXT_FIELDS) {
+    const erased = seal.erased?.[field];
+    if (erased !== undefined) out[field] = { sha256: erased };
+    else if (typeof out[field] === 'string') out[field] = { sha256: textDigest(seal.salt, out[field]) };
+  }
+  return out;
 }
 
 /** JSON with object keys sorted at every level, so the same event always hashes the same. */
@@ -27,10 +55,11 @@ export function canonicalJson(value: unknown): string {
  * any event breaks every hash after it (as the French state's case platform does for its logs).
  */
 export function eventHash(prevHash: string | null, event: HashedEventFields): string {
+  const { sealed, ...fields } = event;
   return createHash('sha256')
     .update(prevHash ?? 'genesis')
     .update('\n')
-    .update(canonicalJson(event))
+    .update(canonicalJson({ ...fields, data: hashedData(fields.data, sealed) }))
     .digest('hex');
 }
 

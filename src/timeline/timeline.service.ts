@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { ApplicationsService } from '../applications/applications.service';
 import type { AuthUser } from '../auth/auth-user';
 import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
-import { verifyChain } from './event-hash';
+import { EventSeal, verifyChain } from './event-hash';
 
 export interface TimelineEventView {
   id: string;
@@ -25,6 +25,7 @@ interface EventRow {
   data: Record<string, unknown>;
   prev_hash: string | null;
   hash: string;
+  sealed?: EventSeal | null;
   message_body: string | null;
   note_body: string | null;
 }
@@ -58,7 +59,7 @@ export class TimelineService {
   async verify(id: string, user: AuthUser): Promise<{ intact: boolean; events: number; brokenAt?: number }> {
     await this.applications.findVisible(this.dataSource.manager, id, user);
     const rows: EventRow[] = await this.dataSource.query(
-      'SELECT id, seq, at, type, actor_id, actor_role, public, data, prev_hash, hash FROM case_events WHERE application_id = $1 ORDER BY seq',
+      'SELECT id, seq, at, type, actor_id, actor_role, public, data, sealed, prev_hash, hash FROM case_events WHERE application_id = $1 ORDER BY seq',
       [id],
     );
     const result = verifyChain(
@@ -71,6 +72,7 @@ export class TimelineService {
         actorRole: r.actor_role,
         public: r.public,
         data: r.data,
+        sealed: r.sealed,
         prevHash: r.prev_hash,
         hash: r.hash,
       })),

@@ -6,6 +6,11 @@ import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.constants';
 
+/** Start of the `.eml` file names of one email (one file per attempt: `<prefix><attempt>.<epoch ms>.eml`). */
+export function mailFilePrefix(emailId: string): string {
+  return `_${emailId}_guichet_.`;
+}
+
 export interface OutgoingMail {
   to: string;
   subject: string;
@@ -14,6 +19,9 @@ export interface OutgoingMail {
   headers?: Record<string, string>;
   /** stable Message-ID, so a re-send after a crash is recognisable downstream */
   messageId: string;
+  /** the ledger's id of the email, and which attempt this is (names the `.eml` file) */
+  emailId: string;
+  attempt: number;
 }
 
 /** Why a send failed, as far as retrying is concerned. */
@@ -80,8 +88,9 @@ export class MailTransport implements OnModuleDestroy {
     })) as { messageId: string; message?: Buffer };
     if (this.toFiles && info.message) {
       await mkdir(this.config.mailDir, { recursive: true });
-      const safe = mail.messageId.replace(/[^\w.-]+/g, '_');
-      await writeFile(join(this.config.mailDir, `${safe}.eml`), info.message);
+      // one file per attempt, never overwritten: a second send after a crash shows as a second file
+      // (the time tells them apart when the crash also lost the attempt count)
+      await writeFile(join(this.config.mailDir, `${mailFilePrefix(mail.emailId)}${mail.attempt}.${Date.now()}.eml`), info.message, { flag: 'wx' });
     }
     return { messageId: info.messageId };
   }
