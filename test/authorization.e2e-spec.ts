@@ -437,6 +437,19 @@ describe(`authorization matrix: ${built.length} routes × ${CALLERS.length} call
     const recommendations = await t.http.get(`${API}/applications/${fx.case}/recommendations`).set(...auth(fx.owner.token)).expect(200);
     expect(recommendations.body).not.toHaveProperty('current');
   });
+
+  // issue 13: /users is for staff accounts, for every caller who may read it
+  it('never lists a founder through /users (role=founder is 403)', async () => {
+    for (const staff of [fx.pmOwn, fx.pmOther, fx.admin]) {
+      await t.http.get(`${API}/users?role=founder`).set(...auth(staff.token)).expect(403);
+      const listed = await t.http.get(`${API}/users?limit=100`).set(...auth(staff.token)).expect(200);
+      const ids = listed.body.items.map((u: { id: string }) => u.id);
+      expect(ids).not.toContain(fx.owner.id);
+      expect(ids).not.toContain(fx.otherFounder.id);
+      expect(listed.body.items.every((u: { role: string }) => u.role !== 'founder')).toBe(true);
+    }
+    for (const other of [fx.owner, fx.advisor]) await t.http.get(`${API}/users?role=founder`).set(...auth(other.token)).expect(403);
+  });
 });
 
 /** Creates a record in the state a cell needs (owned by the owner; cohort work by the admin). */

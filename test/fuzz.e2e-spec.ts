@@ -612,6 +612,29 @@ describe(`fuzzing every write route, raw bodies, queries and ids (seed ${SEED}):
     );
   });
 
+  // issue 13: answers stay small whatever is sent (no amplification), prototype keys are unknown fields
+  it('every write route: a 5 000-element array, 2 000 unknown keys and __proto__/constructor keys get a small 400', async () => {
+    const bodies = [
+      `[${new Array(5000).fill('0').join(',')}]`,
+      JSON.stringify(Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`k${i}`, i]))),
+      '{"__proto__":{"isAdmin":true}}',
+      '{"constructor":{"prototype":{"isAdmin":true}}}',
+    ];
+    const problems: string[] = [];
+    for (const route of WRITES) {
+      for (const body of bodies) {
+        let req = t.http[route.method](route.path(ctx)).set('Content-Type', 'application/json');
+        const token = route.token(ctx);
+        if (token) req = req.set(...auth(token));
+        const res = await req.send(body);
+        const size = Buffer.byteLength(JSON.stringify(res.body));
+        if (res.status !== 400 || size > 2000) problems.push(`${route.name} ${body.slice(0, 20)}: ${res.status}, ${size} bytes`);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
+  });
+
   it('leaves the service healthy, Object.prototype untouched, and counts every request', async () => {
     const health = await send({ method: 'get', path: '/health', token: null });
     expect(health.status).toBe(200);

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from './app-config';
 
 describe('loadConfig', () => {
@@ -27,6 +30,13 @@ describe('loadConfig', () => {
     [{ NODE_ENV: 'production' }, 'JWT_SECRET'],
     [{ NODE_ENV: 'production', JWT_SECRET: 'short' }, 'JWT_SECRET'],
     [{ MAIL_FROM: 'nobody' }, 'MAIL_FROM'],
+    // the published placeholders (docker-compose.yml, the old development constant) in production
+    [{ NODE_ENV: 'production', JWT_SECRET: 'change-me-to-a-long-random-secret-of-32-chars-or-more' }, 'JWT_SECRET'],
+    [{ NODE_ENV: 'production', JWT_SECRET: 'guichet-development-secret-change-me-please' }, 'JWT_SECRET'],
+    [{ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), ADMIN_EMAIL: 'a@b.example', ADMIN_PASSWORD: 'change-me-admin-password' }, 'ADMIN_PASSWORD'],
+    [{ TRUST_PROXY: 'everyone' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: ' , ' }, 'TRUST_PROXY'],
+    [{ DRAFTS_PER_DAY: '0' }, 'DRAFTS_PER_DAY'],
   ])('refuses %j naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     try {
@@ -41,5 +51,22 @@ describe('loadConfig', () => {
     const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), SMTP_URL: 'smtp://mailpit:1025', PUBLIC_URL: 'https://guichet.example/' });
     expect(config.smtpUrl).toBe('smtp://mailpit:1025');
     expect(config.publicUrl).toBe('https://guichet.example');
+  });
+
+  it('trusts only loopback proxies unless told otherwise', () => {
+    expect(loadConfig({ JWT_SECRET: 'x'.repeat(32) }).trustProxy).toEqual(['loopback']);
+    expect(loadConfig({ JWT_SECRET: 'x'.repeat(32), TRUST_PROXY: '172.28.0.10, 10.0.0.0/8,::1' }).trustProxy).toEqual(['172.28.0.10', '10.0.0.0/8', '::1']);
+  });
+
+  it('without JWT_SECRET, makes one random key per install and keeps it (never the old constant)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'guichet-config-'));
+    const file = join(dir, 'sub', 'jwt-secret');
+    const first = loadConfig({ JWT_SECRET_FILE: file }).jwtSecret;
+    expect(first).toHaveLength(64);
+    expect(first).not.toBe('guichet-development-secret-change-me-please');
+    expect(loadConfig({ JWT_SECRET_FILE: file }).jwtSecret).toBe(first);
+    expect(readFileSync(file, 'utf8').trim()).toBe(first);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(loadConfig({ JWT_SECRET_FILE: join(dir, 'other') }).jwtSecret).not.toBe(first);
   });
 });

@@ -8,27 +8,32 @@ export interface ErasureScope {
   /** the founder's submitted cases (drafts are deleted outright) */
   applicationIds: string[];
   now: Date;
+  /** what replaces a text: `[erased]` on erasure, `[purged]` by retention */
+  placeholder: string;
 }
 
 /**
  * Every column that can hold free text about a founder, and how erasure scrubs it: ONE list, so a
  * new table with personal data gets one more entry here (and one more row in
  * docs/personal-data.md), and the erasure test's marker search tells when one is missing.
- * Each scrub runs inside the erasure's transaction, after the account row is locked.
+ * Each scrub runs inside the caller's transaction: erasure runs them all (after locking the
+ * account row); retention's purge of a closed case runs those `of: 'case'`.
  */
-export const PERSONAL_DATA_SCRUBS: { where: string; scrub: (em: EntityManager, scope: ErasureScope) => Promise<unknown> }[] = [
+export const PERSONAL_DATA_SCRUBS: { where: string; of: 'case' | 'account'; scrub: (em: EntityManager, scope: ErasureScope) => Promise<unknown> }[] = [
   {
+    of: 'case',
     where: 'applications: startup_name, project_summary, siren, website, incorporation_date, funding_sought_eur, recommendations',
     scrub: (em, s) =>
       em.query(
         `UPDATE applications SET startup_name = $2, project_summary = NULL, siren = NULL, website = NULL, incorporation_date = NULL,
            funding_sought_eur = NULL, recommendations = NULL, updated_at = $3 WHERE id = ANY($1::uuid[])`,
-        [s.applicationIds, ERASED, s.now],
+        [s.applicationIds, s.placeholder, s.now],
       ),
   },
-  { where: 'case_messages.body', scrub: (em, s) => em.query('UPDATE case_messages SET body = $2 WHERE application_id = ANY($1::uuid[])', [s.applicationIds, ERASED]) },
-  { where: 'case_notes.body', scrub: (em, s) => em.query('UPDATE case_notes SET body = $2 WHERE application_id = ANY($1::uuid[])', [s.applicationIds, ERASED]) },
+  { of: 'case', where: 'case_messages.body', scrub: (em, s) => em.query('UPDATE case_messages SET body = $2 WHERE application_id = ANY($1::uuid[])', [s.applicationIds, s.placeholder]) },
+  { of: 'case', where: 'case_notes.body', scrub: (em, s) => em.query('UPDATE case_notes SET body = $2 WHERE application_id = ANY($1::uuid[])', [s.applicationIds, s.placeholder]) },
   {
+    of: 'case',
     where: 'case_events.data.reason (staff reasons; the salted digest stays in case_events.sealed, so the chain verifies)',
     scrub: async (em, s) => {
       await em.query(`SET LOCAL guichet.erasing = 'on'`);
@@ -39,20 +44,22 @@ export const PERSONAL_DATA_SCRUBS: { where: string; scrub: (em: EntityManager, s
            data = jsonb_set(data, '{reason}', to_jsonb($2::text))
          WHERE application_id = ANY($1::uuid[]) AND sealed IS NOT NULL AND jsonb_typeof(data->'reason') = 'string'
            AND NOT coalesce(sealed->'erased', '{}'::jsonb) ? 'reason'`,
-        [s.applicationIds, ERASED],
+        [s.applicationIds, s.placeholder],
       );
       await em.query(`SET LOCAL guichet.erasing = 'off'`);
     },
   },
   {
+    of: 'case',
     where: 'milestone_progress.note (a manager\'s note on the startup\'s milestone)',
     scrub: (em, s) =>
       em.query(`UPDATE milestone_progress SET note = $2 WHERE note IS NOT NULL AND enrolment_id IN (SELECT id FROM enrolments WHERE application_id = ANY($1::uuid[]))`, [
         s.applicationIds,
-        ERASED,
+        s.placeholder,
       ]),
   },
   {
+    of: 'case',
     where: 'digests.content (startup names in stored staff digests)',
     scrub: async (em, s) => {
       if (s.applicationIds.length === 0) return;
@@ -61,10 +68,11 @@ export const PERSONAL_DATA_SCRUBS: { where: string; scrub: (em: EntityManager, s
         [s.applicationIds.map((id) => id.replace(/-/g, '\\-')).join('|')],
       );
       const ids = new Set(s.applicationIds);
-      for (const d of digests) await em.query('UPDATE digests SET content = $2 WHERE id = $1', [d.id, JSON.stringify(scrubDigest(d.content, ids))]);
+      for (const d of digests) await em.query('UPDATE digests SET content = $2 WHERE id = $1', [d.id, JSON.stringify(scrubDigest(d.content, ids, s.placeholder))]);
     },
   },
   {
+    of: 'account',
     where: 'emails.recipient_email, emails.last_error (address of the erased recipient)',
     scrub: (em, s) =>
       em.query(
@@ -75,6 +83,7 @@ export const PERSONAL_DATA_SCRUBS: { where: string; scrub: (em: EntityManager, s
       ),
   },
   {
+    of: 'account',
     where: 'users: email, full_name, password_hash (anonymised; the row stays for the statistics that point at it)',
     scrub: (em, s) =>
       em.query(`UPDATE users SET email = $2, full_name = $3, password_hash = 'erased', active = false, weekly_digest = false, erased_at = $4, updated_at = $4 WHERE id = $1`, [
@@ -87,10 +96,10 @@ export const PERSONAL_DATA_SCRUBS: { where: string; scrub: (em: EntityManager, s
 ];
 
 /** A digest's content with every entry about one of `applicationIds` stripped of its startup name. */
-export function scrubDigest(content: unknown, applicationIds: Set<string>): unknown {
-  if (Array.isArray(content)) return content.map((item) => scrubDigest(item, applicationIds));
+export function scrubDigest(content: unknown, applicationIds: Set<string>, placeholder = ERASED): unknown {
+  if (Array.isArray(content)) return content.map((item) => scrubDigest(item, applicationIds, placeholder));
   if (content === null || typeof content !== 'object') return content;
   const entry = content as Record<string, unknown>;
   const about = [entry.id, entry.applicationId].some((v) => typeof v === 'string' && applicationIds.has(v));
-  return Object.fromEntries(Object.entries(entry).map(([k, v]) => [k, about && k === 'startupName' ? ERASED : scrubDigest(v, applicationIds)]));
+  return Object.fromEntries(Object.entries(entry).map(([k, v]) => [k, about && k === 'startupName' ? placeholder : scrubDigest(v, applicationIds, placeholder)]));
 }

@@ -13,7 +13,7 @@ import { RateLimiterService } from '../redis/rate-limiter.service';
 import { RedisService } from '../redis/redis.service';
 import { mailFilePrefix } from '../notifications/mail/mail-transport';
 import { appendCaseEvent } from '../timeline/case-events';
-import { ErasureScope, PERSONAL_DATA_SCRUBS } from './personal-data';
+import { ERASED, ErasureScope, PERSONAL_DATA_SCRUBS } from './personal-data';
 
 export const EXPORTS_PER_HOUR = 5;
 
@@ -116,7 +116,7 @@ export class PrivacyService {
         await em.query(`UPDATE applications SET status = 'withdrawn', withdrawn_at = $2, paused_at = NULL, version = version + 1, updated_at = $2 WHERE id = $1`, [app.id, now]);
         await appendCaseEvent(em, { applicationId: app.id, at: now, type: 'withdrawn', actor: null, public: true, data: { from: app.status, to: 'withdrawn', reason: 'account erased' } });
       }
-      const scope: ErasureScope = { userId: user.id, applicationIds: kept, now };
+      const scope: ErasureScope = { userId: user.id, applicationIds: kept, now, placeholder: ERASED };
       for (const step of PERSONAL_DATA_SCRUBS) await step.scrub(em, scope);
       return { emails, email: account.email };
     });

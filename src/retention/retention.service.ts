@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestj
 import { DataSource, EntityManager } from 'typeorm';
 import { addCalendarDays, parisDate } from '../cases/business-calendar';
 import type { CaseStatus } from '../cases/case-state-machine';
+import { PERSONAL_DATA_SCRUBS } from '../privacy/personal-data';
 import { Clock } from '../common/clock';
 import { EmailComposer } from '../notifications/email-composer';
 import { enqueueEmails } from '../notifications/outbox/email-outbox';
@@ -122,13 +123,9 @@ export class RetentionService implements OnModuleInit, OnApplicationBootstrap {
       await em.query('DELETE FROM applications WHERE id = ANY($1::uuid[])', [ids]);
       return ids.length;
     }
-    await em.query(
-      `UPDATE applications SET startup_name = $2, project_summary = NULL, siren = NULL, website = NULL, incorporation_date = NULL, funding_sought_eur = NULL, recommendations = NULL, updated_at = $3
-       WHERE id = ANY($1::uuid[])`,
-      [ids, PURGED, now],
-    );
-    await em.query('UPDATE case_messages SET body = $2 WHERE application_id = ANY($1::uuid[])', [ids, PURGED]);
-    await em.query('UPDATE case_notes SET body = $2 WHERE application_id = ANY($1::uuid[])', [ids, PURGED]);
+    // the same scrubs as an erasure, for the case's content only (the account stays)
+    const scope = { userId: '', applicationIds: ids, now, placeholder: PURGED };
+    for (const step of PERSONAL_DATA_SCRUBS.filter((x) => x.of === 'case')) await step.scrub(em, scope);
     return ids.length;
   }
 }
