@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/auth.decorators';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { AuthUser } from '../auth/auth-user';
+import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { UuidParamPipe } from '../common/http/is-uuid.pipe';
 import { CreateUserDto } from './dto/create-user.dto';
 import { ListUsersQuery } from './dto/list-users.query';
@@ -16,9 +17,13 @@ export class UsersController {
 
   @Post()
   @Roles('admin')
-  @ApiOperation({ summary: 'Create a staff account (advisor, programme manager or admin)' })
-  create(@Body() dto: CreateUserDto): Promise<UserView> {
-    return this.users.create(dto);
+  @ApiOperation({
+    summary: 'Create a staff account (advisor, programme manager or admin)',
+    description: 'With `password`: usable at once. Without: an invitation email goes out (link valid 7 days); the account cannot sign in until its owner accepts it and chooses a password.',
+  })
+  @ApiCreatedResponse({ type: UserView })
+  create(@CurrentUser() admin: AuthUser, @Body() dto: CreateUserDto): Promise<UserView> {
+    return this.users.create(dto, admin.id);
   }
 
   @Get()

@@ -6,8 +6,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
+import { accountToken, accountTokenKey } from '../../src/accounts/account-token';
 import { AppModule } from '../../src/app.module';
 import { ManualClock } from '../../src/common/clock';
 import { createRootLogger, JsonLogger } from '../../src/common/logging/logger';
@@ -65,7 +67,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const db = new Client({ connectionString: database.url });
   db.on('error', () => undefined); // fault tests cut connections on purpose
   await db.connect();
-  return {
+  const testApp: TestApp = {
     app,
     http: request(app.getHttpServer()),
     config,
@@ -77,6 +79,26 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       await database.drop();
     },
   };
+  appsByAgent.set(testApp.http, testApp);
+  return testApp;
+}
+
+/** Lets helpers that are given only `t.http` find the app (its database and secret) behind it. */
+const appsByAgent = new WeakMap<TestAgent, TestApp>();
+
+/**
+ * The link token of the latest account email of this template to this user, as the email
+ * carries it: read from the outbox row (its token id) and rebuilt with the app's key, exactly as
+ * the sender does when it renders the email (the token itself is stored nowhere).
+ */
+export async function linkTokenFromOutbox(t: TestApp, userId: string, template: 'verify-email' | 'password-reset' | 'invitation'): Promise<string> {
+  // through the app's pool: founders are often registered in parallel, and `t.db` is one connection
+  const rows: { token_id: string }[] = await t.app
+    .get(DataSource)
+    .query(`SELECT data->>'tokenId' AS token_id FROM emails WHERE recipient_id = $1 AND template = $2 ORDER BY created_at DESC, id DESC LIMIT 1`, [userId, template]);
+  if (!rows[0]) throw new Error(`no ${template} email for ${userId} in the outbox`);
+  const purpose = template === 'verify-email' ? 'verify_email' : template === 'password-reset' ? 'password_reset' : 'invitation';
+  return accountToken(accountTokenKey(t.config.jwtSecret), purpose, rows[0].token_id);
 }
 
 export async function login(http: TestAgent, email: string, password: string): Promise<string> {
@@ -85,8 +107,16 @@ export async function login(http: TestAgent, email: string, password: string): P
 }
 
 let counter = 0;
-/** Registers a founder and returns their token and id. */
-export async function registerFounder(http: TestAgent, overrides: Partial<{ email: string; fullName: string; locale: 'fr' | 'en' }> = {}): Promise<{ token: string; id: string; email: string }> {
+/**
+ * Registers a founder and returns their token and id. The founder then verifies their address
+ * as a user would, by posting the token of the `verify-email` link to `POST /auth/verify-email`
+ * (the token is taken from the outbox row rather than from the delivered email, so that the
+ * helper needs no SMTP sink and does not wait for the worker); `verified: false` skips that.
+ */
+export async function registerFounder(
+  http: TestAgent,
+  overrides: Partial<{ email: string; fullName: string; locale: 'fr' | 'en'; verified: boolean }> = {},
+): Promise<{ token: string; id: string; email: string }> {
   const email = overrides.email ?? `founder${++counter}-${randomBytes(3).toString('hex')}@startup.test`;
   const res = await http
     .post('/api/v1/auth/register')
@@ -94,7 +124,13 @@ export async function registerFounder(http: TestAgent, overrides: Partial<{ emai
     .set('X-Forwarded-For', `10.${counter % 250}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`)
     .send({ email, password: 'founder-password-123', fullName: overrides.fullName ?? 'Léa Dubois', locale: overrides.locale })
     .expect(201);
-  return { token: res.body.accessToken as string, id: res.body.user.id as string, email };
+  const founder = { token: res.body.accessToken as string, id: res.body.user.id as string, email };
+  if (overrides.verified !== false) {
+    const t = appsByAgent.get(http);
+    if (!t) throw new Error('registerFounder: pass the `http` of an app made by createTestApp');
+    await http.post('/api/v1/auth/verify-email').send({ token: await linkTokenFromOutbox(t, founder.id, 'verify-email') }).expect(200);
+  }
+  return founder;
 }
 
 /** Creates a staff account through the admin API and logs it in. */
