@@ -363,6 +363,24 @@ describe('accounts: verified emails, password reset and change, logout, invitati
     });
   });
 
+  it('declares every account route in the OpenAPI document, with its answers and errors', async () => {
+    const doc = (await t.http.get('/api/docs-json').expect(200)).body as { paths: Record<string, Record<string, { responses: Record<string, { content?: { 'application/json': { schema: { $ref?: string } } }; headers?: Record<string, unknown> }> }>> };
+    const ref = (path: string, status: string): string | undefined => doc.paths[`/api/v1${path}`]?.post?.responses[status]?.content?.['application/json'].schema.$ref;
+    expect(ref('/auth/verify-email', '200')).toBe('#/components/schemas/UserResponse');
+    expect(ref('/auth/password/reset', '200')).toBe('#/components/schemas/AuthResponse');
+    expect(ref('/auth/invitation/accept', '200')).toBe('#/components/schemas/AuthResponse');
+    expect(ref('/me/password', '200')).toBe('#/components/schemas/AccessTokenResponse');
+    expect(ref('/users', '201')).toBe('#/components/schemas/UserView');
+    for (const path of ['/auth/verify-email', '/auth/password/forgot', '/auth/password/reset', '/auth/invitation/accept', '/me/password', '/auth/logout']) {
+      expect({ path, bad: ref(path, '400') }).toEqual({ path, bad: '#/components/schemas/ValidationErrorBody' });
+    }
+    for (const path of ['/auth/verify-email/resend', '/auth/password/forgot', '/auth/password/reset', '/auth/invitation/accept']) {
+      expect({ path, retryAfter: Object.keys(doc.paths[`/api/v1${path}`].post.responses['429'].headers ?? {}) }).toEqual({ path, retryAfter: ['Retry-After'] });
+    }
+    expect(Object.keys(doc.paths['/api/v1/auth/verify-email/resend'].post.responses).sort()).toEqual(['202', '401', '403', '429']);
+    expect(Object.keys(doc.paths['/api/v1/auth/logout'].post.responses).sort()).toEqual(['204', '400', '401']);
+  });
+
   it('still lets the usual helpers submit (their founders verify as users do)', async () => {
     const c = await submitCase(t.http);
     expect(c.reference).toMatch(/^GU-\d{4}-\d{6}$/);

@@ -133,8 +133,8 @@ let counter = 0;
  * as a user would, by posting the token of the `verify-email` link to `POST /auth/verify-email`:
  * the link of the email itself when the app sends to a test SMTP sink, otherwise the token of
  * the outbox row, rebuilt as the sender would (no waiting for a worker that may not run).
- * Either way the founder is verified before any other email of theirs is composed, so the
- * verification email of the outbox path is skipped as moot. `verified: false` skips all that.
+ * On the outbox path, a worker that composes the verification email after that skips it as
+ * moot. `verified: false` leaves the founder unverified.
  */
 export async function registerFounder(
   http: TestAgent,
