@@ -1,3 +1,5 @@
+import { JwtService } from '@nestjs/jwt';
+import { randomUUID } from 'node:crypto';
 import { auth, submitCase } from './support/cases';
 import { COMPLETE_APPLICATION } from './support/fixtures';
 import { ReceivedMail, SmtpSink } from './support/smtp-sink';
@@ -221,6 +223,27 @@ describe('accounts: verified emails, password reset and change, logout, invitati
       await login(t.http, founder.email, 'a brand new passphrase');
     });
 
+    it('limits password changes to 10 an hour, so a stolen session cannot guess the password', async () => {
+      const founder = await registerFounder(t.http);
+      for (let i = 0; i < 10; i++) {
+        await t.http.post('/api/v1/me/password').set(...auth(founder.token)).send({ currentPassword: `guess number ${i}`, newPassword: 'a brand new passphrase' }).expect(400);
+      }
+      const limited = await t.http.post('/api/v1/me/password').set(...auth(founder.token)).send({ currentPassword: PASSWORD, newPassword: 'a brand new passphrase' }).expect(429);
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+      await t.http.post('/api/v1/auth/login').send({ email: founder.email, password: 'a brand new passphrase' }).expect(401);
+    });
+
+    it('refuses a token whose claims name no version or a version beyond the column, with 401', async () => {
+      const founder = await registerFounder(t.http);
+      const jwt = t.app.get(JwtService);
+      for (const claims of [{ sub: founder.id, role: 'founder' }, { sub: founder.id, role: 'founder', ver: 2 ** 40, jti: randomUUID() }, { sub: founder.id, role: 'founder', ver: '0', jti: randomUUID() }, { sub: founder.id, role: 'founder', ver: 0, jti: 'x' }]) {
+        const forged = await jwt.signAsync(claims);
+        const res = await t.http.get('/api/v1/me').set(...auth(forged)).expect(401);
+        expect(res.body.message).toBe('Invalid or expired token');
+      }
+      await t.http.get('/api/v1/me').set(...auth(await jwt.signAsync({ sub: founder.id, role: 'founder', ver: 0, jti: randomUUID() }))).expect(200);
+    });
+
     it('logs out this token only, or every token of the account', async () => {
       const founder = await registerFounder(t.http);
       const laptop = await login(t.http, founder.email, PASSWORD);
@@ -298,7 +321,7 @@ describe('accounts: verified emails, password reset and change, logout, invitati
       expect(list.body.items.find((u: { id: string }) => u.id === created.body.id)).toMatchObject({ invitationPending: false });
     });
 
-    it('writes the invitation in French, refuses it after 7 days, and a reset link cannot accept it', async () => {
+    it('writes the invitation in French, refuses it after 7 days, and a reset link cannot accept it; the admin can send a new one', async () => {
       const created = await t.http.post('/api/v1/users').set(...auth(adminToken)).send({ email: 'gestionnaire@campus.test', fullName: 'Sophie Lefèvre', role: 'programme_manager' }).expect(201);
       const mail = await mailTo('gestionnaire@campus.test', 'invitation?token=');
       expect(mail.subject).toBe('Administrator vous invite sur Guichet');
@@ -315,6 +338,18 @@ describe('accounts: verified emails, password reset and change, logout, invitati
       }
       const row = await t.db.query('SELECT password_hash FROM users WHERE id = $1', [created.body.id]);
       expect(row.rows).toEqual([{ password_hash: null }]);
+
+      // the admin sends it again: a new link works, the old one no longer does
+      await t.http.post(`/api/v1/users/${created.body.id}/invitation`).set(...auth(adminToken)).expect(202);
+      const second = await mailTo('gestionnaire@campus.test', 'invitation?token=', 2);
+      const fresh = linkToken(second, 'invitation');
+      expect(fresh).not.toBe(token);
+      await t.http.post('/api/v1/auth/invitation/accept').set('X-Forwarded-For', freshIp()).send({ token, password: 'my own passphrase' }).expect(400);
+      await t.http.post('/api/v1/auth/invitation/accept').set('X-Forwarded-For', freshIp()).send({ token: fresh, password: 'my own passphrase' }).expect(200);
+      const again = await t.http.post(`/api/v1/users/${created.body.id}/invitation`).set(...auth(adminToken)).expect(409);
+      expect(again.body.message).toBe('This invitation was already accepted');
+      const founder = await registerFounder(t.http);
+      await t.http.post(`/api/v1/users/${founder.id}/invitation`).set(...auth(adminToken)).expect(404);
     });
 
     it('keeps staff created with a password verified from the start', async () => {

@@ -142,6 +142,15 @@ const ROUTES: RouteSpec[] = [
   },
   { method: 'GET', path: '/users', who: ['admin', 'programme_manager'], ok: { '*': [200] } },
   {
+    method: 'POST',
+    path: '/users/:id/invitation',
+    who: ['admin'],
+    scope: 'staffAccount',
+    targets: ['staffUser', 'founderUser', 'unknown', 'malformed'],
+    // the spare advisor was created with a password: nothing pending to send again (documented 409)
+    ok: { staffUser: [409] },
+  },
+  {
     method: 'PATCH',
     path: '/users/:id',
     who: ['admin'],

@@ -23,6 +23,8 @@ export const ACCOUNT_RATE_LIMITS = {
   /** reset emails asked, per address (known or not) and per IP */
   forgotPerAddress: { max: 3, windowSeconds: HOUR },
   forgotPerIp: { max: 20, windowSeconds: HOUR },
+  /** password changes (right or wrong current password), per account */
+  changePerAccount: { max: 10, windowSeconds: HOUR },
   /** links presented (reset, invitation), per IP, and per account once the link names one */
   linkPerIp: { max: 20, windowSeconds: HOUR },
   linkPerAccount: { max: 10, windowSeconds: HOUR },
@@ -128,6 +130,13 @@ export class AccountLifecycleService {
 
   /** A signed-in user changes their password; their other tokens stop working. */
   async changePassword(user: AuthUser, currentPassword: string, newPassword: string): Promise<{ accessToken: string }> {
+    // a stolen session must not become a way to guess the password
+    await this.limiter.enforce(
+      `password-change:user:${user.id}`,
+      ACCOUNT_RATE_LIMITS.changePerAccount.max,
+      ACCOUNT_RATE_LIMITS.changePerAccount.windowSeconds,
+      `At most ${ACCOUNT_RATE_LIMITS.changePerAccount.max} password changes an hour, try again later`,
+    );
     const hash = await this.users.passwordHashOf(user.id);
     if (hash === null || !(await verifyPassword(currentPassword, hash))) {
       throw new FieldValidationException([{ field: 'currentPassword', messages: ['currentPassword is not your current password'] }]);

@@ -103,6 +103,7 @@ export class AccountController {
   @ApiOkResponse({ type: AccessTokenResponse })
   @ApiBadRequestResponse({ description: 'a wrong `currentPassword`, or a weak `newPassword`: the field is named', type: ValidationErrorBody })
   @ApiUnauthorizedResponse(UNAUTHORIZED)
+  @ApiTooManyRequestsResponse(TOO_MANY)
   changePassword(@CurrentUser() user: AuthUser, @Body() dto: ChangePasswordDto): Promise<AccessTokenResponse> {
     return this.accounts.changePassword(user, dto.currentPassword, dto.newPassword);
   }

@@ -15,6 +15,8 @@ import type { AuthUser, JwtClaims } from './auth-user';
  * token issued before the account's last password change, reset, logout everywhere or
  * deactivation (its version is behind), and a token logged out alone (its `jti` is revoked).
  */
+/** `users.token_version` is an integer column: a larger claim names no version and must not reach the query */
+const MAX_TOKEN_VERSION = 2 ** 31 - 1;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @Injectable()
@@ -41,7 +43,7 @@ export class AuthGuard implements CanActivate {
     }
     if (typeof claims.sub !== 'string' || !UUID.test(claims.sub)) throw new UnauthorizedException('Invalid or expired token');
     // tokens without a version or an id predate revocation: they cannot be revoked, so they are refused
-    if (!Number.isSafeInteger(claims.ver) || claims.ver < 0 || typeof claims.jti !== 'string' || !UUID.test(claims.jti) || typeof claims.exp !== 'number') {
+    if (!Number.isInteger(claims.ver) || claims.ver < 0 || claims.ver > MAX_TOKEN_VERSION || typeof claims.jti !== 'string' || !UUID.test(claims.jti) || typeof claims.exp !== 'number') {
       throw new UnauthorizedException('Invalid or expired token');
     }
     // one round trip, as before revocation existed: the account, its token version and the

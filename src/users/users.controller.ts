@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { UuidParamPipe } from '../common/http/is-uuid.pipe';
@@ -24,6 +24,17 @@ export class UsersController {
   @ApiCreatedResponse({ type: UserView })
   create(@CurrentUser() admin: AuthUser, @Body() dto: CreateUserDto): Promise<UserView> {
     return this.users.create(dto, admin.id);
+  }
+
+  @Post(':id/invitation')
+  @HttpCode(202)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Send a pending invitation again, with a new link valid 7 days (the earlier links stop working); 409 once accepted' })
+  @ApiAcceptedResponse({ description: 'queued' })
+  @ApiNotFoundResponse({ description: 'no such staff account' })
+  @ApiConflictResponse({ description: 'the invitation was already accepted' })
+  async reinvite(@CurrentUser() admin: AuthUser, @Param('id', UuidParamPipe) id: string): Promise<void> {
+    await this.users.reinvite(id, admin.id);
   }
 
   @Get()

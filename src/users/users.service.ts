@@ -126,6 +126,23 @@ export class UsersService implements OnApplicationBootstrap {
     return toUserView(user);
   }
 
+  /**
+   * Sends a pending invitation again (a new link; the earlier ones stop working). 409 once the
+   * invitation was accepted; 404 for a founder, as for every staff-account route.
+   */
+  async reinvite(id: string, invitedBy: string): Promise<void> {
+    const now = this.clock.now();
+    await this.dataSource.transaction(async (em) => {
+      const rows: { role: Role; pending: boolean }[] = await em.query('SELECT role, password_hash IS NULL AS pending FROM users WHERE id = $1 AND erased_at IS NULL FOR UPDATE', [id]);
+      const user = rows[0];
+      if (!user || user.role === 'founder') throw new NotFoundException('User not found');
+      if (!user.pending) throw new ConflictException('This invitation was already accepted');
+      await this.accountTokens.spendAll(em, id, 'invitation', now);
+      const link = await this.accountTokens.create(em, id, 'invitation', now);
+      await enqueueEmails(em, [{ template: 'invitation', recipientId: id, eventKey: link.id, data: { tokenId: link.id, invitedBy } }], now);
+    });
+  }
+
   /** The stored password hash (null while an invitation is pending). */
   async passwordHashOf(id: string): Promise<string | null> {
     const rows: { password_hash: string | null }[] = await this.dataSource.query('SELECT password_hash FROM users WHERE id = $1 AND erased_at IS NULL', [id]);
