@@ -162,20 +162,27 @@ describe('hardening (issue 13)', () => {
       try {
         const health = await r.http.get('/health').expect(503);
         expect(health.body).toMatchObject({ status: 'degraded', db: 'up', redis: 'down' });
-        const founder = await registerFounder(r.http); // sign-ups fail open (no email is sent on sign-up)
-        await r.http.post(`${API}/auth/login`).send({ email: founder.email, password: PASSWORD }).expect(200);
-        const exported = await r.http.get(`${API}/me/export`).set(...auth(founder.token)).expect(503);
-        expect(exported.body.message).toMatch(/Redis/);
-        // submitting needs no Redis (its limit is counted in PostgreSQL); a message's limit does, so it is refused
-        const c = await submitCase(r.http);
-        const message = await r.http.post(`${API}/applications/${c.id}/messages`).set(...auth(c.founder.token)).send({ body: 'hello' }).expect(503);
-        expect(message.body.message).toMatch(/Redis/);
+        // a sign-up sends a verification email: refused rather than unlimited
+        const signup = await r.http.post(`${API}/auth/register`).send({ email: 'no-redis@startup.test', password: PASSWORD, fullName: 'No Redis' }).expect(503);
+        expect(signup.body.message).toMatch(/Redis/);
         const queues = r.app.get(QueueService);
         expect(queues.schedulesRegistered()).toBe(false);
 
         proxy.restore();
         await waitFor(async () => queues.schedulesRegistered(), 20_000);
         await r.http.get('/health').expect(200);
+        const c = await submitCase(r.http);
+
+        proxy.cut();
+        await waitFor(async () => (await r.http.get('/health')).status === 503, 10_000);
+        await r.http.post(`${API}/auth/login`).send({ email: c.founder.email, password: PASSWORD }).expect(200); // login fails open
+        const exported = await r.http.get(`${API}/me/export`).set(...auth(c.founder.token)).expect(503);
+        expect(exported.body.message).toMatch(/Redis/);
+        // a message's limit lives in Redis: refused; a submission's lives in PostgreSQL: still counted and accepted
+        const message = await r.http.post(`${API}/applications/${c.id}/messages`).set(...auth(c.founder.token)).send({ body: 'hello' }).expect(503);
+        expect(message.body.message).toMatch(/Redis/);
+        const draft = await r.http.post(`${API}/applications`).set(...auth(c.founder.token)).send(COMPLETE_APPLICATION).expect(201);
+        await r.http.post(`${API}/applications/${draft.body.id}/submit`).set(...auth(c.founder.token)).send({}).expect(200);
       } finally {
         await r.close();
         await proxy.stop();

@@ -1,8 +1,8 @@
 import { preparedQuery } from '../database/prepared-query';
-import { ConflictException, HttpException, HttpStatus, Inject, Injectable, NotFoundException, ServiceUnavailableException, UnprocessableEntityException } from '@nestjs/common';
+import { ConflictException, ForbiddenException, HttpException, HttpStatus, Inject, Injectable, NotFoundException, ServiceUnavailableException, UnprocessableEntityException } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
-import { TooManyRequestsException } from '../common/http/too-many-requests';
+import { RateLimitedException } from '../common/http/rate-limited.exception';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user';
 import { checkTransition } from '../cases/case-state-machine';
@@ -117,7 +117,7 @@ export class ApplicationsService {
     );
     if (row.count < max) return;
     const freedAt = (row.oldest as Date).getTime() + FLOOD_WINDOW_MS;
-    throw new TooManyRequestsException(`At most ${max} ${what} per account in 24 hours`, Math.max(1, (freedAt - now.getTime()) / 1000));
+    throw new RateLimitedException(`At most ${max} ${what} per account in 24 hours`, Math.max(1, (freedAt - now.getTime()) / 1000));
   }
 
   /** Reads a case as `user` may see it: a founder only their own; staff never a draft. 404 otherwise. */
@@ -175,6 +175,15 @@ export class ApplicationsService {
    * service-level due dates, and starts the timeline.
    */
   async submit(id: string, user: AuthUser, dto: SubmitApplicationDto): Promise<ApplicationView> {
+    // decisions and requests for information go to this address: it must be the founder's
+    if (!user.emailVerified) {
+      throw new ForbiddenException({
+        statusCode: 403,
+        error: 'Forbidden',
+        code: 'email_not_verified',
+        message: 'Verify your email address before submitting: follow the link we emailed you, or ask for a new one (POST /api/v1/auth/verify-email/resend)',
+      });
+    }
     const now = this.clock.now();
     const today = parisDate(now);
     // the rules are read before the transaction: it then holds its lock for five round trips only

@@ -1,12 +1,13 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { Clock } from '../common/clock';
 import { RateLimiterService } from '../redis/rate-limiter.service';
 import { User } from '../users/user.entity';
-import { AuthResponse, toUserView } from '../users/user.view';
+import { AuthResponse } from '../users/user.view';
 import { UsersService } from '../users/users.service';
-import { JwtClaims } from './auth-user';
+import { AccessTokenService } from './access-token.service';
+import { AccountLifecycleService } from './account-lifecycle.service';
 import { RegisterDto } from './dto/register.dto';
 import { LoginDto } from './dto/login.dto';
 import { DUMMY_HASH, verifyPassword } from './password';
@@ -32,15 +33,24 @@ const INVALID_CREDENTIALS = 'Invalid email or password';
 export class AuthService {
   constructor(
     private readonly users: UsersService,
-    private readonly jwt: JwtService,
+    private readonly accessTokens: AccessTokenService,
+    private readonly lifecycle: AccountLifecycleService,
     private readonly limiter: RateLimiterService,
     private readonly dataSource: DataSource,
+    private readonly clock: Clock,
   ) {}
 
   async register(dto: RegisterDto, ip: string): Promise<AuthResponse> {
-    await this.limiter.take([{ bucket: `register:ip:${ip}`, max: REGISTER_MAX_PER_HOUR, windowSeconds: 3600 }], 'open', 'Too many sign-ups from this address, try again later');
-    const user = await this.users.insert({ ...dto, role: 'founder' });
-    return this.issue(user);
+    // a sign-up sends a verification email: its limit fails closed (503) while Redis is away
+    await this.limiter.take([{ bucket: `register:ip:${ip}`, max: REGISTER_MAX_PER_HOUR, windowSeconds: 3600 }], 'closed', 'Too many sign-ups from this address, try again later');
+    const now = this.clock.now();
+    // the account and its verification email commit together
+    const user = await this.dataSource.transaction(async (em) => {
+      const founder = await this.users.insert({ ...dto, role: 'founder' }, em);
+      await this.lifecycle.sendVerification(em, founder.id, now);
+      return founder;
+    });
+    return this.accessTokens.respond(user);
   }
 
   async login(dto: LoginDto, ip: string): Promise<AuthResponse> {
@@ -61,17 +71,13 @@ export class AuthService {
       .addSelect('u.passwordHash')
       .where('u.email = :email AND u.active AND u.erased_at IS NULL', { email: dto.email })
       .getOne();
-    // verify against a dummy hash for unknown emails so both failures take the same time
+    // verify against a dummy hash for unknown emails (and invitations not accepted yet, which
+    // have no password) so every failure takes the same time
     const valid = await verifyPassword(dto.password, user?.passwordHash ?? DUMMY_HASH);
-    if (!user || !valid) throw new UnauthorizedException(INVALID_CREDENTIALS);
+    if (!user || !user.passwordHash || !valid) throw new UnauthorizedException(INVALID_CREDENTIALS);
     // a success is not a failure: this client starts afresh, and the wider counters get their take back
     await Promise.all([this.limiter.reset(buckets.pair), this.limiter.release(buckets.account), this.limiter.release(buckets.client)]);
-    return this.issue(user);
-  }
-
-  private async issue(user: User): Promise<AuthResponse> {
-    const claims: JwtClaims = { sub: user.id, role: user.role };
-    return { accessToken: await this.jwt.signAsync(claims), user: toUserView(user) };
+    return this.accessTokens.respond(user);
   }
 }
 

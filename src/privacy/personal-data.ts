@@ -86,7 +86,7 @@ export const PERSONAL_DATA_SCRUBS: { where: string; of: 'case' | 'account'; scru
     of: 'account',
     where: 'users: email, full_name, password_hash (anonymised; the row stays for the statistics that point at it)',
     scrub: (em, s) =>
-      em.query(`UPDATE users SET email = $2, full_name = $3, password_hash = 'erased', active = false, weekly_digest = false, erased_at = $4, updated_at = $4 WHERE id = $1`, [
+      em.query(`UPDATE users SET email = $2, full_name = $3, password_hash = 'erased', active = false, weekly_digest = false, erased_at = $4, updated_at = $4, token_version = token_version + 1 WHERE id = $1`, [
         s.userId,
         `erased+${s.userId}@erased.invalid`,
         ERASED,

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { AccountTokensRepository } from '../accounts/account-tokens.repository';
 import { APPLICATION_COLUMNS, ApplicationRow, toApplicationView } from '../applications/application.view';
 import type { AuthUser } from '../auth/auth-user';
 import { loginBuckets } from '../auth/auth.service';
@@ -33,6 +34,7 @@ export class PrivacyService {
     private readonly limiter: RateLimiterService,
     private readonly redis: RedisService,
     private readonly queues: QueueService,
+    private readonly accountTokens: AccountTokensRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -116,6 +118,8 @@ export class PrivacyService {
         await em.query(`UPDATE applications SET status = 'withdrawn', withdrawn_at = $2, paused_at = NULL, version = version + 1, updated_at = $2 WHERE id = $1`, [app.id, now]);
         await appendCaseEvent(em, { applicationId: app.id, at: now, type: 'withdrawn', actor: null, public: true, data: { from: app.status, to: 'withdrawn', reason: 'account erased' } });
       }
+      // pending verification, reset and invitation links go, and every token of the account is refused
+      await this.accountTokens.deleteAllOf(em, user.id);
       const scope: ErasureScope = { userId: user.id, applicationIds: kept, now, placeholder: ERASED };
       for (const step of PERSONAL_DATA_SCRUBS) await step.scrub(em, scope);
       return { emails, email: account.email };

@@ -1,5 +1,5 @@
 import { Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
-import { TooManyRequestsException } from '../common/http/too-many-requests';
+import { RateLimitedException } from '../common/http/rate-limited.exception';
 import { RedisService } from './redis.service';
 
 /** One counter: at most `max` takes per fixed window of `windowSeconds`. */
@@ -71,7 +71,7 @@ export class RateLimiterService {
       this.logger.warn(`rate limit check skipped: ${(error as Error).message}`);
       return;
     }
-    if (waitMs > 0) throw new TooManyRequestsException(message, Math.ceil(waitMs / 1000));
+    if (waitMs > 0) throw new RateLimitedException(message, Math.ceil(waitMs / 1000));
   }
 
   /** Gives back one take of `bucket` (best effort). */
@@ -81,5 +81,25 @@ export class RateLimiterService {
 
   async reset(bucket: string): Promise<void> {
     await this.redis.client.del(this.redis.key('rl', bucket)).catch(() => undefined);
+  }
+
+  /**
+   * Counts one more request in a fixed window and refuses it (429 with `Retry-After`, the
+   * seconds left in the window) once more than `max` were counted. Fails closed (503) while Redis is away.
+   */
+  async enforce(bucket: string, max: number, windowSeconds: number, message: string): Promise<void> {
+    const key = this.redis.key('rl', bucket);
+    let count: number;
+    let ttl: number;
+    try {
+      const replies = (await this.redis.client.multi().incr(key).expire(key, windowSeconds, 'NX').ttl(key).exec()) as [Error | null, number][];
+      count = replies[0][1];
+      ttl = replies[2][1];
+    } catch (error) {
+      // every caller sends email (verification, reset, invitation): an outage must not lift the limit
+      this.logger.warn(`rate limit unavailable, request refused: ${(error as Error).message}`);
+      throw new ServiceUnavailableException('Redis is unavailable, so this action cannot be rate-limited; try again shortly');
+    }
+    if (count > max) throw new RateLimitedException(message, ttl > 0 ? ttl : windowSeconds);
   }
 }
