@@ -41,8 +41,9 @@ export class AuthService {
   ) {}
 
   async register(dto: RegisterDto, ip: string): Promise<AuthResponse> {
-    // a sign-up sends a verification email: its limit fails closed (503) while Redis is away
-    await this.limiter.take([{ bucket: `register:ip:${ip}`, max: REGISTER_MAX_PER_HOUR, windowSeconds: 3600 }], 'closed', 'Too many sign-ups from this address, try again later');
+    // fails open while Redis is away, like login: sign-up is the only way in, and its one email
+    // (the verification) goes to the address being signed up, never to a third party
+    await this.limiter.take([{ bucket: `register:ip:${ip}`, max: REGISTER_MAX_PER_HOUR, windowSeconds: 3600 }], 'open', 'Too many sign-ups from this address, try again later');
     const now = this.clock.now();
     // the account and its verification email commit together
     const user = await this.dataSource.transaction(async (em) => {

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
-import { RedisService } from '../redis/redis.service';
+import { Redis } from 'ioredis';
 import { JobHandlerRegistry } from './job-handler.registry';
 import { bullConnection } from './queue-connection';
 import { JOB_QUEUE, QueueName } from './queue.constants';
@@ -22,7 +22,6 @@ export class WorkerHostService implements OnApplicationBootstrap, OnApplicationS
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly registry: JobHandlerRegistry,
-    private readonly redis: RedisService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -57,7 +56,7 @@ export class WorkerHostService implements OnApplicationBootstrap, OnApplicationS
   async onApplicationShutdown(): Promise<void> {
     // while Redis is away a graceful close waits for it forever (nothing can be in flight then
     // anyway: a job needs Redis to be taken), so a worker that cannot reach it is closed at once
-    const redisUp = await this.redis.ping(1000);
+    const redisUp = await redisAnswers(this.config.redisUrl);
     await Promise.all(
       this.workers.map(async (w) => {
         if (redisUp) return w.close();
@@ -75,4 +74,25 @@ export async function settleWithin(promise: Promise<unknown>, ms: number): Promi
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([promise.catch(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
   clearTimeout(timer);
+}
+
+/**
+ * Whether Redis answers a PING within a second, on a connection of its own (at shutdown the
+ * app's shared Redis connection may already be closed).
+ */
+async function redisAnswers(url: string): Promise<boolean> {
+  const probe = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 1000, retryStrategy: () => null });
+  probe.on('error', () => undefined);
+  try {
+    let answered = false;
+    await settleWithin(
+      probe.connect().then(async () => {
+        answered = (await probe.ping()) === 'PONG';
+      }),
+      1500,
+    );
+    return answered;
+  } finally {
+    probe.disconnect();
+  }
 }

@@ -54,6 +54,10 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     PUBLIC_URL: 'https://guichet.test',
     MAIL_DIR: mkdtempSync(join(tmpdir(), 'guichet-mail-')),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // the suites submit a hundred cases and more per founder at one instant of a manual clock;
+    // the flood limits themselves are tested with their own values (test/hardening.e2e-spec.ts)
+    DRAFTS_PER_DAY: '100000',
+    SUBMISSIONS_PER_DAY: '100000',
     ...options.env,
   });
   const clock = new ManualClock(new Date(options.now ?? Date.now()));
