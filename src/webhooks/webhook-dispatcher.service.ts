@@ -3,7 +3,7 @@ import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
 import { nextAttemptAfterFailure } from './webhook-retry';
-import { WebhookSender } from './webhook-sender';
+import { SendResult, WebhookSender } from './webhook-sender';
 import { signWebhook } from './webhook-signature';
 import { ClaimedDelivery, WebhooksRepository } from './webhooks.repository';
 
@@ -97,8 +97,13 @@ export class WebhookDispatcherService implements OnApplicationBootstrap, OnAppli
   }
 
   private async deliver(delivery: ClaimedDelivery): Promise<void> {
-    const headers = signWebhook(delivery.secret, delivery.message_id, this.clock.now(), delivery.payload);
-    const result = await this.sender.send(delivery.url, { ...headers }, delivery.payload);
+    let result: SendResult;
+    try {
+      const headers = signWebhook(delivery.secret, delivery.message_id, this.clock.now(), delivery.payload);
+      result = await this.sender.send(delivery.url, { ...headers }, delivery.payload);
+    } catch (error) {
+      result = { ok: false, statusCode: null, error: `not sent: ${(error as Error).message}`.slice(0, 500), responseExcerpt: null };
+    }
     const now = this.clock.now();
     const retryAt = result.ok ? null : nextAttemptAfterFailure(delivery.round_started_at, delivery.round_attempts, now);
     try {

@@ -49,7 +49,10 @@ export interface AttemptOutcome {
 const WEBHOOK_COLUMNS = 'id, url, events, secret, active, created_at, updated_at';
 const DELIVERY_COLUMNS = 'id, webhook_id, message_id, event_type, status, attempts, next_attempt_at, last_attempt_at, last_status_code, last_error, last_response_excerpt, delivered_at, created_at';
 
-/** Every query on `webhooks` and `webhook_deliveries` (producers use webhook-outbox.ts). */
+/**
+ * Every query on `webhooks` and `webhook_deliveries` (producers use webhook-outbox.ts).
+ * UPDATE/DELETE … RETURNING sit in a CTE: TypeORM answers a bare one as `[rows, count]`.
+ */
 @Injectable()
 export class WebhooksRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -79,8 +82,8 @@ export class WebhooksRepository {
 
   async update(id: string, changes: { url?: string; events?: string[]; active?: boolean }, now: Date): Promise<WebhookRow | null> {
     const rows: WebhookRow[] = await this.dataSource.query(
-      `UPDATE webhooks SET url = coalesce($2, url), events = coalesce($3, events), active = coalesce($4, active), updated_at = $5
-       WHERE id = $1 RETURNING ${WEBHOOK_COLUMNS}`,
+      `WITH changed AS (UPDATE webhooks SET url = coalesce($2, url), events = coalesce($3, events), active = coalesce($4, active), updated_at = $5
+       WHERE id = $1 RETURNING ${WEBHOOK_COLUMNS}) SELECT * FROM changed`,
       [id, changes.url ?? null, changes.events ?? null, changes.active ?? null, now],
     );
     return rows[0] ?? null;
@@ -88,7 +91,7 @@ export class WebhooksRepository {
 
   /** Deletes the webhook and its delivery log; returns false when there was none. */
   async remove(id: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query('DELETE FROM webhooks WHERE id = $1 RETURNING id', [id]);
+    const rows: unknown[] = await this.dataSource.query('WITH gone AS (DELETE FROM webhooks WHERE id = $1 RETURNING id) SELECT id FROM gone', [id]);
     return rows.length > 0;
   }
 
@@ -111,9 +114,9 @@ export class WebhooksRepository {
    */
   async replay(webhookId: string, deliveryId: string, now: Date): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(
-      `UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = $3, round_attempts = 0, round_started_at = NULL,
+      `WITH replayed AS (UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = $3, round_attempts = 0, round_started_at = NULL,
          locked_until = NULL, lease_id = NULL, delivered_at = NULL
-       WHERE id = $2 AND webhook_id = $1 RETURNING id`,
+       WHERE id = $2 AND webhook_id = $1 RETURNING id) SELECT id FROM replayed`,
       [webhookId, deliveryId, now],
     );
     return rows.length > 0;
@@ -126,14 +129,15 @@ export class WebhooksRepository {
    */
   async claimDue(now: Date, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
     return this.dataSource.query(
-      `UPDATE webhook_deliveries d
+      `WITH claimed AS (UPDATE webhook_deliveries d
        SET locked_until = $2, lease_id = gen_random_uuid(), attempts = d.attempts + 1, round_attempts = d.round_attempts + 1,
            round_started_at = coalesce(d.round_started_at, $1), last_attempt_at = $1
        FROM (SELECT d2.id, w.url, w.secret FROM webhook_deliveries d2 JOIN webhooks w ON w.id = d2.webhook_id AND w.active
              WHERE d2.status = 'pending' AND d2.next_attempt_at <= $1 AND (d2.locked_until IS NULL OR d2.locked_until <= $1)
              ORDER BY d2.next_attempt_at LIMIT $3 FOR UPDATE OF d2 SKIP LOCKED) c
        WHERE d.id = c.id
-       RETURNING d.id, d.lease_id, d.message_id, d.payload, d.round_attempts, d.round_started_at, c.url, c.secret`,
+       RETURNING d.id, d.lease_id, d.message_id, d.payload, d.round_attempts, d.round_started_at, c.url, c.secret)
+       SELECT * FROM claimed`,
       [now, new Date(now.getTime() + leaseMs), limit],
     );
   }
