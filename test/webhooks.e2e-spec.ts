@@ -1,6 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { auth, move, submitCase } from './support/cases';
 import { TcpProxy } from './support/tcp-proxy';
+import { WebhooksRepository } from '../src/webhooks/webhooks.repository';
 import { ADMIN, createStaff, createTestApp, login, TestApp } from './support/test-app';
 import { verifyStandardWebhook, WebhookReceiver } from './support/webhook-receiver';
 
@@ -248,10 +249,44 @@ describe('webhooks', () => {
     }
   });
 
-  it('writes nothing when the cause rolls back', async () => {
+  it('sends again, with the same webhook-id, a delivery whose worker died mid-flight, once its lease lapses', async () => {
+    const sub = await register({ url: `${receiver.url}/lease`, events: ['referral.updated'] });
+    const leaseId = '6f1c1a52-6f0e-4a43-9d5a-3b0cf6b5d8a1';
+    const now = t.clock.now();
+    // the state a dispatcher leaves when it claimed a row (lease, try counted) and was killed
+    const [row] = (
+      await t.db.query(
+        `INSERT INTO webhook_deliveries (webhook_id, message_id, event_type, payload, next_attempt_at, created_at, attempts, round_attempts, round_started_at, locked_until, lease_id, last_attempt_at)
+         VALUES ($1, 'msg_leasetest', 'referral.updated', '{"type":"referral.updated","timestamp":"2026-12-01T00:00:00.000Z","data":{}}', $2, $2, 1, 1, $2, $3, $4, $2) RETURNING id`,
+        [sub.id, now, new Date(now.getTime() + 60_000), leaseId],
+      )
+    ).rows;
+    await new Promise((r) => setTimeout(r, 700)); // a few dispatcher polls: the lease holds
+    expect(receiver.received.filter((r) => r.id === 'msg_leasetest')).toEqual([]);
+
+    t.clock.advance(61_000);
+    await receiver.waitFor(() => receiver.received.some((r) => r.id === 'msg_leasetest'));
+    await until(async () => (await deliveries(sub.id))[0].status === 'delivered');
+    expect((await deliveries(sub.id))[0]).toMatchObject({ id: row.id, messageId: 'msg_leasetest', attempts: 2 });
+    expect(verifyStandardWebhook(sub.secret, receiver.received.find((r) => r.id === 'msg_leasetest') as never)).toBe(true);
+    // the dead worker's outcome, should it come late, is not recorded over the new one
+    await t.app.get(WebhooksRepository, { strict: false }).record({ id: row.id, lease_id: leaseId }, { statusCode: 500, error: 'HTTP 500', responseExcerpt: null }, false, null, t.clock.now());
+    expect((await deliveries(sub.id))[0].status).toBe('delivered');
+    await t.http.delete(`${API}/webhooks/${sub.id}`).set(...auth(admin)).expect(204);
+  });
+
+  it('describes every webhook route and its answers in the OpenAPI document', async () => {
+    const doc = (await t.http.get('/api/docs-json').expect(200)).body;
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/webhooks', '/api/v1/webhooks/{id}', '/api/v1/webhooks/{id}/deliveries', '/api/v1/webhooks/{id}/deliveries/{deliveryId}/replay']));
+    expect(doc.components.schemas.CreatedWebhookView.properties).toHaveProperty('secret');
+    expect(doc.components.schemas.WebhookView.properties).not.toHaveProperty('secret');
+    expect(doc.components.schemas.DeliveryView.properties).toHaveProperty('messageId');
+    expect(doc.components.schemas.CreateWebhookDto.properties.events.items.enum).toEqual(ALL_EVENTS);
+  });
+
+  it('writes one delivery per move, and none for a refused move', async () => {
     const c = await submitCase(t.http);
     const before = await t.db.query('SELECT count(*)::int AS n FROM webhook_deliveries');
-    // an illegal move (a decision from submitted... is allowed; declined from withdrawn is not)
     await t.http.post(`${API}/applications/${c.id}/withdraw`).set(...auth(c.founder.token)).send({}).expect(200);
     const mid = await t.db.query('SELECT count(*)::int AS n FROM webhook_deliveries');
     await t.http.post(`${API}/applications/${c.id}/withdraw`).set(...auth(c.founder.token)).send({}).expect(422);
