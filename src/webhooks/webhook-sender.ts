@@ -9,6 +9,8 @@ import { ResolvedAddress, resolveWebhookHost, Resolver, WebhookUrlError } from '
 export const WEBHOOK_TIMEOUT_MS = 10_000;
 /** How much of a receiver's answer the log keeps. */
 export const RESPONSE_EXCERPT_BYTES = 256;
+/** Beyond this much of an answer the connection is dropped rather than drained. */
+const DRAIN_LIMIT_BYTES = 64 * 1024;
 
 export const systemResolver: Resolver = async (hostname) => (await lookup(hostname, { all: true, verbatim: true })).map((a) => ({ address: a.address, family: a.family }));
 
@@ -76,10 +78,17 @@ export class WebhookSender {
         const status = response.statusCode ?? 0;
         const chunks: Buffer[] = [];
         let kept = 0;
+        let read = 0;
         response.on('data', (chunk: Buffer) => {
           if (kept < RESPONSE_EXCERPT_BYTES) {
             chunks.push(chunk.subarray(0, RESPONSE_EXCERPT_BYTES - kept));
             kept += Math.min(chunk.length, RESPONSE_EXCERPT_BYTES - kept);
+          }
+          // a long answer is not read to its end: the status and the excerpt are all we keep
+          read += chunk.length;
+          if (read > DRAIN_LIMIT_BYTES) {
+            finish();
+            response.destroy();
           }
         });
         const finish = (): void => {

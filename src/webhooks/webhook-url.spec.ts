@@ -54,6 +54,10 @@ describe('webhook sender', () => {
       received.push(req.url ?? '');
       if (req.url === '/redirect') {
         res.writeHead(302, { location: '/elsewhere' }).end();
+      } else if (req.url === '/endless') {
+        res.writeHead(200);
+        const timer = setInterval(() => res.write(Buffer.alloc(16 * 1024, 'y')), 1);
+        res.on('close', () => clearInterval(timer));
       } else if (req.url === '/slow') {
         setTimeout(() => res.writeHead(200).end(), 1000).unref();
       } else {
@@ -86,6 +90,15 @@ describe('webhook sender', () => {
     sender.close();
     expect(result).toMatchObject({ ok: true, statusCode: 200 });
     expect(result.responseExcerpt).toHaveLength(256);
+  });
+
+  it('keeps an excerpt of an endless answer and drops the connection instead of reading it all', async () => {
+    const sender = new WebhookSender(false, stub({}), 5000);
+    const started = Date.now();
+    const result = await sender.send(`http://127.0.0.1:${port}/endless`, {}, '{}');
+    sender.close();
+    expect(result).toMatchObject({ ok: true, statusCode: 200, error: null, responseExcerpt: 'y'.repeat(256) });
+    expect(Date.now() - started).toBeLessThan(4000);
   });
 
   it('refuses http in production, follows no redirect and gives up after its timeout', async () => {
