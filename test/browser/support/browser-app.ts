@@ -10,6 +10,8 @@ export interface BrowserApp {
   browser: Browser;
   /** a fresh browser profile (cookies, storage) on the app */
   context: (options?: BrowserContextOptions) => Promise<BrowserContext>;
+  /** a plain GET, to look at headers */
+  http: (path: string) => Promise<{ status: number; headers: Record<string, string>; text: string }>;
   close: () => Promise<void>;
 }
 
@@ -25,6 +27,10 @@ export async function startBrowserApp(options: TestAppOptions = {}): Promise<Bro
     baseUrl,
     browser,
     context: (contextOptions = {}) => browser.newContext({ baseURL: baseUrl, locale: 'fr-FR', ...contextOptions }),
+    http: async (path) => {
+      const res = await fetch(`${baseUrl}${path}`, { redirect: 'manual' });
+      return { status: res.status, headers: Object.fromEntries(res.headers.entries()), text: await res.text() };
+    },
     close: async () => {
       await browser.close();
       await t.close();
