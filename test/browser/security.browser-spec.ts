@@ -1,6 +1,6 @@
 import { auth, submitCase } from '../support/cases';
 import { COMPLETE_APPLICATION } from '../support/fixtures';
-import { BrowserApp, logIn, PASSWORD, signUp, startBrowserApp, statusShown, textOf } from './support/browser-app';
+import { BrowserApp, emailMentioning, logIn, PASSWORD, signUp, startBrowserApp, statusShown, textOf } from './support/browser-app';
 
 jest.setTimeout(120_000);
 
@@ -68,11 +68,15 @@ describe('the pages keep founders apart and refuse forged posts', () => {
     await context.close();
   });
 
-  it('sends a visitor to the login page and back to the page asked for (an email link)', async () => {
+  it("opens an email's link after a login, on the page it points at", async () => {
     const mine = await submitCase(b.t.http);
+    // the acknowledgement email, as the founder receives it
+    const text = await emailMentioning(b.t.config.mailDir, mine.reference);
+    const link = new RegExp(`${b.t.config.publicUrl}(/applications/[0-9a-f-]{36})`).exec(text)?.[1];
+    expect(link).toBe(`/applications/${mine.id}`);
     const context = await b.context();
     const page = await context.newPage();
-    await page.goto(`/applications/${mine.id}`);
+    await page.goto(link as string);
     expect(new URL(page.url()).pathname).toBe('/login');
     expect(new URL(page.url()).searchParams.get('next')).toBe(`/applications/${mine.id}`);
     await page.fill('[name=email]', mine.founder.email);

@@ -3,11 +3,11 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../../auth/auth.decorators';
 import { STAFF_ROLES } from '../../users/user.entity';
-import { ProgrammesService } from '../../programmes/programmes.service';
 import { SignedIn, WebRedirect, WebRequest } from '../web-context';
 import { WebExceptionFilter } from '../web-exception.filter';
 import { WebGuard } from '../web.guard';
 import { WebPages } from '../web-pages.service';
+import { ProgrammeNamesService } from './programme-names';
 
 /** The front door: what Guichet offers, the programmes and who each is for, how it works. */
 @ApiExcludeController()
@@ -18,13 +18,13 @@ import { WebPages } from '../web-pages.service';
 export class HomeController {
   constructor(
     private readonly pages: WebPages,
-    private readonly programmes: ProgrammesService,
+    private readonly catalogue: ProgrammeNamesService,
   ) {}
 
   @Get()
   async home(@Req() req: WebRequest, @Res() res: Response): Promise<void> {
     const locale = req.web.locale;
-    const programmes = (await this.programmes.list(false)).map((p) => ({
+    const programmes = (await this.catalogue.active()).map((p) => ({
       slug: p.slug,
       name: p.name[locale],
       description: p.description[locale],

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { createTestApp, TestApp, TestAppOptions } from '../../support/test-app';
@@ -120,4 +120,18 @@ export async function focusedHasClass(page: Page, className: string): Promise<bo
 /** The status shown by the first element carrying `data-status`. */
 export async function statusShown(page: Page): Promise<string | null> {
   return page.locator('[data-status]').first().getAttribute('data-status');
+}
+
+/** The text part of the first email written to `mailDir` (the file transport) that mentions `needle`, once it is there. */
+export async function emailMentioning(mailDir: string, needle: string, timeoutMs = 20_000): Promise<string> {
+  const { simpleParser } = await import('mailparser');
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const file of readdirSync(mailDir)) {
+      const mail = await simpleParser(readFileSync(join(mailDir, file)));
+      if (mail.text?.includes(needle)) return mail.text;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`no email mentioning ${needle} in ${mailDir}`);
 }
