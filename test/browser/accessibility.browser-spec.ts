@@ -84,6 +84,9 @@ describe.each(['fr', 'en'] as const)('every page (%s)', (lang) => {
     await logIn(staffPage, staff.email, 'staff-password-1234');
     expect(new URL(staffPage.url()).pathname).toBe('/account');
     await check(staffPage, 'staff account');
+    // a staff email's link to a case opens the staff's page of it
+    await staffPage.goto(`/applications/${asked.body.id}`);
+    expect(new URL(staffPage.url()).pathname).toBe(`/staff/cases/${asked.body.id}`);
     await staffContext.close();
   });
 });

@@ -267,12 +267,8 @@ export class ApplicationPagesController {
 
   private async renderCase(req: WebRequest, res: Response, id: string, errors: Record<string, string>, status: number, reply = ''): Promise<void> {
     const user = this.viewer(req);
-    const app = await this.applications.get(id, user);
-    const [messages, events, names] = await Promise.all([
-      app.status === 'draft' ? Promise.resolve({ items: [] }) : this.thread.messages(id, user, 200),
-      this.timeline.list(id, user, 500),
-      this.names.names(req.web.locale),
-    ]);
+    // side by side: each checks that the founder may see the case (404 otherwise)
+    const [app, messages, events, names] = await Promise.all([this.applications.get(id, user), this.thread.messages(id, user, 200), this.timeline.list(id, user, 500), this.names.names(req.web.locale)]);
     await this.pages.render(
       req,
       res,
