@@ -35,10 +35,9 @@ export class WebExceptionFilter implements ExceptionFilter {
       this.logger.error({ err: exception instanceof Error ? { name: exception.name, message: exception.message, stack: exception.stack } : exception, path: req.path }, 'page failed');
     }
     const page = status === 404 ? 'not-found' : status === 403 ? (exception instanceof CsrfRefused ? 'csrf' : 'forbidden') : status === 429 ? 'too-many' : status >= 500 ? 'server-error' : 'bad-request';
-    if (status === 429 && exception instanceof HttpException) {
-      const retry = (exception.getResponse() as { retryAfter?: number }).retryAfter;
-      if (typeof retry === 'number') res.setHeader('Retry-After', String(retry));
-    }
+    // the API's rate-limit exceptions say how long to wait (`retryAfterSeconds`): the page sends it too
+    const retry = (exception as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
+    if (status === 429 && typeof retry === 'number' && Number.isFinite(retry)) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(retry))));
     try {
       await this.pages.render(req, res, `errors/${page}`, { titleKey: `errors.${page}.title` }, status);
     } catch (error) {

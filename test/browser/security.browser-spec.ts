@@ -123,6 +123,21 @@ describe('the pages keep founders apart and refuse forged posts', () => {
     await Promise.all([context.close(), replay.close(), copy.close()]);
   });
 
+  it('limits failed logins as the API does: the 11th within 15 minutes gets the "too many attempts" page', async () => {
+    const context = await b.context();
+    const page = await context.newPage();
+    await page.goto('/login');
+    const token = (await page.getAttribute('input[name=_csrf]', 'value')) ?? '';
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      const res = await page.request.post('/login', { form: { _csrf: token, email: 'target@startup.test', password: `wrong guess ${i}` }, maxRedirects: 0 });
+      statuses.push(res.status());
+      if (i === 10) expect(await res.text()).toContain('Trop de tentatives');
+    }
+    expect(statuses).toEqual([...Array(10).fill(400), 429]);
+    await context.close();
+  });
+
   it('serves pages with a CSP that allows no inline script and nothing from another origin; the API keeps its headers', async () => {
     const page = await b.http('/');
     const csp = page.headers['content-security-policy'];
