@@ -64,6 +64,8 @@ export class WebPages implements OnModuleInit {
       csrfToken: web.session?.data.csrf ?? null,
       user: web.user ? { fullName: web.user.fullName, role: web.user.role } : null,
       isFounder: web.user?.role === 'founder',
+      // a founder who has not confirmed their address is told how to, on every page (they cannot submit before)
+      unverifiedEmail: web.user?.role === 'founder' && !web.user.emailVerified ? web.user.email : null,
       errors: data.errors ?? {},
       errorList,
       flash,
@@ -103,10 +105,14 @@ export class WebPages implements OnModuleInit {
     return session;
   }
 
-  /** Signing in: a new session id (the old one is destroyed), so an id planted before is worthless. */
-  async signIn(req: WebRequest, res: Response, userId: string, flash?: { key: string; params?: Record<string, string> }): Promise<void> {
+  /**
+   * Signing in, from what the account service answered (the API's `{accessToken, user}`): a new
+   * session id (the old one is destroyed, so an id planted before is worthless), bound to the
+   * token version the access token carries.
+   */
+  async signIn(req: WebRequest, res: Response, signedIn: { accessToken: string; user: { id: string } }, flash?: { key: string; params?: Record<string, string> }): Promise<void> {
     await this.sessions.destroy(req.web.session);
-    const session = await this.sessions.create(userId, this.clock.now());
+    const session = await this.sessions.create(signedIn.user.id, this.clock.now(), tokenVersionOf(signedIn.accessToken));
     if (flash) {
       session.data.flash = flash;
       await this.sessions.save(session);
@@ -130,4 +136,11 @@ export class WebPages implements OnModuleInit {
   private setCookie(res: Response, session: Session): void {
     res.cookie(SESSION_COOKIE, this.sessions.cookieValue(session), { httpOnly: true, sameSite: 'lax', secure: this.sessions.secureCookie, path: '/' });
   }
+}
+
+/** The `ver` claim of an access token we just signed (no need to verify our own signature). */
+export function tokenVersionOf(accessToken: string): number {
+  const claims = JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as { ver?: unknown };
+  if (!Number.isInteger(claims.ver)) throw new Error('the access token carries no token version');
+  return claims.ver as number;
 }

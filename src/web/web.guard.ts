@@ -16,7 +16,7 @@ export class WebForbidden extends Error {}
 /**
  * Every page goes through here (the API's bearer guard lets pages through: they are @Public).
  * It reads the session and, as the API's guard does, re-reads the account on each request, so
- * a deactivated or erased account is signed out at once. Then: the page's language; a POST
+ * a deactivated or erased account, or one whose tokens were revoked, is signed out at once. Then: the page's language; a POST
  * without the session's CSRF token is refused (403) before anything else; a page for signed-in
  * users sends a visitor to the login page (and back afterwards); a role that may never see the
  * page gets 403.
@@ -36,7 +36,7 @@ export class WebGuard implements CanActivate {
     let session = await this.sessions.read(cookies[SESSION_COOKIE]);
     let user: AuthUser | null = null;
     if (session?.data.userId) {
-      user = await this.activeUser(session.data.userId);
+      user = await this.activeUser(session.data.userId, session.data.tokenVersion);
       if (!user) {
         await this.sessions.destroy(session);
         session = null;
@@ -62,13 +62,20 @@ export class WebGuard implements CanActivate {
     return true;
   }
 
-  private async activeUser(id: string): Promise<AuthUser | null> {
-    const rows = await preparedQuery<{ id: string; role: Role; email: string; full_name: string; locale: 'fr' | 'en'; programmes: string[] }>(
+  /**
+   * The account, if it may still use this session: active, not erased, and with the token version
+   * the session was opened with — a password change or reset, a logout everywhere or an erasure
+   * moves the version on, which closes every session as it refuses every API token.
+   */
+  private async activeUser(id: string, tokenVersion: unknown): Promise<AuthUser | null> {
+    if (!Number.isInteger(tokenVersion)) return null;
+    const rows = await preparedQuery<{ id: string; role: Role; email: string; full_name: string; locale: 'fr' | 'en'; programmes: string[]; email_verified: boolean }>(
       this.dataSource,
-      'SELECT id, role, email, full_name, locale, programmes FROM users WHERE id = $1 AND active AND erased_at IS NULL',
-      [id],
+      `SELECT id, role, email, full_name, locale, programmes, email_verified_at IS NOT NULL AS email_verified
+       FROM users WHERE id = $1 AND active AND erased_at IS NULL AND token_version = $2`,
+      [id, tokenVersion],
     );
     const row = rows[0];
-    return row ? { id: row.id, role: row.role, email: row.email, fullName: row.full_name, locale: row.locale, programmes: row.programmes } : null;
+    return row ? { id: row.id, role: row.role, email: row.email, fullName: row.full_name, locale: row.locale, programmes: row.programmes, emailVerified: row.email_verified } : null;
   }
 }

@@ -6,6 +6,7 @@ import { PrivacyModule } from '../privacy/privacy.module';
 import { ProgrammesModule } from '../programmes/programmes.module';
 import { UsersModule } from '../users/users.module';
 import { AccountController } from './pages/account.controller';
+import { AccountFlowsController } from './pages/account-flows.controller';
 import { ApplicationPagesController } from './pages/application-pages.controller';
 import { AuthPagesController } from './pages/auth-pages.controller';
 import { HomeController } from './pages/home.controller';
@@ -22,7 +23,7 @@ import { WebPages } from './web-pages.service';
  */
 @Module({
   imports: [ApplicationsModule, AuthModule, CasesModule, PrivacyModule, ProgrammesModule, UsersModule],
-  controllers: [HomeController, AuthPagesController, ApplicationPagesController, AccountController],
+  controllers: [HomeController, AuthPagesController, AccountFlowsController, ApplicationPagesController, AccountController],
   providers: [WebSessionService, WebPages, WebGuard, WebExceptionFilter, ProgrammeNamesService],
   exports: [WebSessionService, WebPages, WebGuard, WebExceptionFilter],
 })

@@ -1,13 +1,13 @@
 import type { Page } from 'playwright-core';
 import { auth, move } from '../support/cases';
 import { ADMIN, login } from '../support/test-app';
-import { BrowserApp, focusedHasClass, signUp, startBrowserApp, statusShown, textOf, waitForText } from './support/browser-app';
+import { BrowserApp, focusedHasClass, linkInEmail, signUp, startBrowserApp, statusShown, textOf, waitForText } from './support/browser-app';
 
 jest.setTimeout(120_000);
 
 /**
  * The founder's whole journey in Chromium, once with JavaScript and once without: sign up,
- * write a draft, see where it would go, submit with errors then without, answer an information
+ * verify the address from the email, write a draft, see where it would go, submit with errors then without, answer an information
  * request (changing a field at the same time), withdraw.
  */
 describe('a founder in the browser', () => {
@@ -28,8 +28,18 @@ describe('a founder in the browser', () => {
     const context = await b.context({ javaScriptEnabled });
     const page = await context.newPage();
 
-    await signUp(page);
-    expect(await textOf(page, '.banner')).toContain('Votre compte est créé');
+    const email = await signUp(page);
+    expect(await textOf(page, '.banner')).toContain(`Votre compte est créé. Confirmez votre adresse avec le lien envoyé à ${email}.`);
+    expect(await textOf(page, '.panel--notice')).toContain('Confirmez votre adresse e-mail pour pouvoir déposer un dossier');
+
+    // the address, verified from the email's link (the link's page asks for a click: mail scanners open links)
+    const link = await linkInEmail(b, email, '/verify-email');
+    await page.goto(link);
+    expect(await b.t.db.query('SELECT email_verified_at FROM users WHERE email = $1', [email]).then((r) => r.rows[0].email_verified_at)).toBeNull();
+    await page.click('form[action="/verify-email"] button[type=submit]');
+    await page.waitForURL('**/applications');
+    expect(await textOf(page, '.banner')).toContain('Votre adresse e-mail est confirmée.');
+    expect(await page.locator('.panel--notice').count()).toBe(0);
     expect(await textOf(page, '.empty')).toContain("Vous n'avez pas encore de dossier");
 
     // a draft needs only its name
@@ -115,7 +125,7 @@ describe('a founder in the browser', () => {
     await context.close();
   }
 
-  it('signs up, drafts, previews the routing, submits with errors then without, answers a request, withdraws (with JavaScript)', async () => {
+  it('signs up, verifies the address, drafts, previews the routing, submits with errors then without, answers a request, withdraws (with JavaScript)', async () => {
     await journey(true);
   });
 

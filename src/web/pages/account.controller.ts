@@ -1,13 +1,16 @@
 import { Controller, Get, Post, Req, Res, UnauthorizedException, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { AccountLifecycleService } from '../../auth/account-lifecycle.service';
 import type { AuthUser } from '../../auth/auth-user';
+import { ChangePasswordDto } from '../../auth/dto/account.dto';
+import { FieldValidationException } from '../../common/http/validation';
 import { Public } from '../../auth/auth.decorators';
 import { AuthService } from '../../auth/auth.service';
 import { Clock } from '../../common/clock';
 import { PrivacyService } from '../../privacy/privacy.service';
 import { UsersService } from '../../users/users.service';
-import { textOf } from '../forms/form-validation';
+import { textOf, validateWithDto } from '../forms/form-validation';
 import { SignedIn, WebRequest } from '../web-context';
 import { WebExceptionFilter } from '../web-exception.filter';
 import { LANG_COOKIE, WebGuard } from '../web.guard';
@@ -26,6 +29,7 @@ export class AccountController {
     private readonly users: UsersService,
     private readonly privacy: PrivacyService,
     private readonly auth: AuthService,
+    private readonly lifecycle: AccountLifecycleService,
     private readonly clock: Clock,
   ) {}
 
@@ -46,6 +50,35 @@ export class AccountController {
     res.cookie(LANG_COOKIE, locale, { httpOnly: true, sameSite: 'lax', path: '/', maxAge: 365 * 24 * 3600 * 1000, secure: req.secure });
     await this.pages.flash(req, 'account.saved');
     res.redirect(303, '/account');
+  }
+
+  /** A new password: the account's other sessions and API tokens stop working; this browser stays signed in (a new session). */
+  @Post('password')
+  async changePassword(@Req() req: WebRequest, @Res() res: Response): Promise<void> {
+    const body = req.body as Record<string, unknown>;
+    const user = req.web.user as AuthUser;
+    const t = (key: string): string => this.pages.t(req.web.locale, key);
+    const { value, errors } = await validateWithDto(ChangePasswordDto, { currentPassword: textOf(body, 'currentPassword'), newPassword: textOf(body, 'newPassword') });
+    const fieldErrors: Record<string, string> = {};
+    for (const error of errors) fieldErrors[error.field] ??= t(`account.errors.${error.field}`);
+    if (Object.keys(fieldErrors).length > 0) return this.render(req, res, fieldErrors, 400);
+    let accessToken: string;
+    try {
+      ({ accessToken } = await this.lifecycle.changePassword(user, value.currentPassword, value.newPassword));
+    } catch (error) {
+      if (!(error instanceof FieldValidationException)) throw error;
+      return this.render(req, res, { currentPassword: t('account.errors.currentPassword') }, 400);
+    }
+    await this.pages.signIn(req, res, { accessToken, user }, { key: 'account.passwordChanged' });
+    res.redirect(303, '/account');
+  }
+
+  /** Every session and API token of the account stops working, this one included. */
+  @Post('logout-everywhere')
+  async logoutEverywhere(@Req() req: WebRequest, @Res() res: Response): Promise<void> {
+    await this.lifecycle.logout(req.web.user as AuthUser, true);
+    await this.pages.signOut(req, res);
+    res.redirect(303, '/login?signedOut=1');
   }
 
   /** The GDPR export as a file to keep (same document and rate limit as GET /api/v1/me/export). */

@@ -47,8 +47,8 @@ export class AuthPagesController {
     for (const error of errors) fieldErrors[error.field] ??= t(`signup.errors.${error.field}`);
     if (Object.keys(fieldErrors).length === 0) {
       try {
-        const { user } = await this.auth.register(value, req.ip ?? '');
-        await this.pages.signIn(req, res, user.id, { key: 'signup.done' });
+        const signedUp = await this.auth.register(value, req.ip ?? '');
+        await this.pages.signIn(req, res, signedUp, { key: 'verify.signupDone', params: { email: signedUp.user.email } });
         return res.redirect(303, '/applications');
       } catch (error) {
         if (!(error instanceof HttpException) || (error.getStatus() !== 409 && error.getStatus() !== 429)) throw error;
@@ -64,7 +64,7 @@ export class AuthPagesController {
     const next = safeReturnPath(req.query.next);
     if (req.web.user) return res.redirect(303, next ?? homeOf(req.web.user.role));
     await this.pages.ensureSession(req, res);
-    await this.pages.render(req, res, 'account/login', { titleKey: 'login.title', next, signedOut: req.query.signedOut === '1', form: {} });
+    await this.pages.render(req, res, 'account/login', { titleKey: 'login.title', next, signedOut: req.query.signedOut === '1', verified: req.query.verified === '1', form: {} });
   }
 
   @Post('login')
@@ -78,8 +78,9 @@ export class AuthPagesController {
     for (const error of errors) fieldErrors[error.field] ??= t(`login.errors.${error.field}`);
     if (Object.keys(fieldErrors).length === 0) {
       try {
-        const { user } = await this.auth.login(value, req.ip ?? '');
-        await this.pages.signIn(req, res, user.id, (STAFF_ROLES as readonly string[]).includes(user.role) && !next ? { key: 'account.staffNotice' } : undefined);
+        const signedIn = await this.auth.login(value, req.ip ?? '');
+        const { user } = signedIn;
+        await this.pages.signIn(req, res, signedIn, (STAFF_ROLES as readonly string[]).includes(user.role) && !next ? { key: 'account.staffNotice' } : undefined);
         return res.redirect(303, next ?? homeOf(user.role));
       } catch (error) {
         if (!(error instanceof UnauthorizedException)) throw error;

@@ -8,6 +8,8 @@ import { RedisService } from '../../redis/redis.service';
 export interface SessionData {
   /** the signed-in account, or null for a visitor who only needed a CSRF token (login, sign-up) */
   userId: string | null;
+  /** the account's token version at sign-in (see the API's guard): revoking the account's tokens closes the session too */
+  tokenVersion?: number;
   /** the synchronizer token every form carries */
   csrf: string;
   /** when the session was created (ms): a session older than the account's last revocation is refused */
@@ -61,8 +63,8 @@ export class WebSessionService {
   }
 
   /** A new session (a new id: at sign-in the old one is destroyed, so a planted id is worthless). */
-  async create(userId: string | null, now: Date): Promise<Session> {
-    const session: Session = { id: randomBytes(24).toString('base64url'), data: { userId, csrf: randomBytes(24).toString('base64url'), issuedAt: now.getTime() } };
+  async create(userId: string | null, now: Date, tokenVersion?: number): Promise<Session> {
+    const session: Session = { id: randomBytes(24).toString('base64url'), data: { userId, tokenVersion, csrf: randomBytes(24).toString('base64url'), issuedAt: now.getTime() } };
     await this.save(session);
     return session;
   }

@@ -122,16 +122,27 @@ export async function statusShown(page: Page): Promise<string | null> {
   return page.locator('[data-status]').first().getAttribute('data-status');
 }
 
-/** The text part of the first email written to `mailDir` (the file transport) that mentions `needle`, once it is there. */
-export async function emailMentioning(mailDir: string, needle: string, timeoutMs = 20_000): Promise<string> {
+/** The text part of the first email written to `mailDir` (the file transport) to `to` (or to anyone) that mentions `needle`, once it is there. */
+export async function emailMentioning(mailDir: string, needle: string, to?: string, timeoutMs = 20_000): Promise<string> {
   const { simpleParser } = await import('mailparser');
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     for (const file of readdirSync(mailDir)) {
       const mail = await simpleParser(readFileSync(join(mailDir, file)));
-      if (mail.text?.includes(needle)) return mail.text;
+      const recipients = (Array.isArray(mail.to) ? mail.to : mail.to ? [mail.to] : []).map((a) => a.text).join(' ');
+      if (mail.text?.includes(needle) && (to === undefined || recipients.includes(to))) return mail.text;
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`no email mentioning ${needle} in ${mailDir}`);
+  throw new Error(`no email${to ? ` to ${to}` : ''} mentioning ${needle} in ${mailDir}`);
+}
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/** The path of the link to `path` (e.g. `/verify-email`) in the email to `to` that carries one. */
+export async function linkInEmail(b: { t: { config: { mailDir: string; publicUrl: string } } }, to: string, path: string): Promise<string> {
+  const text = await emailMentioning(b.t.config.mailDir, `${b.t.config.publicUrl}${path}`, to);
+  const match = new RegExp(`${escapeRegExp(b.t.config.publicUrl)}(${escapeRegExp(path)}\\?token=[A-Za-z0-9_.~-]+)`).exec(text);
+  if (!match) throw new Error(`no ${path} link in the email to ${to}`);
+  return match[1];
 }
