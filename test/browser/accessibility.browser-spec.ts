@@ -35,13 +35,31 @@ describe.each(['fr', 'en'] as const)('every page (%s)', (lang) => {
     const page = await context.newPage();
     await page.goto(`/?lang=${lang}`);
     await check(page, 'home');
-    for (const path of ['/signup', '/login', '/accessibility', '/privacy', '/applications/00000000-0000-4000-8000-000000000000']) {
+    for (const path of [
+      '/signup',
+      '/login',
+      '/accessibility',
+      '/privacy',
+      '/applications/00000000-0000-4000-8000-000000000000',
+      '/verify-email?token=abc',
+      '/password/forgot',
+      '/password/reset?token=abc',
+      '/invitation?token=abc',
+    ]) {
       await page.goto(path);
       await check(page, path);
     }
     await page.goto('/signup');
     await page.click('form[action="/signup"] button[type=submit]');
     await check(page, 'signup with errors');
+    await page.goto('/password/reset?token=abc');
+    await page.fill('[name=password]', 'a long enough passphrase');
+    await page.click('form[action="/password/reset"] button[type=submit]');
+    await check(page, 'reset with a used link');
+    await page.goto('/password/forgot');
+    await page.fill('[name=email]', 'nobody@startup.test');
+    await page.click('form[action="/password/forgot"] button[type=submit]');
+    await check(page, 'reset link sent');
     await page.goto('/login');
     await page.fill('[name=email]', 'nobody@startup.test');
     await page.fill('[name=password]', 'wrong password here');
@@ -72,10 +90,25 @@ describe.each(['fr', 'en'] as const)('every page (%s)', (lang) => {
     await page.click('button[name=action][value=submit]');
     await check(page, 'form with errors');
     await page.goto('/account');
+    await page.fill('[name=currentPassword]', 'not my password');
+    await page.fill('[name=newPassword]', 'short');
+    await page.click('form[action="/account/password"] button[type=submit]');
+    await check(page, 'password change with errors');
+    await page.goto('/account');
     await page.fill('[name=password]', 'not my password');
     await page.click('form[action="/account/erase"] button[type=submit]');
     await check(page, 'erasure with errors');
     await context.close();
+
+    // a founder who has not confirmed the address yet: the reminder and its resend form on every page
+    const unverified = await registerFounder(b.t.http, { verified: false });
+    const unverifiedContext = await b.context({ viewport: { width: 1280, height: 900 } });
+    const unverifiedPage = await unverifiedContext.newPage();
+    await unverifiedPage.goto(`/login?lang=${lang}`);
+    await logIn(unverifiedPage, unverified.email, 'founder-password-123');
+    expect(await unverifiedPage.locator('form[action="/verify-email/resend"]').count()).toBe(1);
+    await check(unverifiedPage, 'unverified founder');
+    await unverifiedContext.close();
 
     const staff = await createStaff(b.t.http, adminToken, { role: 'advisor' });
     const staffContext = await b.context({ viewport: { width: 1280, height: 900 } });

@@ -213,7 +213,7 @@ export class ApplicationPagesController {
           const missing = fieldErrorsOf(error, 422);
           if (missing) fieldErrors.push(...missing);
           else if (error instanceof HttpException && error.getStatus() === 403) {
-            return this.renderForm(req, res, saved, values, { submit: t('form.errors.emailNotVerified') }, 403);
+            return this.renderForm(req, res, saved, values, { actions: t('form.errors.emailNotVerified') }, 403);
           } else throw error;
         }
       } else {
