@@ -26,6 +26,8 @@ import { ReportsModule } from './reports/reports.module';
 import { ReportsWorkerModule } from './reports/reports-worker.module';
 import { UsersModule } from './users/users.module';
 import { WebModule } from './web/web.module';
+import { WebhooksWorkerModule } from './webhooks/webhooks-worker.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 /** The JSON API's path prefix. */
 export const API_PREFIX = 'api/v1';
@@ -55,7 +57,7 @@ class CoreModule {
 }
 
 /** The HTTP API's modules: their routes are served under API_PREFIX. */
-const API_MODULES: Type[] = [AuthModule, UsersModule, ProgrammesModule, ApplicationsModule, CasesModule, NotificationsModule, DigestsModule, CohortsModule, PrivacyModule, ReportsModule];
+const API_MODULES: Type[] = [AuthModule, UsersModule, ProgrammesModule, ApplicationsModule, CasesModule, NotificationsModule, DigestsModule, CohortsModule, PrivacyModule, ReportsModule, WebhooksModule];
 /**
  * Served outside the prefix: `GET /health` and the web pages (`/`, `/applications/:id`…). The
  * prefix is given per module (RouterModule) rather than by `setGlobalPrefix`, whose exclusions
@@ -63,7 +65,7 @@ const API_MODULES: Type[] = [AuthModule, UsersModule, ProgrammesModule, Applicat
  */
 const UNPREFIXED_MODULES: Type[] = [HealthModule, WebModule];
 /** Modules the worker needs besides WorkerModule (job handlers live in their domain module). */
-const WORKER_MODULES: Type[] = [WorkerModule, NotificationsWorkerModule, AccountsWorkerModule, DigestsWorkerModule, RetentionModule, ReportsWorkerModule];
+const WORKER_MODULES: Type[] = [WorkerModule, NotificationsWorkerModule, AccountsWorkerModule, DigestsWorkerModule, RetentionModule, ReportsWorkerModule, WebhooksWorkerModule];
 
 /**
  * One codebase, two entrypoints: APP_ROLE=api serves HTTP, APP_ROLE=worker runs the queue

@@ -5,7 +5,7 @@ import { CasesModule } from '../cases/cases.module';
 import { PrivacyModule } from '../privacy/privacy.module';
 import { ProgrammesModule } from '../programmes/programmes.module';
 import { UsersModule } from '../users/users.module';
-import { AccountController } from './pages/account.controller';
+import { AccountPagesController } from './pages/account-pages.controller';
 import { AccountFlowsController } from './pages/account-flows.controller';
 import { ApplicationPagesController } from './pages/application-pages.controller';
 import { AuthPagesController } from './pages/auth-pages.controller';
@@ -23,7 +23,7 @@ import { WebPages } from './web-pages.service';
  */
 @Module({
   imports: [ApplicationsModule, AuthModule, CasesModule, PrivacyModule, ProgrammesModule, UsersModule],
-  controllers: [HomeController, AuthPagesController, AccountFlowsController, ApplicationPagesController, AccountController],
+  controllers: [HomeController, AuthPagesController, AccountFlowsController, ApplicationPagesController, AccountPagesController],
   providers: [WebSessionService, WebPages, WebGuard, WebExceptionFilter, ProgrammeNamesService],
   exports: [WebSessionService, WebPages, WebGuard, WebExceptionFilter],
 })

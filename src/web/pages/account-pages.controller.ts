@@ -23,7 +23,7 @@ import { WebPages } from '../web-pages.service';
 @UseFilters(WebExceptionFilter)
 @SignedIn()
 @Controller('account')
-export class AccountController {
+export class AccountPagesController {
   constructor(
     private readonly pages: WebPages,
     private readonly users: UsersService,
