@@ -446,8 +446,14 @@ async function makeFresh(kind: Fresh): Promise<Ids> {
   const submitted = await t.http.post(`${API}/applications/${draft.body.id}/submit`).set(...auth(fx.owner.token)).send({}).expect(200);
   const id = submitted.body.id as string;
   if (kind === 'submitted') return { id, version: submitted.body.version };
+  let version = submitted.body.version as number;
+  if (kind !== 'info_requested') {
+    // a decision is only taken from in_review: take the case into review first
+    const reviewed = await t.http.post(`${API}/applications/${id}/transitions`).set(...auth(fx.admin.token)).send({ to: 'in_review', expectedVersion: version }).expect(200);
+    version = reviewed.body.version as number;
+  }
   const body = kind === 'info_requested' ? { to: 'info_requested', message: 'Could you send your latest results?' } : { to: 'accepted', programme: 'poc-funding' };
-  const moved = await t.http.post(`${API}/applications/${id}/transitions`).set(...auth(fx.admin.token)).send({ ...body, expectedVersion: submitted.body.version }).expect(200);
+  const moved = await t.http.post(`${API}/applications/${id}/transitions`).set(...auth(fx.admin.token)).send({ ...body, expectedVersion: version }).expect(200);
   if (kind !== 'enrolment') return { id, version: moved.body.version };
   const enrolment = await t.http.post(`${API}/cohorts/${fx.cohort}/enrolments`).set(...auth(fx.admin.token)).send({ applicationId: id }).expect(201);
   return { id: fx.cohort, enrolmentId: enrolment.body.id };

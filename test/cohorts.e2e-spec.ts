@@ -13,6 +13,7 @@ describe('cohorts, enrolments and milestones', () => {
 
   const accepted = async (programme = 'poc-funding'): Promise<SubmittedCase> => {
     const c = await submitCase(t.http);
+    await move(t.http, advisor.token, c.id, { to: 'in_review' });
     await move(t.http, advisor.token, c.id, { to: 'accepted', programme });
     return c;
   };
