@@ -4,6 +4,7 @@ import { submissionErrors } from '../applications/submission-check';
 import { fieldsOf } from '../applications/application.view';
 import { APPLICATION_COLUMNS, ApplicationRow } from '../applications/application.view';
 import { parisDate } from '../cases/business-calendar';
+import type { CaseStatus } from '../cases/case-state-machine';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
 import type { ApplicationField, BaseEmailContext, CaseRef, ProgrammeRef, ServiceLevelKind, TemplateContexts, TemplateName } from './templates/template-contexts';
@@ -50,6 +51,7 @@ export class EmailComposer {
     this.composers.set('info-requested', (em, e, r, base) => this.infoRequested(em, e, base, 'info-requested'));
     this.composers.set('info-request-reminder', (em, e, r, base) => this.infoRequested(em, e, base, 'info-request-reminder'));
     this.composers.set('founder-replied', (em, e, r, base) => this.founderReplied(em, e, r, base));
+    this.composers.set('new-message', (em, e, r, base) => this.newMessage(em, e, base));
     this.composers.set('decision-accepted', (em, e, r, base) => this.decision(em, e, base));
     this.composers.set('decision-referred', (em, e, r, base) => this.decision(em, e, base));
     this.composers.set('decision-declined', (em, e, r, base) => this.decision(em, e, base));
@@ -170,6 +172,22 @@ export class EmailComposer {
       message: message.body,
       repliedAt: message.created_at,
       decisionDueAt: app.decision_due_at,
+    };
+    return { send: true, context };
+  }
+
+  private async newMessage(em: EntityManager, e: EmailRow, base: BaseEmailContext): Promise<Composition> {
+    const app = await this.application(em, e.application_id);
+    const message = await this.message(em, e.data.messageId);
+    if (!app || !message) return { send: false, why: 'case or message not found' };
+    const statusThen = typeof e.data.status === 'string' ? (e.data.status as CaseStatus) : app.status;
+    const context: TemplateContexts['new-message'] = {
+      ...base,
+      audience: e.data.audience === 'staff' ? 'staff' : 'founder',
+      application: { ...this.caseRef(app), status: statusThen },
+      authorName: (await this.userName(em, message.author_id)) ?? '',
+      message: message.body,
+      sentAt: message.created_at,
     };
     return { send: true, context };
   }

@@ -37,6 +37,7 @@ export const TEMPLATE_NAMES = [
   'weekly-digest-advisor',
   'weekly-digest-manager',
   'retention-warning',
+  'new-message',
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
@@ -249,6 +250,21 @@ export interface SlaBreachedContext extends BaseEmailContext {
   programmeName: string | null;
 }
 
+/**
+ * A message in the thread that moves nothing: to the founder when staff write to them (outside
+ * a request for information), to the assignee when the founder writes on a case that is not
+ * waiting on them (e.g. already decided).
+ */
+export interface NewMessageContext extends BaseEmailContext {
+  audience: 'founder' | 'staff';
+  /** `status`: the case's status when the message was written */
+  application: CaseRef & { status: CaseStatus };
+  authorName: string;
+  /** the message, as written */
+  message: string;
+  sentAt: Date;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Weekly digests (Monday 08:00 Europe/Paris), one per recipient per ISO week
 
@@ -341,6 +357,7 @@ export interface TemplateContexts {
   'weekly-digest-advisor': WeeklyDigestAdvisorContext;
   'weekly-digest-manager': WeeklyDigestManagerContext;
   'retention-warning': RetentionWarningContext;
+  'new-message': NewMessageContext;
 }
 
 // Compile-time check that TEMPLATE_NAMES and TemplateContexts list the same templates.

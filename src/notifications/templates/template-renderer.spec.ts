@@ -71,6 +71,14 @@ const EXPECTED: { [N in TemplateName]: Expectation<N> } = {
     formatDateTime(c.requestedAt, l),
     buildUrl(c.publicUrl, ['applications', c.application.id]),
   ],
+  'new-message': (c, l) => [
+    c.application.reference,
+    c.application.startupName,
+    c.authorName,
+    ...c.message.split('\n'),
+    formatDateTime(c.sentAt, l),
+    buildUrl(c.publicUrl, ['applications', c.application.id]),
+  ],
   'founder-replied': (c, l) => [
     c.application.reference,
     c.application.startupName,

@@ -288,4 +288,15 @@ export const TEMPLATE_SAMPLES: { [N in TemplateName]: TemplateContexts[N] } = {
     lastActivityAt: new Date('2026-05-20T21:03:00Z'),
     purgeOn: '2026-12-18',
   },
+
+  'new-message': {
+    recipientName: 'Camille Martin',
+    locale: 'fr',
+    publicUrl: PUBLIC_URL,
+    audience: 'founder',
+    application: { ...CARDIOSENSE, status: 'in_review' },
+    authorName: 'Julien Moreau',
+    message: 'Pourriez-vous passer au campus jeudi ?\nNous aimerions voir le prototype.',
+    sentAt: new Date('2026-12-03T08:30:00Z'),
+  },
 };

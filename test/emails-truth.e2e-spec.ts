@@ -1,0 +1,85 @@
+import { auth, move, submitCase } from './support/cases';
+import { SmtpSink } from './support/smtp-sink';
+import { ADMIN, createStaff, createTestApp, login, TestApp } from './support/test-app';
+
+/**
+ * Emails tell the truth (issue 12): who hears of a message in the thread and what it says, what
+ * an assignment email says when things moved before it left, English from top to bottom, times
+ * with their zone, and the headers of an automatic message.
+ */
+describe('emails that tell what happened', () => {
+  const sink = new SmtpSink();
+  let t: TestApp;
+  let adminToken: string;
+
+  beforeAll(async () => {
+    await sink.start();
+    // Monday 7 December 2026, 10:00 Paris
+    t = await createTestApp({ now: '2026-12-07T09:00:00Z', env: { SMTP_URL: sink.url } });
+    adminToken = await login(t.http, ADMIN.email, ADMIN.password);
+  });
+  afterAll(async () => {
+    await t.close();
+    await sink.stop();
+  });
+
+  async function assign(caseId: string, token: string, assigneeId: string): Promise<void> {
+    const current = await t.http.get(`/api/v1/applications/${caseId}`).set(...auth(token)).expect(200);
+    await t.http.post(`/api/v1/applications/${caseId}/assign`).set(...auth(token)).send({ assigneeId, expectedVersion: current.body.version }).expect(200);
+  }
+
+  const templatesTo = async (userId: string): Promise<string[]> =>
+    (await t.db.query('SELECT template FROM emails WHERE recipient_id = $1 ORDER BY created_at, template', [userId])).rows.map((r: { template: string }) => r.template);
+
+  describe('messages in the thread', () => {
+    it.each([
+      ['en', /a new message from the campus/, 'of the campus team, wrote to you', 'Could you come by on Thursday?'],
+      ['fr', /nouveau message du campus/, 'de l’équipe du campus, vous a écrit', 'Pourriez-vous passer jeudi ?'],
+    ] as const)('emails the founder (%s) when staff write to them outside a request', async (locale, subject, sentence, body) => {
+      const advisor = await createStaff(t.http, adminToken, { role: 'advisor', fullName: 'Claire Martin' });
+      const c = await submitCase(t.http, { startupName: `Thread ${locale}` }, { locale });
+      await sink.waitFor(() => sink.to(c.founder.email).length === 1); // application-received
+      await t.http.post(`/api/v1/applications/${c.id}/messages`).set(...auth(advisor.token)).send({ body }).expect(201);
+      await sink.waitFor(() => sink.to(c.founder.email).length === 2);
+      const mail = sink.to(c.founder.email)[1];
+      expect(mail.subject).toMatch(subject);
+      expect(mail.subject).toContain(c.reference);
+      expect(mail.text).toContain(`Claire Martin, ${sentence}`);
+      expect(mail.text).toContain(`> ${body}`);
+      expect(mail.html).toContain(`/applications/${c.id}`);
+      expect(await templatesTo(c.founder.id)).toEqual(['application-received', 'new-message']);
+    });
+
+    it('tells the assignee of a founder’s message on a decided case plainly, without “back in review”', async () => {
+      const advisor = await createStaff(t.http, adminToken, { role: 'advisor', fullName: 'Hugo Lambert', locale: 'en' });
+      const c = await submitCase(t.http, { startupName: 'Decided Co' }, { locale: 'fr', fullName: 'Camille Durand' });
+      await assign(c.id, advisor.token, advisor.id);
+      await move(t.http, advisor.token, c.id, { to: 'in_review' });
+      await move(t.http, advisor.token, c.id, { to: 'declined', reason: 'Outside health' });
+      await t.http.post(`/api/v1/applications/${c.id}/messages`).set(...auth(c.founder.token)).send({ body: 'Thank you, we will apply again next year.' }).expect(201);
+      await sink.waitFor(() => sink.to(advisor.email).length === 2); // case-assigned, then the message
+      const mail = sink.to(advisor.email).find((m) => m.subject.includes('new message'))!;
+      expect(mail.subject).toBe(`${c.reference} — Decided Co: a new message from the founder`);
+      expect(mail.text).toContain('Camille Durand wrote on case');
+      expect(mail.text).toContain('(status: Declined)');
+      expect(mail.text).toContain('> Thank you, we will apply again next year.');
+      expect(mail.text).toContain('The case\'s status does not change.');
+      expect(mail.text).not.toMatch(/answered your request|back in review/);
+      expect(await templatesTo(advisor.id)).toEqual(['case-assigned', 'new-message']);
+      // the case did not move
+      const now = await t.http.get(`/api/v1/applications/${c.id}`).set(...auth(advisor.token)).expect(200);
+      expect(now.body.status).toBe('declined');
+    });
+
+    it('still tells the assignee that an answer to a request brings the case back to review', async () => {
+      const advisor = await createStaff(t.http, adminToken, { role: 'advisor', locale: 'en' });
+      const c = await submitCase(t.http, {}, { locale: 'en' });
+      await assign(c.id, advisor.token, advisor.id);
+      await move(t.http, advisor.token, c.id, { to: 'info_requested', message: 'Which lab?' });
+      await t.http.post(`/api/v1/applications/${c.id}/messages`).set(...auth(c.founder.token)).send({ body: 'Inserm U1234.' }).expect(201);
+      await sink.waitFor(() => sink.to(advisor.email).length === 2);
+      expect(sink.toMatching(advisor.email, 'The case is back in review.')).toHaveLength(1);
+      expect(await templatesTo(advisor.id)).toEqual(['case-assigned', 'founder-replied']);
+    });
+  });
+});
