@@ -4,7 +4,7 @@ import { submissionErrors } from '../applications/submission-check';
 import { fieldsOf } from '../applications/application.view';
 import { APPLICATION_COLUMNS, ApplicationRow } from '../applications/application.view';
 import { parisDate } from '../cases/business-calendar';
-import type { CaseStatus } from '../cases/case-state-machine';
+import { isCaseStatus, isTerminal, type CaseStatus } from '../cases/case-state-machine';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
 import type { ApplicationField, BaseEmailContext, CaseRef, ProgrammeRef, ServiceLevelKind, TemplateContexts, TemplateName } from './templates/template-contexts';
@@ -131,11 +131,16 @@ export class EmailComposer {
     const app = await this.application(em, e.application_id);
     if (!app || !app.submitted_at || !app.decision_due_at) return { send: false, why: 'case not found' };
     if (app.assignee_id !== r.id) return { send: false, why: 'the case was given to someone else meanwhile' };
+    // moot once the case is closed (decided or withdrawn since): skipped, not reworded
+    if (isTerminal(app.status)) return { send: false, why: `the case was ${app.status} before the email left` };
     const suggested = await this.programme(em, app.programme ?? app.top_programme, r.locale);
+    // what was true when the assignment was committed (older rows, without it: read now)
+    const statusThen = isCaseStatus(e.data.status) ? e.data.status : app.status;
+    const assignedByName = e.data.auto === true ? null : typeof e.data.assignedByName === 'string' ? e.data.assignedByName : await this.userName(em, e.data.assignedBy as string | null);
     const context: TemplateContexts['case-assigned'] = {
       ...base,
-      application: { ...this.caseRef(app), status: app.status },
-      assignedByName: e.data.auto === true ? null : await this.userName(em, e.data.assignedBy as string | null),
+      application: { ...this.caseRef(app), status: statusThen },
+      assignedByName,
       submittedAt: app.submitted_at,
       firstResponseDueAt: app.first_responded_at ? null : app.first_response_due_at,
       decisionDueAt: app.decision_due_at,
