@@ -48,6 +48,19 @@ describe('emails that tell what happened', () => {
       expect(mail.text).toContain(`> ${body}`);
       expect(mail.html).toContain(`/applications/${c.id}`);
       expect(await templatesTo(c.founder.id)).toEqual(['application-received', 'new-message']);
+      // an automatic message (RFC 3834), identified on the app's own host (PUBLIC_URL https://guichet.test)
+      const [{ id: emailId }] = (await t.db.query(`SELECT id FROM emails WHERE recipient_id = $1 AND template = 'new-message'`, [c.founder.id])).rows;
+      expect(mail.header('auto-submitted')).toBe('auto-generated');
+      expect(mail.messageId).toBe(`<${emailId}@guichet.test>`);
+      // in the recipient's language from top to bottom, times with their zone
+      if (locale === 'en') {
+        expect(mail.text).toContain('Guichet — digital-health campus');
+        expect(mail.text).toMatch(/Monday 7 December 2026 at 10:00, Paris time/);
+        expect(mail.text).not.toMatch(/campus santé numérique|heure de Paris/);
+      } else {
+        expect(mail.text).toContain('Guichet — campus santé numérique');
+        expect(mail.text).toMatch(/lundi 7 décembre 2026 à 10 h 00, heure de Paris/);
+      }
     });
 
     it('tells the assignee of a founder’s message on a decided case plainly, without “back in review”', async () => {

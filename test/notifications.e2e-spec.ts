@@ -35,7 +35,7 @@ describe('notifications', () => {
     expect(received.text).toContain('Cardiosense');
     expect(received.text).toContain('Proof-of-concept funding'); // top recommendation, in English
     expect(received.html).toContain('https://guichet.test/');
-    expect(received.messageId).toMatch(/@guichet>$/);
+    expect(received.messageId).toMatch(/@guichet\.test>$/); // the host of PUBLIC_URL
 
     // auto-assignment → the advisor, in French
     await t.http.post(`/api/v1/applications/${c.id}/auto-assign`).set(...auth(advisor.token)).send({}).expect(200);

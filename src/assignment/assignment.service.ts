@@ -136,10 +136,11 @@ export class AssignmentService {
       public: false,
       data: { from, to, auto: explanation !== null, ...(explanation ? { explanation } : {}) },
     }, { caseLocked: true });
-    // taking a case oneself needs no email; otherwise the email says what was true at this
-    // commit (who assigned, the status then), kept in the outbox row rather than re-read at send time
-    if (to !== null && to !== actor.id) {
-      const auto = explanation !== null;
+    // taking a case oneself needs no email (an auto-assignment that picks the caller still does:
+    // nobody chose them); otherwise the email says what was true at this commit (who assigned,
+    // the status then), kept in the outbox row rather than re-read at send time
+    const auto = explanation !== null;
+    if (to !== null && (auto || to !== actor.id)) {
       await enqueueEmails(
         em,
         [{ template: 'case-assigned', recipientId: to, eventKey: event.id, applicationId: caseId, data: { assignedBy: actor.id, assignedByName: auto ? null : actor.fullName, auto, status: statusThen } }],

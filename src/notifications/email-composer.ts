@@ -4,6 +4,11 @@ import { submissionErrors } from '../applications/submission-check';
 import { fieldsOf } from '../applications/application.view';
 import { APPLICATION_COLUMNS, ApplicationRow } from '../applications/application.view';
 import { parisDate } from '../cases/business-calendar';
+
+/** Whole calendar days from one `YYYY-MM-DD` to another (negative when `to` is earlier). */
+function calendarDaysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
 import { isCaseStatus, isTerminal, type CaseStatus } from '../cases/case-state-machine';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
@@ -59,7 +64,7 @@ export class EmailComposer {
     this.composers.set('sla-warning', (em, e, r, base) => this.serviceLevel(em, e, base, 'sla-warning'));
     this.composers.set('sla-breached', (em, e, r, base) => this.serviceLevel(em, e, base, 'sla-breached'));
     this.composers.set('cohort-enrolled', (em, e, r, base) => this.cohortEnrolled(em, e, base));
-    this.composers.set('milestone-due', (em, e, r, base) => this.milestoneDue(em, e, base));
+    this.composers.set('milestone-due', (em, e, r, base, now) => this.milestoneDue(em, e, base, now));
   }
 
   register(template: TemplateName, composer: Composer): void {
@@ -261,7 +266,7 @@ export class EmailComposer {
     return { send: true, context };
   }
 
-  private async milestoneDue(em: EntityManager, e: EmailRow, base: BaseEmailContext): Promise<Composition> {
+  private async milestoneDue(em: EntityManager, e: EmailRow, base: BaseEmailContext, now: Date): Promise<Composition> {
     const app = await this.application(em, e.application_id);
     const enrolment = await this.enrolment(em, e.data.enrolmentId);
     const rows: { id: string; title: string; due_on: string; status: string | null }[] = await em.query(
@@ -272,6 +277,9 @@ export class EmailComposer {
     const milestone = rows[0];
     if (!app || !enrolment || !milestone) return { send: false, why: 'the enrolment or milestone is gone' };
     if (milestone.status !== null && milestone.status !== 'pending') return { send: false, why: 'the milestone is already settled' };
+    // the reminder goes out up to 3 days before; it says how many are really left when it leaves
+    const daysLeft = calendarDaysBetween(parisDate(now), milestone.due_on);
+    if (daysLeft < 0) return { send: false, why: 'the milestone date has passed' };
     const programme = await this.programme(em, enrolment.programme, base.locale);
     if (!programme) return { send: false, why: 'programme not found' };
     const context: TemplateContexts['milestone-due'] = {
@@ -280,7 +288,7 @@ export class EmailComposer {
       application: this.caseRef(app),
       programme,
       cohort: { id: enrolment.cohort_id, name: enrolment.name },
-      milestone: { id: milestone.id, title: milestone.title, dueOn: milestone.due_on },
+      milestone: { id: milestone.id, title: milestone.title, dueOn: milestone.due_on, daysLeft },
     };
     return { send: true, context };
   }

@@ -185,14 +185,15 @@ export interface CohortEnrolledContext extends BaseEmailContext {
   milestones: { title: string; dueOn: CalendarDay }[];
 }
 
-/** To the founder and to the programme's managers: a milestone is due in 3 days. */
+/** To the founder and to the programme's managers: a milestone is due within 3 days. */
 export interface MilestoneDueContext extends BaseEmailContext {
   /** the founder is told what to do; a manager which startup to follow up */
   audience: 'founder' | 'manager';
   application: CaseRef;
   programme: ProgrammeRef;
   cohort: { id: string; name: string };
-  milestone: { id: string; title: string; dueOn: CalendarDay };
+  /** `daysLeft`: Paris calendar days from the day the email is sent to `dueOn` (0 = today) */
+  milestone: { id: string; title: string; dueOn: CalendarDay; daysLeft: number };
 }
 
 /** To the founder: their abandoned draft or closed case will be purged (data retention). */
