@@ -48,7 +48,7 @@ const ALL: Role[] = ['founder', ...STAFF];
  * - `none`: the route takes no id.
  */
 type Target = 'case' | 'draft' | 'unknown' | 'malformed' | 'cohort' | 'programme' | 'enrolment' | 'staffUser' | 'founderUser' | 'none';
-type Fresh = 'draft' | 'submitted' | 'info_requested' | 'accepted' | 'enrolment';
+type Fresh = 'draft' | 'submitted' | 'info_requested' | 'accepted' | 'enrolment' | 'milestone';
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 interface Ids {
@@ -113,6 +113,7 @@ const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/me', who: ALL, ok: { '*': [200] } },
   { method: 'PATCH', path: '/me/preferences', who: ALL, body: () => ({ weeklyDigest: true }), ok: { '*': [200] } },
   { method: 'GET', path: '/me/export', who: ['founder'], ok: { '*': [200] } },
+  { method: 'GET', path: '/me/enrolments', who: ['founder'], ok: { '*': [200] } },
   { method: 'DELETE', path: '/me', who: ['founder'], freshFounder: true, ok: { '*': [200, 204] } },
   {
     method: 'POST',
@@ -264,8 +265,26 @@ const ROUTES: RouteSpec[] = [
     who: ['programme_manager', 'admin'],
     scope: 'programme',
     targets: ['cohort', 'unknown', 'malformed'],
-    body: (c) => ({ title: `Milestone by ${c.caller}`, dueOn: '2031-03-01' }),
+    body: (c) => ({ title: `Milestone by ${c.caller}`, dueOn: '2030-03-01' }),
     ok: { cohort: [201] },
+  },
+  {
+    method: 'PATCH',
+    path: '/cohorts/:id/milestones/:milestoneId',
+    who: ['programme_manager', 'admin'],
+    scope: 'programme',
+    targets: ['cohort', 'unknown', 'malformed'],
+    body: (c) => ({ title: `Renamed by ${c.caller}` }),
+    ok: { cohort: [200] },
+  },
+  {
+    method: 'DELETE',
+    path: '/cohorts/:id/milestones/:milestoneId',
+    who: ['programme_manager', 'admin'],
+    scope: 'programme',
+    targets: ['cohort', 'unknown', 'malformed'],
+    fresh: { cohort: 'milestone' },
+    ok: { cohort: [200] },
   },
   {
     method: 'PATCH',
@@ -441,6 +460,10 @@ describe(`authorization matrix: ${built.length} routes × ${CALLERS.length} call
 
 /** Creates a record in the state a cell needs (owned by the owner; cohort work by the admin). */
 async function makeFresh(kind: Fresh): Promise<Ids> {
+  if (kind === 'milestone') {
+    const milestone = await t.http.post(`${API}/cohorts/${fx.cohort}/milestones`).set(...auth(fx.admin.token)).send({ title: `Fresh milestone ${next()}`, dueOn: '2030-07-01' }).expect(201);
+    return { id: fx.cohort, milestoneId: milestone.body.id };
+  }
   const draft = await t.http.post(`${API}/applications`).set(...auth(fx.owner.token)).send(COMPLETE_APPLICATION).expect(201);
   if (kind === 'draft') return { id: draft.body.id, version: draft.body.version };
   const submitted = await t.http.post(`${API}/applications/${draft.body.id}/submit`).set(...auth(fx.owner.token)).send({}).expect(200);
@@ -476,7 +499,7 @@ async function idsFor(route: RouteSpec, target: Target): Promise<Ids> {
     case 'malformed':
       return { id: 'not-a-uuid', enrolmentId: '1 OR 1=1', milestoneId: 'x' };
     case 'cohort':
-      return { id: fx.cohort };
+      return { id: fx.cohort, milestoneId: fx.milestone };
     case 'programme':
       return { id: 'poc-funding' };
     case 'enrolment':

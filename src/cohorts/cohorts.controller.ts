@@ -3,8 +3,8 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser, Roles, STAFF } from '../auth/auth.decorators';
 import { UuidParamPipe } from '../common/http/is-uuid.pipe';
-import { CohortsService, CohortView, EnrolmentView, MilestoneView } from './cohorts.service';
-import { CohortListQuery, CreateCohortDto, CreateMilestoneDto, EnrolDto, MilestoneProgressDto } from './dto/cohort.dto';
+import { CohortsService, CohortView, EnrolmentView, FounderEnrolmentView, MilestoneView } from './cohorts.service';
+import { CohortListQuery, CreateCohortDto, CreateMilestoneDto, EnrolDto, MilestoneProgressDto, UpdateMilestoneDto } from './dto/cohort.dto';
 
 @ApiTags('cohorts')
 @ApiBearerAuth()
@@ -54,11 +54,37 @@ export class CohortsController {
     return this.cohorts.unenrol(id, enrolmentId, user);
   }
 
+  @Get('me/enrolments')
+  @Roles('founder')
+  @ApiOperation({ summary: 'My enrolments (founder): each cohort with its milestones and where I stand on them' })
+  myEnrolments(@CurrentUser() user: AuthUser): Promise<{ items: FounderEnrolmentView[]; nextCursor: null }> {
+    return this.cohorts.enrolmentsOf(user);
+  }
+
   @Post('cohorts/:id/milestones')
   @Roles('programme_manager', 'admin')
   @ApiOperation({ summary: 'Add a milestone to the cohort' })
   addMilestone(@Param('id', UuidParamPipe) id: string, @CurrentUser() user: AuthUser, @Body() dto: CreateMilestoneDto): Promise<MilestoneView> {
     return this.cohorts.addMilestone(id, user, dto);
+  }
+
+  @Patch('cohorts/:id/milestones/:milestoneId')
+  @Roles('programme_manager', 'admin')
+  @ApiOperation({ summary: "Rename or move a milestone (its due date stays within the cohort's dates)" })
+  updateMilestone(
+    @Param('id', UuidParamPipe) id: string,
+    @Param('milestoneId', UuidParamPipe) milestoneId: string,
+    @CurrentUser() user: AuthUser,
+    @Body() dto: UpdateMilestoneDto,
+  ): Promise<MilestoneView> {
+    return this.cohorts.updateMilestone(id, milestoneId, user, dto);
+  }
+
+  @Delete('cohorts/:id/milestones/:milestoneId')
+  @Roles('programme_manager', 'admin')
+  @ApiOperation({ summary: 'Remove a milestone and every startup’s progress on it' })
+  deleteMilestone(@Param('id', UuidParamPipe) id: string, @Param('milestoneId', UuidParamPipe) milestoneId: string, @CurrentUser() user: AuthUser): Promise<CohortView> {
+    return this.cohorts.deleteMilestone(id, milestoneId, user);
   }
 
   @Patch('enrolments/:id/milestones/:milestoneId')
