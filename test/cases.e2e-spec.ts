@@ -283,6 +283,18 @@ describe('case workflow', () => {
       await t.http.post(`${API}/applications/${draft.body.id}/notes`).set(...auth(adminToken)).send({ body: 'x' }).expect(404);
     });
 
+    it('shows staff who the founder is (name, email, locale), and founders none of it', async () => {
+      const c = await caseIn('submitted', founderEn);
+      const me = (await t.http.get(`${API}/me`).set(...auth(founderEn.token)).expect(200)).body;
+      for (const token of [advisor.token, manager.token, adminToken]) {
+        expect((await get(c.id, token)).founder).toEqual({ id: founderEn.id, fullName: me.fullName, email: founderEn.email, locale: 'en' });
+      }
+      // a staff write answers with the same view
+      const reviewed = await move(c.id, 'in_review', advisor.token);
+      expect(reviewed.founder).toEqual({ id: founderEn.id, fullName: me.fullName, email: founderEn.email, locale: 'en' });
+      expect(await get(c.id, founderEn.token)).not.toHaveProperty('founder');
+    });
+
     it('lets a manager reopen and the case be decided again', async () => {
       const c = await caseIn('referred');
       const reopened = await move(c.id, 'in_review', manager.token, { reason: 'The founder came back with a CE mark' });
@@ -325,8 +337,13 @@ describe('case workflow', () => {
       const auto = await t.http.post(`${API}/applications/${c.id}/auto-assign`).set(...auth(advisor.token)).send({ expectedVersion: stale });
       expect(auto.status).toBe(409);
       expect(auto.body.currentVersion).toBe(c.version);
-      // the version is required
-      await transition(c.id, advisor.token, { to: 'declined', reason: 'x' }).then((res) => expect(res.status).toBe(400));
+      // the version is required, and the answer says so (not "must not be less than 1")
+      const missing = await transition(c.id, advisor.token, { to: 'declined', reason: 'x' });
+      expect(missing.status).toBe(400);
+      expect(missing.body.errors).toEqual([{ field: 'expectedVersion', messages: ['expectedVersion is required'] }]);
+      // a wrong value still gets the rule it breaks
+      const zero = await transition(c.id, advisor.token, { to: 'declined', reason: 'x', expectedVersion: 0 });
+      expect(zero.body.errors).toEqual([{ field: 'expectedVersion', messages: [expect.stringContaining('must not be less than 1')] }]);
       await expectUnchanged(c.id, before);
     });
 

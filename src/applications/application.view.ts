@@ -83,6 +83,14 @@ export class ServiceLevelsView {
   @ApiProperty({ enum: ['on_track', 'at_risk', 'breached', 'met', 'missed'] }) decision: ServiceLevelState;
 }
 
+/** Who the founder is, for staff: enough to write to them in their language. */
+export class FounderContactView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'Camille Martin' }) fullName: string;
+  @ApiProperty({ format: 'email', example: 'camille@cardiosense.example' }) email: string;
+  @ApiProperty({ enum: ['fr', 'en'] }) locale: Locale;
+}
+
 export class ApplicationView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'GU-2026-000042' }) reference: string;
@@ -115,6 +123,8 @@ export class ApplicationView {
   @ApiPropertyOptional({ type: ServiceLevelsView, nullable: true }) serviceLevels: ServiceLevelsView | null;
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;
+  @ApiPropertyOptional({ type: FounderContactView, description: 'staff only: who the founder is (absent from the founder’s own view and from lists)' })
+  founder?: FounderContactView;
 }
 
 /** The application's own fields (what the founder writes), from a row. */
