@@ -415,6 +415,31 @@ describe('reports', () => {
       });
     });
 
+    it('answers the excel dialect with a UTF-8 BOM and semicolons, the same cells otherwise', async () => {
+      const rfc = await t.http.get(`${API}/reports/applications.csv?q=HYPERLINK`).set(...auth(manager.token)).expect(200);
+      const excel = await t.http
+        .get(`${API}/reports/applications.csv?q=HYPERLINK&dialect=excel`)
+        .set(...auth(manager.token))
+        .buffer(true)
+        .parse((res, done) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => done(null, Buffer.concat(chunks)));
+        })
+        .expect(200);
+      const bytes = excel.body as Buffer;
+      expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      expect(excel.headers['content-type']).toBe('text/csv; charset=utf-8');
+      const text = bytes.subarray(3).toString('utf8');
+      expect(text.startsWith('reference;startupName;status;programme;assignee;submittedAt;decidedAt;')).toBe(true);
+      expect(parseCsv(text, ';')).toEqual(parseCsv(rfc.text));
+      expect(parseCsv(text, ';')[1][1]).toMatch(/^'=HYPERLINK/); // still neutralised
+      // the default stays as it was: no BOM, commas
+      expect(rfc.text.startsWith('reference,startupName,')).toBe(true);
+      const bad = await t.http.get(`${API}/reports/applications.csv?dialect=ods`).set(...auth(manager.token)).expect(400);
+      expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['dialect']);
+    });
+
     it('applies the inbox filters and sorts across batches', async () => {
       const csv = async (query: string): Promise<string[][]> => parseCsv((await t.http.get(`${API}/reports/applications.csv?${query}`).set(...auth(manager.token)).expect(200)).text).slice(1);
       const mine = await csv(`assignee=${advisor.id}&sort=submittedAt`);
