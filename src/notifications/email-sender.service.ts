@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
+import { addToLogContext } from '../common/logging/log-context';
 import { JobHandlerRegistry } from '../queue/job-handler.registry';
 import { EmailComposer, EmailRow, Recipient } from './email-composer';
 import { AUTOMATIC_HEADERS, isPermanentSmtpError, MailTransport, messageIdFor } from './mail/mail-transport';
@@ -54,6 +55,7 @@ export class EmailSenderService implements OnModuleInit {
       const rows: EmailRow[] = await em.query('SELECT id, template, recipient_id, application_id, data, status, attempts, created_at FROM emails WHERE id = $1 FOR UPDATE', [emailId]);
       const email = rows[0];
       if (!email) return 'done' as const;
+      if (email.application_id) addToLogContext({ caseId: email.application_id });
       if (email.status !== 'queued') return 'done' as const;
 
       const recipients: { id: string; email: string; full_name: string; locale: 'fr' | 'en'; active: boolean; weekly_digest: boolean; erased_at: Date | null }[] = await em.query(
@@ -69,6 +71,7 @@ export class EmailSenderService implements OnModuleInit {
       const composition = await this.composer.compose(em, email, recipient, now);
       if (!composition.send) {
         await em.query(`UPDATE emails SET status = 'skipped', last_error = $2 WHERE id = $1`, [email.id, composition.why]);
+        this.logger.log(`${email.template} skipped: ${composition.why}`);
         return 'skipped' as const;
       }
       const rendered = this.renderer.get().render(email.template, composition.context as never);
@@ -85,6 +88,7 @@ export class EmailSenderService implements OnModuleInit {
           `UPDATE emails SET status = 'sent', sent_at = $2, attempts = attempts + 1, recipient_email = $3, smtp_message_id = $4, last_error = NULL WHERE id = $1`,
           [email.id, now, recipient.email, info.messageId],
         );
+        this.logger.log(`${email.template} sent`);
         return 'sent' as const;
       } catch (error) {
         const message = (error as Error).message.slice(0, 500);
