@@ -107,7 +107,9 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig,
     app,
     new DocumentBuilder()
       .setTitle('Guichet API')
-      .setDescription("Case management of the campus's startup one-stop-shop. See PRODUCT.md for the contract.")
+      .setDescription(
+        "Case management of the campus's startup one-stop-shop. Every error is `{statusCode, error, message}`; a validation error adds `errors: [{field, messages}]` naming every failing field; a stale `expectedVersion` (409) adds `currentVersion`. Lists answer `{items, nextCursor}`. Dates are ISO 8601; money is whole euros.",
+      )
       .setVersion('1')
       .addBearerAuth()
       .build(),

@@ -14,11 +14,11 @@ export class UserView {
   @ApiProperty({ enum: ROLES }) role: Role;
   @ApiProperty({ enum: LOCALES }) locale: Locale;
   @ApiProperty() active: boolean;
-  @ApiPropertyOptional({ nullable: true }) capacity?: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true }) capacity?: number | null;
   @ApiPropertyOptional({ type: [String] }) programmes?: string[];
   @ApiPropertyOptional({ type: [String] }) languages?: string[];
   @ApiProperty({ type: PreferencesView }) preferences: PreferencesView;
-  @ApiProperty() createdAt: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 
 export function toUserView(user: User): UserView {

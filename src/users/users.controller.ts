@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/http/api-errors';
 import { Roles } from '../auth/auth.decorators';
 import { UuidParamPipe } from '../common/http/is-uuid.pipe';
 import { CreateUserDto } from './dto/create-user.dto';
@@ -10,6 +11,7 @@ import { UsersService } from './users.service';
 
 @ApiTags('users')
 @ApiBearerAuth()
+@ApiErrors(400, 401, 403, 503)
 @Controller('users')
 export class UsersController {
   constructor(private readonly users: UsersService) {}
@@ -17,6 +19,8 @@ export class UsersController {
   @Post()
   @Roles('admin')
   @ApiOperation({ summary: 'Create a staff account (advisor, programme manager or admin)' })
+  @ApiCreatedResponse({ type: UserView })
+  @ApiErrors(409)
   create(@Body() dto: CreateUserDto): Promise<UserView> {
     return this.users.create(dto);
   }
@@ -33,6 +37,8 @@ export class UsersController {
   @HttpCode(200)
   @Roles('admin')
   @ApiOperation({ summary: 'Edit a staff account: role, capacity, programmes, languages, (de)activate' })
+  @ApiOkResponse({ type: UserView })
+  @ApiErrors(404, 409)
   update(@Param('id', UuidParamPipe) id: string, @Body() dto: UpdateUserDto): Promise<UserView> {
     return this.users.update(id, dto);
   }
