@@ -66,7 +66,15 @@ export function buildInboxQuery(scope: InboxScope, f: InboxFilters): { sql: stri
   if (f.q) {
     const ref = REFERENCE.exec(f.q.trim());
     if (ref) where.push(`a.reference = ${p(`GU-${ref[1]}-${ref[2].padStart(6, '0')}`)}`);
-    else where.push(`lower(a.startup_name) LIKE ${p(`%${escapeLike(f.q.trim().toLowerCase())}%`)}`);
+    else {
+      // part of the startup's name (trigram index), or words of the summary or of the
+      // founder's name (full text, French and English stemming: migration 1795824100000)
+      const text = p(f.q.trim());
+      where.push(
+        `(lower(a.startup_name) LIKE ${p(`%${escapeLike(f.q.trim().toLowerCase())}%`)}
+          OR a.search @@ (websearch_to_tsquery('simple', ${text}) || websearch_to_tsquery('french', ${text}) || websearch_to_tsquery('english', ${text})))`,
+      );
+    }
   }
 
   let order: string;
