@@ -5,7 +5,7 @@
  */
 
 import type { CaseStatus, ProgrammeKind } from '../../cases/case-state-machine';
-import type { ApplicationField, ServiceLevelKind, TemplateLocale } from './template-contexts';
+import type { ApplicationField, InvitedRole, ServiceLevelKind, TemplateLocale } from './template-contexts';
 
 export type LocalizedLabel = { readonly [L in TemplateLocale]: string };
 
@@ -47,6 +47,12 @@ export const FIELD_LABELS: { readonly [F in ApplicationField]: LocalizedLabel } 
   website: { fr: 'site web', en: 'website' },
 };
 
+export const ROLE_LABELS: { readonly [R in InvitedRole]: LocalizedLabel } = {
+  advisor: { fr: 'chargé·e d’accompagnement', en: 'advisor' },
+  programme_manager: { fr: 'responsable de programme', en: 'programme manager' },
+  admin: { fr: 'administrateur·rice', en: 'administrator' },
+};
+
 /** Words of the layout and partials. */
 export const COMMON_LABELS = {
   'layout.tagline': { fr: 'le guichet unique des startups du campus', en: 'the campus one-stop shop for startups' },
@@ -82,6 +88,7 @@ const ALL_LABELS: ReadonlyMap<string, LocalizedLabel> = new Map<string, Localize
   ...prefixed('kind', PROGRAMME_KIND_LABELS),
   ...prefixed('serviceLevel', SERVICE_LEVEL_LABELS),
   ...prefixed('field', FIELD_LABELS),
+  ...prefixed('role', ROLE_LABELS),
   ...Object.entries(COMMON_LABELS),
 ]);
 
