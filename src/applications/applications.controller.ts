@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags, OmitType } from '@nestjs/swagger';
-import { ApiErrors, ErrorView } from '../common/http/api-errors';
+import { ApiErrors, ErrorBody } from '../common/http/api-errors';
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { UuidParamPipe } from '../common/http/is-uuid.pipe';
@@ -63,7 +63,7 @@ export class ApplicationsController {
   @ApiOperation({ summary: 'draft → submitted; 422 listing every missing field; answers with recommendations and due dates' })
   @ApiOkResponse({ type: ApplicationView })
   @ApiErrors(404, 409, 422)
-  @ApiForbiddenResponse({ type: ErrorView, description: 'the founder has not verified their email address yet: `code: "email_not_verified"`' })
+  @ApiForbiddenResponse({ type: ErrorBody, description: 'the founder has not verified their email address yet: `code: "email_not_verified"`' })
   submit(@CurrentUser() user: AuthUser, @Param('id', UuidParamPipe) id: string, @Body() dto: SubmitApplicationDto): Promise<ApplicationView> {
     return this.applications.submit(id, user, dto);
   }

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, ErrorView } from '../common/http/api-errors';
+import { ApiErrors, ErrorBody } from '../common/http/api-errors';
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { UuidParamPipe } from '../common/http/is-uuid.pipe';
@@ -34,8 +34,8 @@ export class UsersController {
   @Roles('admin')
   @ApiOperation({ summary: 'Send a pending invitation again, with a new link valid 7 days (the earlier links stop working); 409 once accepted' })
   @ApiAcceptedResponse({ description: 'queued' })
-  @ApiNotFoundResponse({ type: ErrorView, description: 'no such staff account' })
-  @ApiConflictResponse({ type: ErrorView, description: 'the invitation was already accepted' })
+  @ApiNotFoundResponse({ type: ErrorBody, description: 'no such staff account' })
+  @ApiConflictResponse({ type: ErrorBody, description: 'the invitation was already accepted' })
   async reinvite(@CurrentUser() admin: AuthUser, @Param('id', UuidParamPipe) id: string): Promise<void> {
     await this.users.reinvite(id, admin.id);
   }

@@ -6,7 +6,7 @@ import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, getSchem
  * `{statusCode, error, message}`; a validation error adds `errors: [{field, messages}]` naming
  * every failing field; a stale write (409) adds `currentVersion`.
  */
-export class ErrorView {
+export class ErrorBody {
   @ApiProperty({ example: 404 }) statusCode: number;
   @ApiProperty({ example: 'Not Found' }) error: string;
   @ApiProperty({
@@ -24,7 +24,7 @@ export class FieldErrorView {
   @ApiProperty({ type: [String], example: ['expectedVersion is required'] }) messages: string[];
 }
 
-export class ValidationErrorView extends ErrorView {
+export class ValidationErrorBody extends ErrorBody {
   @ApiProperty({ type: [FieldErrorView], description: 'every failing field' }) errors: FieldErrorView[];
 }
 
@@ -50,12 +50,12 @@ const DESCRIPTIONS: Readonly<Record<ErrorStatus, string>> = {
  */
 export function ApiErrors(...statuses: ErrorStatus[]): ClassDecorator & MethodDecorator {
   return applyDecorators(
-    ApiExtraModels(ErrorView, ValidationErrorView, FieldErrorView),
+    ApiExtraModels(ErrorBody, ValidationErrorBody, FieldErrorView),
     ...statuses.map((status) =>
       ApiResponse({
         status,
         description: DESCRIPTIONS[status],
-        content: { 'application/json': { schema: { $ref: getSchemaPath(status === 400 ? ValidationErrorView : ErrorView) } } },
+        content: { 'application/json': { schema: { $ref: getSchemaPath(status === 400 ? ValidationErrorBody : ErrorBody) } } },
       }),
     ),
   );
