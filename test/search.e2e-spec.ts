@@ -40,6 +40,8 @@ describe('inbox search', () => {
     expect(await search('detecting retina')).toEqual(['Retina Lab']); // "detect", "retinal": English stems
     expect(await search('biomarker')).toEqual(['Sepsix']);
     expect(await search('primary care')).toEqual(['Retina Lab']);
+    // a stop word of one language does not widen the search ("d" is one in French)
+    expect(await search('Sepsix d')).toEqual([]);
     expect(await search('quantum blockchain')).toEqual([]);
   });
 

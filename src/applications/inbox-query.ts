@@ -69,11 +69,13 @@ export function buildInboxQuery(scope: InboxScope, f: InboxFilters): { sql: stri
     else {
       // part of the startup's name (trigram index), or words of the summary or of the
       // founder's name (full text, French and English stemming: migration 1795824100000)
+      // A stemmed query is used only when it kept every word: French drops "d" or "le" as stop
+      // words, and "startup d" must not become "startup" (every case)
       const text = p(f.q.trim());
-      where.push(
-        `(lower(a.startup_name) LIKE ${p(`%${escapeLike(f.q.trim().toLowerCase())}%`)}
-          OR a.search @@ (websearch_to_tsquery('simple', ${text}) || websearch_to_tsquery('french', ${text}) || websearch_to_tsquery('english', ${text})))`,
-      );
+      const simple = `websearch_to_tsquery('simple', ${text})`;
+      const stemmed = (config: 'french' | 'english'): string =>
+        `CASE WHEN numnode(websearch_to_tsquery('${config}', ${text})) = numnode(${simple}) THEN websearch_to_tsquery('${config}', ${text}) ELSE ${simple} END`;
+      where.push(`(lower(a.startup_name) LIKE ${p(`%${escapeLike(f.q.trim().toLowerCase())}%`)} OR a.search @@ (${simple} || ${stemmed('french')} || ${stemmed('english')}))`);
     }
   }
 
