@@ -24,6 +24,8 @@ import { RetentionModule } from './retention/retention.module';
 import { ReportsModule } from './reports/reports.module';
 import { ReportsWorkerModule } from './reports/reports-worker.module';
 import { UsersModule } from './users/users.module';
+import { WebhooksWorkerModule } from './webhooks/webhooks-worker.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 export interface AppModuleOptions {
   /** tests inject a ManualClock */
@@ -50,9 +52,9 @@ class CoreModule {
 }
 
 /** The HTTP API's modules. */
-const API_MODULES: Type[] = [AuthModule, UsersModule, HealthModule, ProgrammesModule, ApplicationsModule, CasesModule, NotificationsModule, DigestsModule, CohortsModule, PrivacyModule, ReportsModule];
+const API_MODULES: Type[] = [AuthModule, UsersModule, HealthModule, ProgrammesModule, ApplicationsModule, CasesModule, NotificationsModule, DigestsModule, CohortsModule, PrivacyModule, ReportsModule, WebhooksModule];
 /** Modules the worker needs besides WorkerModule (job handlers live in their domain module). */
-const WORKER_MODULES: Type[] = [WorkerModule, NotificationsWorkerModule, AccountsWorkerModule, DigestsWorkerModule, RetentionModule, ReportsWorkerModule];
+const WORKER_MODULES: Type[] = [WorkerModule, NotificationsWorkerModule, AccountsWorkerModule, DigestsWorkerModule, RetentionModule, ReportsWorkerModule, WebhooksWorkerModule];
 
 /**
  * One codebase, two entrypoints: APP_ROLE=api serves HTTP, APP_ROLE=worker runs the queue

@@ -45,10 +45,11 @@ const ALL: Role[] = ['founder', ...STAFF];
  * - `cohort`, `programme`, `enrolment`: of poc-funding, the programme pmOwn manages (pmOther
  *   manages startup-studio);
  * - `staffUser`, `founderUser`: account ids for the admin's user routes;
+ * - `webhook`: a registered webhook with one delivery (`deliveryId`);
  * - `none`: the route takes no id.
  */
-type Target = 'case' | 'draft' | 'unknown' | 'malformed' | 'cohort' | 'programme' | 'enrolment' | 'staffUser' | 'founderUser' | 'none';
-type Fresh = 'draft' | 'submitted' | 'info_requested' | 'accepted' | 'enrolment' | 'milestone';
+type Target = 'case' | 'draft' | 'unknown' | 'malformed' | 'cohort' | 'programme' | 'enrolment' | 'staffUser' | 'founderUser' | 'webhook' | 'none';
+type Fresh = 'draft' | 'submitted' | 'info_requested' | 'accepted' | 'enrolment' | 'milestone' | 'webhook';
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 interface Ids {
@@ -58,6 +59,7 @@ interface Ids {
   milestoneId?: string;
   /** an application accepted into poc-funding, for an enrolment */
   applicationId?: string;
+  deliveryId?: string;
 }
 
 interface Cell {
@@ -333,6 +335,14 @@ const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/unsubscribe', who: 'public', ok: { '*': [200] } },
   { method: 'POST', path: '/unsubscribe', who: 'public', ok: { '*': [200] } },
 
+  // ── webhooks (admin only)
+  { method: 'POST', path: '/webhooks', who: ['admin'], body: () => ({ url: 'http://127.0.0.1:9/matrix', events: ['case.assigned'] }), ok: { '*': [201] } },
+  { method: 'GET', path: '/webhooks', who: ['admin'], ok: { '*': [200] } },
+  { method: 'PATCH', path: '/webhooks/:id', who: ['admin'], targets: ['webhook', 'unknown', 'malformed'], body: () => ({ active: true }), ok: { webhook: [200] } },
+  { method: 'DELETE', path: '/webhooks/:id', who: ['admin'], targets: ['webhook', 'unknown', 'malformed'], fresh: { webhook: 'webhook' }, ok: { webhook: [204] } },
+  { method: 'GET', path: '/webhooks/:id/deliveries', who: ['admin'], targets: ['webhook', 'unknown', 'malformed'], ok: { webhook: [200] } },
+  { method: 'POST', path: '/webhooks/:id/deliveries/:deliveryId/replay', who: ['admin'], targets: ['webhook', 'unknown', 'malformed'], ok: { webhook: [202] } },
+
   // ── outside the prefix
   { method: 'GET', path: '/health', who: 'public', ok: { '*': [200] } },
 ];
@@ -380,6 +390,7 @@ interface Fixture {
   enrolment: string;
   milestone: string;
   acceptedSpare: string;
+  webhook: Ids;
 }
 
 let t: TestApp;
@@ -407,6 +418,7 @@ describe(`authorization matrix: ${built.length} routes × ${CALLERS.length} call
     fx.milestone = (await t.http.post(`${API}/cohorts/${fx.cohort}/milestones`).set(...auth(adminToken)).send({ title: 'Shared milestone', dueOn: '2030-06-01' }).expect(201)).body.id;
     fx.enrolment = (await makeFresh('enrolment')).enrolmentId as string;
     fx.acceptedSpare = (await makeFresh('accepted')).id;
+    fx.webhook = await makeFresh('webhook');
   });
   afterAll(async () => {
     await t?.close();
@@ -492,6 +504,14 @@ async function makeFresh(kind: Fresh): Promise<Ids> {
     const milestone = await t.http.post(`${API}/cohorts/${fx.cohort}/milestones`).set(...auth(fx.admin.token)).send({ title: `Fresh milestone ${next()}`, dueOn: '2030-07-01' }).expect(201);
     return { id: fx.cohort, milestoneId: milestone.body.id };
   }
+  if (kind === 'webhook') {
+    // a webhook with one delivery: the submission below writes it (this app runs no dispatcher)
+    const hook = await t.http.post(`${API}/webhooks`).set(...auth(fx.admin.token)).send({ url: 'http://127.0.0.1:9/matrix', events: ['application.submitted'] }).expect(201);
+    const { id: caseId } = await makeFresh('submitted');
+    await t.http.patch(`${API}/webhooks/${hook.body.id}`).set(...auth(fx.admin.token)).send({ active: false }).expect(200);
+    const delivery = await t.db.query<{ id: string }>('SELECT id FROM webhook_deliveries WHERE webhook_id = $1 AND payload LIKE $2', [hook.body.id, `%${caseId}%`]);
+    return { id: hook.body.id, deliveryId: delivery.rows[0].id };
+  }
   const draft = await t.http.post(`${API}/applications`).set(...auth(fx.owner.token)).send(COMPLETE_APPLICATION).expect(201);
   if (kind === 'draft') return { id: draft.body.id, version: draft.body.version };
   const submitted = await t.http.post(`${API}/applications/${draft.body.id}/submit`).set(...auth(fx.owner.token)).send({}).expect(200);
@@ -523,9 +543,9 @@ async function idsFor(route: RouteSpec, target: Target): Promise<Ids> {
     case 'draft':
       return { id: fx.draft, version: await versionOf(fx.draft) };
     case 'unknown':
-      return { id: randomUUID(), enrolmentId: randomUUID(), milestoneId: randomUUID() };
+      return { id: randomUUID(), enrolmentId: randomUUID(), milestoneId: randomUUID(), deliveryId: randomUUID() };
     case 'malformed':
-      return { id: 'not-a-uuid', enrolmentId: '1 OR 1=1', milestoneId: 'x' };
+      return { id: 'not-a-uuid', enrolmentId: '1 OR 1=1', milestoneId: 'x', deliveryId: 'y' };
     case 'cohort':
       return { id: fx.cohort, milestoneId: fx.milestone };
     case 'programme':
@@ -536,6 +556,8 @@ async function idsFor(route: RouteSpec, target: Target): Promise<Ids> {
       return { id: fx.spareAdvisor.id };
     case 'founderUser':
       return { id: fx.otherFounder.id };
+    case 'webhook':
+      return fx.webhook;
     case 'none':
       return { id: '' };
   }
@@ -565,6 +587,7 @@ async function runCell(route: RouteSpec, target: Target, caller: Caller, want: n
     .replace(':slug', target === 'unknown' ? 'no-such-programme' : ids.id)
     .replace(':enrolmentId', ids.enrolmentId ?? '')
     .replace(':milestoneId', ids.milestoneId ?? '')
+    .replace(':deliveryId', ids.deliveryId ?? '')
     .replace(':id', ids.id);
   if (route.path === '/digests/preview') path += `?userId=${ids.id}`;
   if (route.path === '/unsubscribe') path += `?token=${signUnsubscribeToken(t.config.jwtSecret, fx.loginUser.id, t.clock.now())}`;
