@@ -1,4 +1,3 @@
-import { RequestMethod } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express, { NextFunction, Request, Response } from 'express';
@@ -9,9 +8,10 @@ import type { Logger as Pino } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { HttpErrorFilter, toErrorBody } from './common/http/http-error.filter';
 import { createValidationPipe } from './common/http/validation';
+import { currentLogContext, runWithLogContext } from './common/logging/log-context';
 import { AppConfig } from './config/app-config';
+import { findPublicDir } from './web/views/assets';
 
-export const API_PREFIX = 'api/v1';
 
 /** Deepest nesting a body may have: validation (class-transformer) recurses once per level and overflows the stack near 2 000. */
 export const MAX_BODY_DEPTH = 64;
@@ -94,22 +94,50 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig,
   server.requestTimeout = config.requestTimeoutMs;
   app.set('query parser', 'simple');
   app.disable('x-powered-by');
-  app.use(
-    helmet({
-      // the Swagger UI page needs its inline assets
-      contentSecurityPolicy: { directives: { 'script-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } },
-    }),
-  );
+  // the API and its documentation keep their headers (the Swagger UI page needs its inline assets)
+  const apiHeaders = helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } } });
+  // the web pages: everything from this origin only, no inline script, forms post here only
+  const pageHeaders = helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        'default-src': ["'self'"],
+        'script-src': ["'self'"],
+        'style-src': ["'self'"],
+        'img-src': ["'self'", 'data:'],
+        'connect-src': ["'self'"],
+        'form-action': ["'self'"],
+        'frame-ancestors': ["'none'"],
+        'base-uri': ["'none'"],
+        'object-src': ["'none'"],
+      },
+    },
+    strictTransportSecurity: config.nodeEnv === 'production',
+  });
+  app.use((req: Request, res: Response, next: NextFunction) => (req.path.startsWith('/api/') || req.path === '/health' ? apiHeaders : pageHeaders)(req, res, next));
+  // the pages' stylesheet and script: their URLs carry a hash of their content (see web/views/assets.ts)
+  app.use('/assets', express.static(findPublicDir(), { immutable: true, maxAge: '365d', index: false, fallthrough: false }));
+  // the request id (the caller's x-request-id when sane, else a new uuid, echoed back), then
+  // everything written while serving the request carries it (and, once authenticated, the user)
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const given = req.headers['x-request-id'];
+    const id = typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
+    res.setHeader('x-request-id', id);
+    (req as { id?: unknown }).id = id;
+    runWithLogContext({ requestId: id }, next);
+  });
   app.use(
     pinoHttp({
       logger,
-      genReqId: (req, res) => {
-        const given = req.headers['x-request-id'];
-        const id = typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
-        res.setHeader('x-request-id', id);
-        return id;
-      },
+      genReqId: (req) => String(req.id),
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      // the request's own line: its id and user, like every other line of the request; the
+      // logger's mixin adds them while the context lives, this covers the rest (no key twice)
+      customProps: (req) => {
+        const context = currentLogContext();
+        const userId = (req as { user?: { id: string } }).user?.id;
+        return { ...(context.requestId ? {} : { requestId: String(req.id) }), ...(context.userId || !userId ? {} : { userId }) };
+      },
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.replace(/token=[^&]+/, 'token=[redacted]') }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
@@ -118,7 +146,8 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig,
   );
   app.use(requestTimeout(config.requestTimeoutMs));
   app.use(express.json({ limit: config.bodyLimit, strict: true, type: ['application/json', 'application/*+json'] }));
-  app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }));
+  // the web forms (the application form has about 40 controls, a project summary up to 5 000 characters)
+  app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 100 }));
   // body-parser errors (bad JSON, too large, bad charset) as JSON 4xx, not Express's HTML page
   app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (!err) return next();
@@ -134,7 +163,6 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig,
     res.status(400).json({ statusCode: 400, error: 'Bad Request', message: [problem.message], errors: [{ field: problem.field, messages: [problem.message] }] });
   });
 
-  app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'health', method: RequestMethod.GET }] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();
@@ -143,7 +171,9 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig,
     app,
     new DocumentBuilder()
       .setTitle('Guichet API')
-      .setDescription("Case management of the campus's startup one-stop-shop. See PRODUCT.md for the contract.")
+      .setDescription(
+        "Case management of the campus's startup one-stop-shop. Every error is `{statusCode, error, message}`; a validation error adds `errors: [{field, messages}]` naming every failing field; a stale `expectedVersion` (409) adds `currentVersion`. Lists answer `{items, nextCursor}`. Dates are ISO 8601; money is whole euros.",
+      )
       .setVersion('1')
       .addBearerAuth()
       .build(),

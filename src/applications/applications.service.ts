@@ -5,7 +5,7 @@ import { APP_CONFIG } from '../config/config.constants';
 import { RateLimitedException } from '../common/http/rate-limited.exception';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user';
-import { checkTransition } from '../cases/case-state-machine';
+import { checkTransition, type CaseStatus } from '../cases/case-state-machine';
 import { parisDate } from '../cases/business-calendar';
 import { atRiskThreshold, decisionDueAt, firstResponseDueAt } from '../cases/service-level';
 import { Clock } from '../common/clock';
@@ -41,6 +41,9 @@ const FIELD_COLUMNS: Record<keyof ApplicationFields, string> = {
   website: 'website',
 };
 const FIELDS = Object.keys(FIELD_COLUMNS) as (keyof ApplicationFields)[];
+
+/** The founder may edit the application in these statuses (and only these). */
+export const EDITABLE_STATUSES = ['draft', 'info_requested'] as const satisfies readonly CaseStatus[];
 
 export function profileOf(row: ApplicationRow): ProfileInput {
   return fieldsOf(row) as ProfileInput;
@@ -129,8 +132,13 @@ export class ApplicationsService {
     return rows[0];
   }
 
+  /** The case as `user` may read it; staff also see who the founder is (name, email, locale). */
   async get(id: string, user: AuthUser): Promise<ApplicationView> {
-    return this.view(await this.findVisible(this.dataSource.manager, id, user), user);
+    const view = this.view(await this.findVisible(this.dataSource.manager, id, user), user);
+    if (user.role === 'founder') return view;
+    const founders: { id: string; full_name: string; email: string; locale: 'fr' | 'en' }[] = await this.dataSource.query('SELECT id, full_name, email, locale FROM users WHERE id = $1', [view.ownerId]);
+    const f = founders[0];
+    return f ? { ...view, founder: { id: f.id, fullName: f.full_name, email: f.email, locale: f.locale } } : view;
   }
 
   /** The owner edits while `draft` or `info_requested`; anything else is a 422 that changes nothing. */
@@ -139,7 +147,7 @@ export class ApplicationsService {
     await this.dataSource.transaction(async (em) => {
       const row = await this.ownedForUpdate(em, id, user);
       if (dto.expectedVersion !== undefined && dto.expectedVersion !== row.version) throw staleVersion(row.version);
-      if (row.status !== 'draft' && row.status !== 'info_requested') {
+      if (!(EDITABLE_STATUSES as readonly string[]).includes(row.status)) {
         throw unprocessable(`An application can be edited only as a draft or while information is requested (it is ${row.status})`);
       }
       const changes = pickFields(dto);

@@ -29,6 +29,8 @@ describe('loadConfig', () => {
     [{ ADMIN_EMAIL: 'nope', ADMIN_PASSWORD: 'long enough password' }, 'ADMIN_EMAIL'],
     [{ NODE_ENV: 'production' }, 'JWT_SECRET'],
     [{ NODE_ENV: 'production', JWT_SECRET: 'short' }, 'JWT_SECRET'],
+    [{ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }, 'SESSION_SECRET'],
+    [{ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), SESSION_SECRET: 'too-short-for-production' }, 'SESSION_SECRET'],
     [{ MAIL_FROM: 'nobody' }, 'MAIL_FROM'],
     // the published placeholders (docker-compose.yml, the old development constant) in production
     [{ NODE_ENV: 'production', JWT_SECRET: 'change-me-to-a-long-random-secret-of-32-chars-or-more' }, 'JWT_SECRET'],
@@ -48,7 +50,7 @@ describe('loadConfig', () => {
   });
 
   it('accepts a production setup', () => {
-    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), SMTP_URL: 'smtp://mailpit:1025', PUBLIC_URL: 'https://guichet.example/' });
+    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), SESSION_SECRET: 'y'.repeat(40), SMTP_URL: 'smtp://mailpit:1025', PUBLIC_URL: 'https://guichet.example/' });
     expect(config.smtpUrl).toBe('smtp://mailpit:1025');
     expect(config.publicUrl).toBe('https://guichet.example');
   });

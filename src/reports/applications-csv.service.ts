@@ -10,7 +10,7 @@ import { Clock } from '../common/clock';
 import { RateLimiterService } from '../redis/rate-limiter.service';
 import { preparedQuery } from '../database/prepared-query';
 import type { CursorKey } from '../common/pagination/cursor';
-import { csvRow, type CsvValue } from './csv';
+import { CSV_PREAMBLE, csvRow, type CsvDialect, type CsvValue } from './csv';
 import type { ApplicationsCsvQuery } from './dto/report-queries.dto';
 
 /**
@@ -101,6 +101,7 @@ export class ApplicationsCsvService {
     // a full export reads every case: bounded per user, and refused (503) rather than unbounded while Redis is away
     await this.limiter.take([{ bucket: `csv:${user.id}`, max: CSV_EXPORTS_PER_HOUR, windowSeconds: 3600 }], 'closed', `At most ${CSV_EXPORTS_PER_HOUR} CSV exports per hour`);
     const now = this.clock.now();
+    const dialect: CsvDialect = query.dialect ?? 'rfc4180';
     const sort: InboxSort = query.sort ?? '-submittedAt';
     const filters: Omit<InboxFilters, 'after'> = {
       statuses: query.status ? [...new Set(query.status.split(','))] : undefined,
@@ -128,11 +129,11 @@ export class ApplicationsCsvService {
     res.setHeader('Cache-Control', 'no-store');
     const assignees = new Map<string, Assignee | undefined>();
     try {
-      await write(res, csvRow(CSV_HEADER));
+      await write(res, CSV_PREAMBLE[dialect] + csvRow(CSV_HEADER, dialect));
       while (batch !== null) {
         const { rows, more } = batch;
         await this.loadAssignees(rows, assignees);
-        const chunk = this.render(rows, user, now, assignees);
+        const chunk = this.render(rows, user, now, assignees, dialect);
         const after = more ? inboxCursorKey(rows[rows.length - 1], sort, false) : null;
         // nothing of the batch is kept while the chunk is written and the next batch is read:
         // rows that outlive an await get promoted to the old generation, and the heap grows
@@ -159,12 +160,12 @@ export class ApplicationsCsvService {
     for (const a of found) known.set(a.id, { full_name: a.full_name, email: a.email });
   }
 
-  private render(rows: ApplicationRow[], user: AuthUser, now: Date, assignees: Map<string, Assignee | undefined>): string {
+  private render(rows: ApplicationRow[], user: AuthUser, now: Date, assignees: Map<string, Assignee | undefined>, dialect: CsvDialect): string {
     let out = '';
     for (const row of rows) {
       const view = toApplicationView(row, user.locale, now);
       const assignee = row.assignee_id ? assignees.get(row.assignee_id) : undefined;
-      out += csvRow(COLUMNS.map(([, cell]) => cell(row, view, assignee)));
+      out += csvRow(COLUMNS.map(([, cell]) => cell(row, view, assignee)), dialect);
     }
     return out;
   }

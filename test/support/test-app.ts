@@ -36,6 +36,8 @@ export interface TestAppOptions {
   shareDatabaseOf?: TestApp;
   extraModules?: Type[];
   now?: string;
+  /** where the app's JSON log lines go (default stdout, at TEST_LOG_LEVEL or silent) */
+  logDestination?: { write: (line: string) => void };
 }
 
 /** Boots the real app on its own database (copied from the migrated template) and Redis prefix. */
@@ -49,6 +51,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
     REDIS_PREFIX: options.shareDatabaseOf?.config.redisPrefix ?? `guichet-test-${randomBytes(4).toString('hex')}`,
     JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
+    SESSION_SECRET: 'test-session-secret-that-is-long-enough-0123',
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
     PUBLIC_URL: 'https://guichet.test',
@@ -61,7 +64,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ...options.env,
   });
   const clock = new ManualClock(new Date(options.now ?? Date.now()));
-  const root = createRootLogger(config.logLevel);
+  const root = createRootLogger(config.logLevel, options.logDestination);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, { clock, extraModules: options.extraModules }), {
     logger: new JsonLogger(root),
     bodyParser: false,

@@ -24,6 +24,18 @@ export interface OutgoingMail {
   attempt: number;
 }
 
+/**
+ * The stable Message-ID of an outbox email: its id on the host of PUBLIC_URL (RFC 5322 wants a
+ * domain the sender controls, so replies and de-duplication never collide with another system's).
+ */
+export function messageIdFor(emailId: string, publicUrl: string): string {
+  return `<${emailId}@${new URL(publicUrl).hostname}>`;
+}
+
+
+/** Every email Guichet sends is automatic (RFC 3834): no out-of-office replies, please. */
+export const AUTOMATIC_HEADERS: Readonly<Record<string, string>> = { 'Auto-Submitted': 'auto-generated' };
+
 /** Why a send failed, as far as retrying is concerned. */
 export class PermanentMailError extends Error {
   readonly permanent = true;
