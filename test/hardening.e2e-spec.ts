@@ -272,6 +272,7 @@ describe('hardening (issue 13)', () => {
       const manager = await createStaff(t.http, adminToken, { role: 'programme_manager', programmes: ['poc-funding'] });
       const cohort = (await t.http.post(`${API}/programmes/poc-funding/cohorts`).set(...auth(manager.token)).send({ name: 'Seat test', startsOn: '2031-02-01', endsOn: '2031-04-30', capacity: 1 }).expect(201)).body;
       const c = await submitCase(t.http);
+      await move(t.http, manager.token, c.id, { to: 'in_review' });
       await move(t.http, manager.token, c.id, { to: 'accepted', programme: 'poc-funding' });
       await t.http.post(`${API}/cohorts/${cohort.id}/enrolments`).set(...auth(manager.token)).send({ applicationId: c.id }).expect(201);
       expect((await t.http.get(`${API}/cohorts/${cohort.id}`).set(...auth(manager.token)).expect(200)).body).toMatchObject({ enrolled: 1, seatsLeft: 0 });
