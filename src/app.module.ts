@@ -8,6 +8,9 @@ import { Clock, SystemClock } from './common/clock';
 import { AppConfig } from './config/app-config';
 import { APP_CONFIG } from './config/config.constants';
 import { dataSourceOptions } from './database/data-source';
+import { DocumentStorageModule } from './documents/document-storage.module';
+import { DocumentsWorkerModule } from './documents/documents-worker.module';
+import { DocumentsModule } from './documents/documents.module';
 import { DigestsWorkerModule } from './digests/digests-worker.module';
 import { DigestsModule } from './digests/digests.module';
 import { HealthModule } from './health/health.module';
@@ -49,9 +52,9 @@ class CoreModule {
 }
 
 /** The HTTP API's modules. */
-const API_MODULES: Type[] = [AuthModule, UsersModule, HealthModule, ProgrammesModule, ApplicationsModule, CasesModule, NotificationsModule, DigestsModule, CohortsModule, PrivacyModule, ReportsModule];
+const API_MODULES: Type[] = [AuthModule, UsersModule, HealthModule, ProgrammesModule, ApplicationsModule, CasesModule, NotificationsModule, DigestsModule, CohortsModule, PrivacyModule, ReportsModule, DocumentsModule];
 /** Modules the worker needs besides WorkerModule (job handlers live in their domain module). */
-const WORKER_MODULES: Type[] = [WorkerModule, NotificationsWorkerModule, DigestsWorkerModule, RetentionModule, ReportsWorkerModule];
+const WORKER_MODULES: Type[] = [WorkerModule, NotificationsWorkerModule, DigestsWorkerModule, RetentionModule, ReportsWorkerModule, DocumentsWorkerModule];
 
 /**
  * One codebase, two entrypoints: APP_ROLE=api serves HTTP, APP_ROLE=worker runs the queue
@@ -61,7 +64,7 @@ const WORKER_MODULES: Type[] = [WorkerModule, NotificationsWorkerModule, Digests
 export class AppModule {
   static forRoot(config: AppConfig, options: AppModuleOptions = {}): DynamicModule {
     const role = config.appRole;
-    const imports: (Type | DynamicModule)[] = [CoreModule.forRoot(config, options.clock ?? new SystemClock()), RedisModule, QueueModule, TemplatesModule];
+    const imports: (Type | DynamicModule)[] = [CoreModule.forRoot(config, options.clock ?? new SystemClock()), RedisModule, QueueModule, TemplatesModule, DocumentStorageModule];
     if (role === 'api' || role === 'all') imports.push(...API_MODULES);
     if (role === 'worker' || role === 'all') imports.push(...WORKER_MODULES);
     imports.push(...(options.extraModules ?? []));

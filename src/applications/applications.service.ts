@@ -8,6 +8,8 @@ import { atRiskThreshold, decisionDueAt, firstResponseDueAt } from '../cases/ser
 import { Clock } from '../common/clock';
 import { FieldError } from '../common/http/validation';
 import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
+import { missingDocumentKinds } from '../documents/document-rules';
+import { DocumentsRepository } from '../documents/documents.repository';
 import { ProgrammesService } from '../programmes/programmes.service';
 import type { ProfileInput } from '../routing/application-profile';
 import { recommend, recommendInAllLocales, type Recommendations } from '../routing/routing-engine';
@@ -56,6 +58,7 @@ export class ApplicationsService {
     private readonly dataSource: DataSource,
     private readonly programmes: ProgrammesService,
     private readonly clock: Clock,
+    private readonly documents: DocumentsRepository,
   ) {}
 
   /** A new draft, with its reference (`GU-<year>-<6 digits>`, sequential per Paris year). */
@@ -159,6 +162,7 @@ export class ApplicationsService {
       if (errors.length > 0) throw unprocessable('The application is not complete', errors);
 
       const recommendations = recommendInAllLocales(programmes, profileOf(row), { today });
+      await this.checkRequiredDocuments(em, id, recommendations.en.eligible[0]?.programme ?? null);
       const rulesVersions = Object.fromEntries(programmes.filter((p) => p.active).map((p) => [p.slug, p.rulesVersion]));
       // the update, and the timeline's last event read in the same statement (after the lock)
       const [updated]: (ApplicationRow & { last_seq: number | null; last_hash: string | null })[] = await em.query(
@@ -191,6 +195,17 @@ export class ApplicationsService {
       return updated;
     });
     return this.view(submitted, user);
+  }
+
+  /** The documents the top-ranked eligible programme requires: 422 naming each missing kind. */
+  private async checkRequiredDocuments(em: EntityManager, id: string, topProgramme: string | null): Promise<void> {
+    if (topProgramme === null) return;
+    const required = await this.programmes.requiredDocuments(em, topProgramme);
+    if (required.length === 0) return;
+    const missing = missingDocumentKinds(required, await this.documents.kinds(em, id));
+    if (missing.length === 0) return;
+    const messages = missing.map((kind) => `a ${kind} document is required by ${topProgramme}`);
+    throw new UnprocessableEntityException({ message: messages, errors: [{ field: 'documents', messages }], missingDocuments: missing, programme: topProgramme });
   }
 
   /** The stored recommendation (what the founder was told); staff also get what today's rules say. */

@@ -4,6 +4,9 @@ import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { APPLICATION_COLUMNS, ApplicationRow, toApplicationView } from '../applications/application.view';
+import { DocumentCleanupService } from '../documents/document-cleanup.service';
+import { toDocumentView } from '../documents/document.view';
+import { DocumentsRepository } from '../documents/documents.repository';
 import type { AuthUser } from '../auth/auth-user';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
@@ -33,6 +36,8 @@ export class PrivacyService {
     private readonly redis: RedisService,
     private readonly queues: QueueService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly documents: DocumentsRepository,
+    private readonly documentCleanup: DocumentCleanupService,
   ) {}
 
   async export(user: AuthUser): Promise<Record<string, unknown>> {
@@ -64,6 +69,7 @@ export class PrivacyService {
        FROM enrolments e JOIN cohorts c ON c.id = e.cohort_id WHERE e.application_id = ANY($1::uuid[])`,
       [ids],
     );
+    const documents = await this.documents.listForApplications(em, ids);
     return {
       exportedAt: now.toISOString(),
       account: {
@@ -80,6 +86,8 @@ export class PrivacyService {
         messages: messages.filter((m) => m.application_id === a.id).map((m) => ({ id: m.id, from: m.author_role === 'founder' ? 'you' : 'campus', body: m.body, at: m.created_at.toISOString() })),
         timeline: events.filter((e) => e.application_id === a.id).map((e) => ({ id: e.id, at: e.at.toISOString(), type: e.type, actorRole: e.actor_role, data: e.data })),
         enrolments: enrolments.filter((e) => e.application_id === a.id).map((e) => ({ cohort: e.cohort, programme: e.programme, startsOn: e.starts_on, endsOn: e.ends_on, enrolledAt: e.created_at.toISOString() })),
+        // the bytes: GET /api/v1/documents/:id/content
+        documents: documents.filter((d) => d.application_id === a.id).map((d) => ({ ...toDocumentView(d), contentPath: `/api/v1/documents/${d.id}/content` })),
       })),
       emails: emails.map((e) => ({ id: e.id, template: e.template, status: e.status, applicationId: e.application_id, createdAt: e.created_at.toISOString(), sentAt: e.sent_at?.toISOString() ?? null })),
     };
@@ -89,7 +97,9 @@ export class PrivacyService {
    * Erases the founder's account. In one transaction: the account is anonymised (it cannot log in
    * any more, its email address is gone), drafts are deleted, open cases are withdrawn, the
    * application texts and every message and note about the founder's cases are scrubbed, queued
-   * emails to them are skipped and the email log forgets their address. Then, best effort (the
+   * emails to them are skipped and the email log forgets their address, and their documents'
+   * rows are deleted. Then the documents' bytes are deleted (what fails is retried by the
+   * document sweep: the keys were listed in the same transaction). Then, best effort (the
    * database is already clean, and jobs carry ids only): their pending jobs are removed from
    * Redis, their `.eml` files deleted and their rate-limit counters dropped.
    */
@@ -103,6 +113,8 @@ export class PrivacyService {
 
       // emails to them, and about their drafts
       const emails: { id: string; relay_count: number }[] = await em.query('SELECT id, relay_count FROM emails WHERE recipient_id = $1 OR application_id = ANY($2::uuid[])', [user.id, drafts]);
+      // every document goes, rows now and bytes right after commit (or at the next sweep)
+      const documentKeys = await this.documents.detach(em, { applicationIds: apps.map((a) => a.id) }, now);
       await em.query('DELETE FROM emails WHERE application_id = ANY($1::uuid[])', [drafts]);
       await em.query(`UPDATE emails SET recipient_email = NULL, status = CASE WHEN status = 'queued' THEN 'skipped' ELSE status END, last_error = CASE WHEN status = 'queued' THEN 'recipient erased' ELSE last_error END WHERE recipient_id = $1`, [user.id]);
       await em.query('DELETE FROM applications WHERE id = ANY($1::uuid[])', [drafts]);
@@ -123,8 +135,9 @@ export class PrivacyService {
         [user.id, `erased+${user.id}@erased.invalid`, ERASED, `erased$${randomBytes(16).toString('hex')}`, now],
       );
       void account;
-      return { ids: emails, email: account.email };
+      return { ids: emails, email: account.email, documentKeys };
     });
+    await this.documentCleanup.deleteBytes(emailIds.documentKeys);
 
     await Promise.allSettled([
       this.removeJobs(emailIds.ids),

@@ -64,14 +64,20 @@ export class ProgrammesService {
       });
   }
 
+  /** The document kinds a programme requires at submission (none for an unknown slug). */
+  async requiredDocuments(em: EntityManager, slug: string): Promise<string[]> {
+    const rows: { required_documents: string[] }[] = await em.query('SELECT required_documents FROM programmes WHERE slug = $1', [slug]);
+    return rows[0]?.required_documents ?? [];
+  }
+
   async create(dto: CreateProgrammeDto, adminId: string): Promise<Programme> {
     const rules = checkRules(dto.rules);
     await this.dataSource.transaction(async (em) => {
       const inserted: unknown[] = await em.query(
-        `INSERT INTO programmes (slug, kind, name, description, rules, active, position)
-         VALUES ($1, $2, $3, $4, $5, $6, (SELECT coalesce(max(position), 0) + 1 FROM programmes))
+        `INSERT INTO programmes (slug, kind, name, description, rules, active, required_documents, position)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT coalesce(max(position), 0) + 1 FROM programmes))
          ON CONFLICT (slug) DO NOTHING RETURNING slug`,
-        [dto.slug, dto.kind, dto.name, dto.description, JSON.stringify(rules), dto.active ?? true],
+        [dto.slug, dto.kind, dto.name, dto.description, JSON.stringify(rules), dto.active ?? true, dto.requiredDocuments ?? []],
       );
       if (inserted.length === 0) throw new ConflictException(`A programme with the slug ${dto.slug} already exists`);
       await em.query('INSERT INTO programme_rule_versions (programme, version, rules, changed_by) VALUES ($1, 1, $2, $3)', [dto.slug, JSON.stringify(rules), adminId]);
@@ -93,6 +99,7 @@ export class ProgrammesService {
       if (dto.name) add('name', dto.name);
       if (dto.description) add('description', dto.description);
       if (dto.active !== undefined) add('active', dto.active);
+      if (dto.requiredDocuments !== undefined) add('required_documents', dto.requiredDocuments);
       if (rules && JSON.stringify(rules) !== JSON.stringify(rows[0].rules)) {
         const version = rows[0].rules_version + 1;
         add('rules', JSON.stringify(rules));

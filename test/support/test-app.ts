@@ -50,6 +50,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ADMIN_PASSWORD: ADMIN.password,
     PUBLIC_URL: 'https://guichet.test',
     MAIL_DIR: mkdtempSync(join(tmpdir(), 'guichet-mail-')),
+    FILES_DIR: mkdtempSync(join(tmpdir(), 'guichet-files-')),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...options.env,
   });
