@@ -55,7 +55,7 @@ export class DocumentsService {
         stream.pipe(inspector);
         const contentType = await inspector.contentType;
         await this.storage.write(key, inspector, contentType);
-        return { filename: sanitizeFilename(filename), contentType, size: inspector.size, sha256: inspector.sha256 };
+        return { filename: sanitizeFilename(filename), contentType, size: inspector.byteCount, sha256: inspector.sha256 };
       });
       const kind = fields.kind;
       if (!isDocumentKind(kind)) {

@@ -27,7 +27,8 @@ export class DocumentTypeRefused extends Error {
 export class UploadInspector extends Transform {
   /** resolves with the stored Content-Type once decided; rejects if the upload is refused */
   readonly contentType: Promise<string>;
-  size = 0;
+  /** bytes seen so far (not `size`: lib-storage would take that for the stream's total length) */
+  byteCount = 0;
   private readonly hash: Hash = createHash('sha256');
   private head: Buffer[] = [];
   private headLength = 0;
@@ -50,8 +51,8 @@ export class UploadInspector extends Transform {
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.size += chunk.length;
-    if (this.size > this.limit) return callback(new DocumentTooLarge(this.limit));
+    this.byteCount += chunk.length;
+    if (this.byteCount > this.limit) return callback(new DocumentTooLarge(this.limit));
     this.hash.update(chunk);
     if (this.decided) return callback(null, chunk);
     this.head.push(chunk);
