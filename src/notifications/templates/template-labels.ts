@@ -5,6 +5,7 @@
  */
 
 import type { CaseStatus, ProgrammeKind } from '../../cases/case-state-machine';
+import type { DocumentKind } from '../../documents/document-rules';
 import type { ApplicationField, ServiceLevelKind, TemplateLocale } from './template-contexts';
 
 export type LocalizedLabel = { readonly [L in TemplateLocale]: string };
@@ -47,6 +48,15 @@ export const FIELD_LABELS: { readonly [F in ApplicationField]: LocalizedLabel } 
   website: { fr: 'site web', en: 'website' },
 };
 
+export const DOCUMENT_KIND_LABELS: { readonly [K in DocumentKind]: LocalizedLabel } = {
+  pitch_deck: { fr: 'présentation (pitch deck)', en: 'pitch deck' },
+  business_plan: { fr: 'business plan', en: 'business plan' },
+  team_cv: { fr: 'CV de l’équipe', en: 'team CVs' },
+  financials: { fr: 'éléments financiers', en: 'financials' },
+  regulatory: { fr: 'documents réglementaires', en: 'regulatory papers' },
+  other: { fr: 'autre document', en: 'other document' },
+};
+
 /** Words of the layout and partials. */
 export const COMMON_LABELS = {
   'layout.tagline': { fr: 'le guichet unique des startups du campus', en: 'the campus one-stop shop for startups' },
@@ -82,6 +92,7 @@ const ALL_LABELS: ReadonlyMap<string, LocalizedLabel> = new Map<string, Localize
   ...prefixed('kind', PROGRAMME_KIND_LABELS),
   ...prefixed('serviceLevel', SERVICE_LEVEL_LABELS),
   ...prefixed('field', FIELD_LABELS),
+  ...prefixed('document', DOCUMENT_KIND_LABELS),
   ...Object.entries(COMMON_LABELS),
 ]);
 
