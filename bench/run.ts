@@ -3,7 +3,7 @@
  * reports/bench.md and reports/bench.json and prints the markdown. See bench/README.md.
  *
  *   --smoke                 tiny data, short runs (the whole run about a minute and a half; for CI)
- *   --only a,b              only these benchmarks: routing, templates, submit, app, inbox, emails, digests, reports
+ *   --only a,b              only these benchmarks: routing, templates, submit, app, uploads, inbox, emails, digests, reports
  *   --drafts N              measured submissions (default 4000, smoke 150)
  *   --founders N            founders owning the drafts (default 1000, smoke 30)
  *   --connections N         concurrent connections of the load client (default 20)
@@ -33,6 +33,7 @@ import { benchInbox } from './inbox.bench';
 import { benchReports } from './reports.bench';
 import { benchRouting } from './routing.bench';
 import { benchSubmit } from './submit.bench';
+import { benchUploads } from './uploads.bench';
 import { startApp, stopAllApps, type AppProcess } from './support/app-process';
 import { login } from './support/http';
 import { dropSeededDatabases, givenDatabase, keepSeededDatabases, seedBenchDatabase, type BenchDatabase } from './support/seeded-db';
@@ -44,7 +45,7 @@ import { evaluateSection, renderJson, renderMarkdown, type Report, type ReportSe
 import { round } from './support/stats';
 
 const ROOT = resolve(__dirname, '..', '..');
-const BENCH_IDS = ['routing', 'templates', 'submit', 'app', 'inbox', 'emails', 'digests', 'reports'] as const;
+const BENCH_IDS = ['routing', 'templates', 'submit', 'app', 'uploads', 'inbox', 'emails', 'digests', 'reports'] as const;
 type BenchId = (typeof BENCH_IDS)[number];
 
 interface Options {
@@ -345,6 +346,9 @@ async function main(): Promise<number> {
       sections.push(evaluateSection(appSection));
     }
   }
+
+  // 2b. document uploads: their own app (APP_ROLE=api), so its RSS says what streaming uploads cost
+  if (wanted('uploads')) await attempt('Document uploads (HTTP multipart, running app)', () => benchUploads({ smoke: options.smoke, log }));
 
   // 3. benchmarks on seeded demo databases (src/seed): inbox, reports, emails on one, digests on one with many staff
   const mainWanted = wanted('inbox') || wanted('reports') || wanted('emails');
