@@ -76,7 +76,7 @@ export class DocumentsService {
           created_at: now,
         });
         if (!inserted) throw new HttpException({ message: 'The upload took too long; please send the file again' }, HttpStatus.REQUEST_TIMEOUT);
-        await this.touch(em, app, user, now, 'document_added', { documentId: inserted.id, kind, filename: inserted.filename });
+        await this.touch(em, app, user, now, 'document_added', { documentId: inserted.id, kind });
         return inserted;
       });
       return toDocumentView(row);
@@ -116,7 +116,7 @@ export class DocumentsService {
       const app = await this.applications.findVisible(em, row.application_id, user, true);
       if (!EDITABLE.includes(app.status)) throw unprocessable(`Documents can be deleted only while the application is a draft or information is requested (it is ${app.status})`);
       const detached = await this.repository.detach(em, { ids: [row.id] }, now);
-      await this.touch(em, app, user, now, 'document_removed', { documentId: row.id, kind: row.kind, filename: row.filename });
+      await this.touch(em, app, user, now, 'document_removed', { documentId: row.id, kind: row.kind });
       return detached;
     });
     await this.cleanup.deleteBytes(keys);
@@ -144,7 +144,11 @@ export class DocumentsService {
     return app;
   }
 
-  /** A change of documents is a change of the application: its `updated_at` moves, and a submitted case's timeline says so. */
+  /**
+   * A change of documents is a change of the application: its `updated_at` moves, and a
+   * submitted case's timeline says so — with the document's id and kind only, never its file
+   * name (the founder's free text has no place in the hash-chained events, which erasure keeps).
+   */
   private async touch(em: EntityManager, app: ApplicationRow, user: AuthUser, now: Date, type: 'document_added' | 'document_removed', data: Record<string, unknown>): Promise<void> {
     await em.query('UPDATE applications SET updated_at = $2 WHERE id = $1', [app.id, now]);
     if (app.status !== 'draft') await appendCaseEvent(em, { applicationId: app.id, at: now, type, actor: { id: user.id, role: user.role }, public: true, data }, { caseLocked: true });
