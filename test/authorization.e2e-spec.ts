@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { signUnsubscribeToken } from '../src/digests/unsubscribe-token';
 import { auth } from './support/cases';
+import { png } from './support/document-files';
 import { COMPLETE_APPLICATION } from './support/fixtures';
 import { declaredRoutes, routeKey } from './support/route-inventory';
 import { ADMIN, createStaff, createTestApp, login, registerFounder, TestApp } from './support/test-app';
@@ -45,10 +46,12 @@ const ALL: Role[] = ['founder', ...STAFF];
  * - `cohort`, `programme`, `enrolment`: of poc-funding, the programme pmOwn manages (pmOther
  *   manages startup-studio);
  * - `staffUser`, `founderUser`: account ids for the admin's user routes;
+ * - `document`, `draftDocument`: a document of the owner's case (attached during an information
+ *   request), of the owner's draft (invisible to staff, like the draft);
  * - `none`: the route takes no id.
  */
-type Target = 'case' | 'draft' | 'unknown' | 'malformed' | 'cohort' | 'programme' | 'enrolment' | 'staffUser' | 'founderUser' | 'none';
-type Fresh = 'draft' | 'submitted' | 'info_requested' | 'accepted' | 'enrolment';
+type Target = 'case' | 'draft' | 'document' | 'draftDocument' | 'unknown' | 'malformed' | 'cohort' | 'programme' | 'enrolment' | 'staffUser' | 'founderUser' | 'none';
+type Fresh = 'draft' | 'submitted' | 'info_requested' | 'accepted' | 'enrolment' | 'document' | 'draftDocument';
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 interface Ids {
@@ -84,12 +87,15 @@ interface RouteSpec {
   /** each founder cell calls with a new account (the route ends the caller's account) */
   freshFounder?: boolean;
   body?: (cell: Cell) => unknown;
+  /** the body is multipart/form-data with a small PNG as `file` (document uploads) */
+  upload?: boolean;
   headers?: (cell: Cell) => Record<string, string>;
   /** allowed callers: the statuses the contract gives, per target ('*' for any) */
   ok: Partial<Record<Target | '*', number[]>>;
 }
 
 const APP_TARGETS: Target[] = ['case', 'draft', 'unknown', 'malformed'];
+const DOCUMENT_TARGETS: Target[] = ['document', 'draftDocument', 'unknown', 'malformed'];
 let sequence = 0;
 const next = (): number => ++sequence;
 /** non-overlapping cohort dates, two weeks apart, from 2031 on */
@@ -226,6 +232,12 @@ const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/applications/:id/timeline', who: ALL, scope: 'application', targets: APP_TARGETS, ok: { '*': [200] } },
   { method: 'GET', path: '/applications/:id/timeline/verify', who: ['admin'], scope: 'application', targets: APP_TARGETS, ok: { case: [200] } },
 
+  // ── documents (staff see them once the application is submitted)
+  { method: 'POST', path: '/applications/:id/documents', who: ['founder'], scope: 'application', targets: APP_TARGETS, fresh: { case: 'info_requested' }, upload: true, ok: { '*': [201] } },
+  { method: 'GET', path: '/applications/:id/documents', who: ALL, scope: 'application', targets: APP_TARGETS, ok: { '*': [200] } },
+  { method: 'GET', path: '/documents/:id/content', who: ALL, scope: 'application', targets: DOCUMENT_TARGETS, ok: { '*': [200] } },
+  { method: 'DELETE', path: '/documents/:id', who: ['founder'], scope: 'application', targets: DOCUMENT_TARGETS, fresh: { document: 'document', draftDocument: 'draftDocument' }, ok: { '*': [204] } },
+
   // ── cohorts
   {
     method: 'POST',
@@ -305,7 +317,7 @@ function expected(route: RouteSpec, target: Target, caller: Caller): number[] {
   const role = ROLE_OF[caller];
   if (!route.who.includes(role)) return [403];
   if (target === 'unknown' || target === 'malformed') return [404];
-  if (route.scope === 'application' && (caller === 'otherFounder' || (role !== 'founder' && target === 'draft'))) return [404];
+  if (route.scope === 'application' && (caller === 'otherFounder' || (role !== 'founder' && (target === 'draft' || target === 'draftDocument')))) return [404];
   if (route.scope === 'staffAccount' && target === 'founderUser') return [404];
   if (route.scope === 'programme' && caller === 'pmOther') return [403];
   if (!allowed) throw new Error(`no allowed status for ${route.method} ${route.path} on ${target}`);
@@ -329,6 +341,8 @@ interface Fixture {
   admin: { token: string; id: string };
   case: string;
   draft: string;
+  document: string;
+  draftDocument: string;
   cohort: string;
   enrolment: string;
   milestone: string;
@@ -355,6 +369,8 @@ describe(`authorization matrix: ${built.length} routes × ${CALLERS.length} call
     fx = { owner, otherFounder, loginUser, advisor, spareAdvisor, pmOwn, pmOther, admin: { token: adminToken, id: adminId } } as Fixture;
     fx.case = await makeFresh('submitted').then((i) => i.id);
     fx.draft = await makeFresh('draft').then((i) => i.id);
+    fx.document = (await makeFresh('document')).id;
+    fx.draftDocument = (await makeFresh('draftDocument')).id;
     const cohort = await t.http.post(`${API}/programmes/poc-funding/cohorts`).set(...auth(adminToken)).send({ name: 'Matrix shared cohort', startsOn: '2030-01-01', endsOn: '2030-12-31', capacity: 1000 }).expect(201);
     fx.cohort = cohort.body.id;
     fx.milestone = (await t.http.post(`${API}/cohorts/${fx.cohort}/milestones`).set(...auth(adminToken)).send({ title: 'Shared milestone', dueOn: '2030-06-01' }).expect(201)).body.id;
@@ -441,6 +457,11 @@ describe(`authorization matrix: ${built.length} routes × ${CALLERS.length} call
 
 /** Creates a record in the state a cell needs (owned by the owner; cohort work by the admin). */
 async function makeFresh(kind: Fresh): Promise<Ids> {
+  if (kind === 'document' || kind === 'draftDocument') {
+    const application = await makeFresh(kind === 'document' ? 'info_requested' : 'draft');
+    const doc = await t.http.post(`${API}/applications/${application.id}/documents`).set(...auth(fx.owner.token)).field('kind', 'other').attach('file', png(), 'logo.png').expect(201);
+    return { id: doc.body.id };
+  }
   const draft = await t.http.post(`${API}/applications`).set(...auth(fx.owner.token)).send(COMPLETE_APPLICATION).expect(201);
   if (kind === 'draft') return { id: draft.body.id, version: draft.body.version };
   const submitted = await t.http.post(`${API}/applications/${draft.body.id}/submit`).set(...auth(fx.owner.token)).send({}).expect(200);
@@ -465,6 +486,10 @@ async function idsFor(route: RouteSpec, target: Target): Promise<Ids> {
       return { id: fx.case, version: await versionOf(fx.case) };
     case 'draft':
       return { id: fx.draft, version: await versionOf(fx.draft) };
+    case 'document':
+      return { id: fx.document };
+    case 'draftDocument':
+      return { id: fx.draftDocument };
     case 'unknown':
       return { id: randomUUID(), enrolmentId: randomUUID(), milestoneId: randomUUID() };
     case 'malformed':
@@ -514,7 +539,7 @@ async function runCell(route: RouteSpec, target: Target, caller: Caller, want: n
   if (token) req = req.set(...auth(token));
   for (const [name, value] of Object.entries(route.headers?.(cell) ?? {})) req = req.set(name, value);
   const body = route.body?.(cell);
-  const res = await (body === undefined ? req : req.send(body as object));
+  const res = await (route.upload ? req.field('kind', 'other').attach('file', png(), 'logo.png') : body === undefined ? req : req.send(body as object));
 
   const problems: string[] = [];
   if (!want.includes(res.status)) problems.push(`answered ${res.status}, the contract says ${want.join(' or ')} (${JSON.stringify(res.body).slice(0, 200)})`);
