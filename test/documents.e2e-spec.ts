@@ -290,4 +290,18 @@ describe('documents', () => {
       t.clock.advance(-61 * 60 * 1000);
     }
   });
+
+  it('describes the document routes in the OpenAPI document, refusals included', async () => {
+    const doc = (await t.http.get('/api/docs-json').expect(200)).body;
+    const upload = doc.paths['/api/v1/applications/{id}/documents'].post;
+    expect(Object.keys(upload.requestBody.content)).toEqual(['multipart/form-data']);
+    expect(upload.requestBody.content['multipart/form-data'].schema.properties.kind.enum).toEqual(['pitch_deck', 'business_plan', 'team_cv', 'financials', 'regulatory', 'other']);
+    expect(Object.keys(upload.responses).sort()).toEqual(['201', '400', '404', '409', '413', '415', '422']);
+    expect(upload.responses['201'].content['application/json'].schema.$ref).toBe('#/components/schemas/DocumentView');
+    expect(Object.keys(doc.paths['/api/v1/applications/{id}/documents'].get.responses).sort()).toEqual(['200', '404']);
+    expect(Object.keys(doc.paths['/api/v1/documents/{id}/content'].get.responses).sort()).toEqual(['200', '404']);
+    expect(Object.keys(doc.paths['/api/v1/documents/{id}'].delete.responses).sort()).toEqual(['204', '404', '422']);
+    expect(doc.components.schemas.UpdateProgrammeDto.properties).toHaveProperty('requiredDocuments');
+    expect(doc.components.schemas.TransitionDto.properties).toHaveProperty('documents');
+  });
 });
