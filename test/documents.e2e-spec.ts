@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { DocumentCleanupService } from '../src/documents/document-cleanup.service';
 import { DOCUMENT_STORAGE, type DocumentStorage } from '../src/documents/document-storage';
 import { RetentionService } from '../src/retention/retention.service';
@@ -289,6 +291,33 @@ describe('documents', () => {
     } finally {
       t.clock.advance(-61 * 60 * 1000);
     }
+  });
+
+  it('keeps nothing of an upload the client abandons halfway', async () => {
+    const founder = await registerFounder(t.http);
+    const id = await draft(founder.token);
+    const before = filesUnder(t.config.filesDir, true).length;
+    const server = t.app.getHttpServer();
+    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const boundary = 'guichet-test-boundary';
+    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\npitch_deck\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="deck.pdf"\r\nContent-Type: application/pdf\r\n\r\n`);
+    const req = httpRequest({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: `/api/v1/applications/${id}/documents`,
+      headers: { authorization: `Bearer ${founder.token}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(head.length + 5 * 1024 * 1024) },
+    });
+    req.on('error', () => undefined);
+    req.write(head);
+    req.write(files.pdf(2 * 1024 * 1024)); // 2 of the 5 MiB announced, then the client goes away
+    await new Promise((r) => setTimeout(r, 300));
+    req.destroy();
+    for (let i = 0; i < 50 && (await t.db.query('SELECT count(*)::int AS n FROM document_storage_cleanup')).rows[0].n > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect((await t.db.query('SELECT count(*)::int AS n FROM document_storage_cleanup')).rows[0].n).toBe(0);
+    expect(filesUnder(t.config.filesDir, true)).toHaveLength(before); // no .part file either
+    expect((await t.http.get(`/api/v1/applications/${id}/documents`).set(...auth(founder.token)).expect(200)).body.items).toEqual([]);
   });
 
   it('describes the document routes in the OpenAPI document, refusals included', async () => {

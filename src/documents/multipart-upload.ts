@@ -32,6 +32,7 @@ export function receiveMultipart<T>(req: IncomingMessage, fileField: string, onF
     }
     const fields: Record<string, string> = {};
     let handling: Promise<T> | null = null;
+    let fileStream: Readable | null = null;
     let settled = false;
     const fail = (error: Error): void => {
       if (settled) return;
@@ -52,6 +53,7 @@ export function receiveMultipart<T>(req: IncomingMessage, fileField: string, onF
       }
       // browsers escape these three in a multipart file name (WHATWG HTML, form-data encoding)
       const filename = info.filename?.replace(/%22/g, '"').replace(/%0D/gi, '\r').replace(/%0A/gi, '\n');
+      fileStream = stream;
       handling = onFile(stream, filename);
       handling.catch((error: Error) => {
         stream.resume();
@@ -74,7 +76,14 @@ export function receiveMultipart<T>(req: IncomingMessage, fileField: string, onF
         (error: Error) => fail(error),
       );
     });
-    req.on('aborted', () => fail(new MultipartError('body', 'the upload was interrupted')));
+    // the client went away mid-upload: the file stream will never end, so it is failed, which
+    // fails the storage write (a local .part file is removed, an S3 multipart upload aborted)
+    req.on('close', () => {
+      if (req.complete || settled) return;
+      const error = new MultipartError('body', 'the upload was interrupted');
+      fileStream?.destroy(error);
+      fail(error);
+    });
     req.pipe(parser);
   });
 }

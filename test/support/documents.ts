@@ -22,11 +22,11 @@ export function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** Every file under a local storage directory (what an operator would find on disk). */
-export function filesUnder(dir: string): string[] {
+/** Every document under a local storage directory (what an operator would find on disk); with `partial`, unfinished `.part` files too. */
+export function filesUnder(dir: string, partial = false): string[] {
   try {
     return readdirSync(dir, { recursive: true, withFileTypes: true })
-      .filter((e) => e.isFile())
+      .filter((e) => e.isFile() && (partial || !e.name.endsWith('.part')))
       .map((e) => join(e.parentPath, e.name));
   } catch {
     return [];
