@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -40,10 +40,15 @@ export class LocalDocumentStorage implements DocumentStorage {
     return createReadStream(path);
   }
 
+  /** Deletes the document and any `.part` left by a write the process did not live to finish. */
   async delete(key: string): Promise<void> {
-    await unlink(this.path(key)).catch((error: NodeJS.ErrnoException) => {
+    const path = this.path(key);
+    const gone = (error: NodeJS.ErrnoException): void => {
       if (error.code !== 'ENOENT') throw error;
-    });
+    };
+    await unlink(path).catch(gone);
+    const parts = await readdir(dirname(path)).catch((error: NodeJS.ErrnoException) => (gone(error), [] as string[]));
+    for (const name of parts) if (name.startsWith(`${key}.`) && name.endsWith('.part')) await unlink(join(dirname(path), name)).catch(gone);
   }
 
   async exists(key: string): Promise<boolean> {
