@@ -33,9 +33,10 @@ describe('documents on S3-compatible storage', () => {
     t = await createTestApp({ env: { S3_URL: `s3://S3RVER:S3RVER@127.0.0.1:${port}/guichet-documents?tls=false` } });
     storage = t.app.get<DocumentStorage>(DOCUMENT_STORAGE) as S3DocumentStorage;
   });
+  let serverRunning = true;
   afterAll(async () => {
     await t.close();
-    await server.close();
+    if (serverRunning) await server.close();
   });
 
   it('uses the S3 driver when S3_URL is set, streams a file larger than one part there and serves the same bytes', async () => {
@@ -92,6 +93,18 @@ describe('documents on S3-compatible storage', () => {
     t.clock.advance(61 * 60 * 1000);
     expect(await cleanup.sweep()).toBe(1);
     expect(await objectKeys()).toEqual([]);
+  });
+
+  it('answers 503 while the storage is unreachable, and keeps serving the lists', async () => {
+    const c = await submitCase(t.http);
+    const draft = await t.http.post('/api/v1/applications').set(...auth(c.founder.token)).send({ startupName: 'Offline' }).expect(201);
+    await server.close();
+    serverRunning = false;
+    const res = await uploadDocument(t.http, c.founder.token, draft.body.id, files.pdf()).expect(503);
+    expect(res.body).toMatchObject({ statusCode: 503, message: expect.stringContaining('storage is unavailable') });
+    await t.http.get(`/api/v1/applications/${draft.body.id}/documents`).set(...auth(c.founder.token)).expect(200);
+    // its key stays listed: once the storage is back, the sweep makes sure nothing was left there
+    expect((await t.db.query('SELECT count(*)::int AS n FROM document_storage_cleanup')).rows[0].n).toBe(1);
   });
 });
 

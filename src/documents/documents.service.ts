@@ -16,6 +16,14 @@ import { DocumentView, toDocumentView } from './document.view';
 import { MultipartError, receiveMultipart } from './multipart-upload';
 import { DocumentTooLarge, DocumentTypeRefused, UploadInspector } from './upload-inspector';
 
+/** The storage failed (unreachable, refused the request, disk full…): a 503, logged. */
+class StorageUnavailable extends Error {
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = 'StorageUnavailable';
+  }
+}
+
 /** The statuses in which the founder may add or delete documents: those in which the application is editable. */
 const EDITABLE = ['draft', 'info_requested'];
 
@@ -54,7 +62,12 @@ export class DocumentsService {
         stream.on('error', (error) => inspector.destroy(error));
         stream.pipe(inspector);
         const contentType = await inspector.contentType;
-        await this.storage.write(key, inspector, contentType);
+        try {
+          await this.storage.write(key, inspector, contentType);
+        } catch (error) {
+          // the upload's own failures (too large, refused, interrupted) pass; anything else is the storage's
+          throw error instanceof DocumentTooLarge || error instanceof DocumentTypeRefused || error instanceof MultipartError ? error : new StorageUnavailable(error);
+        }
         return { filename: sanitizeFilename(filename), contentType, size: inspector.byteCount, sha256: inspector.sha256 };
       });
       const kind = fields.kind;
@@ -103,7 +116,7 @@ export class DocumentsService {
         this.logger.error(`document ${row.id} has a row but no bytes under ${row.storage_key}`);
         throw new NotFoundException('The document’s content is not available');
       }
-      throw this.httpError(error);
+      throw this.httpError(new StorageUnavailable(error));
     }
   }
 
@@ -167,9 +180,8 @@ export class DocumentsService {
     if (error instanceof DocumentTooLarge) return fieldError(413, 'file', `file must be at most ${MAX_DOCUMENT_BYTES / 1024 / 1024} MiB`);
     if (error instanceof DocumentTypeRefused) return fieldError(415, 'file', `file must be one of ${ACCEPTED_FORMAT_NAMES} (decided from its content, not its name)`);
     if (error instanceof MultipartError) return fieldError(400, error.field, error.message);
-    const code = (error as { code?: string; name?: string }).code ?? (error as { name?: string }).name;
-    if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || code === 'TimeoutError') {
-      this.logger.error(`document storage unavailable: ${(error as Error).message}`);
+    if (error instanceof StorageUnavailable) {
+      this.logger.error(`document storage failed: ${error.message}`);
       return new ServiceUnavailableException('The document storage is unavailable; please try again shortly');
     }
     return error;
