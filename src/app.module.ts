@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module, Provider, Type } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccountsWorkerModule } from './accounts/accounts-worker.module';
 import { ApplicationsModule } from './applications/applications.module';
 import { AuthModule } from './auth/auth.module';
 import { CasesModule } from './cases/cases.module';
@@ -54,7 +55,7 @@ class CoreModule {
 /** The HTTP API's modules. */
 const API_MODULES: Type[] = [AuthModule, UsersModule, HealthModule, ProgrammesModule, ApplicationsModule, CasesModule, NotificationsModule, DigestsModule, CohortsModule, PrivacyModule, ReportsModule, DocumentsModule];
 /** Modules the worker needs besides WorkerModule (job handlers live in their domain module). */
-const WORKER_MODULES: Type[] = [WorkerModule, NotificationsWorkerModule, DigestsWorkerModule, RetentionModule, ReportsWorkerModule, DocumentsWorkerModule];
+const WORKER_MODULES: Type[] = [WorkerModule, NotificationsWorkerModule, AccountsWorkerModule, DigestsWorkerModule, RetentionModule, ReportsWorkerModule, DocumentsWorkerModule];
 
 /**
  * One codebase, two entrypoints: APP_ROLE=api serves HTTP, APP_ROLE=worker runs the queue

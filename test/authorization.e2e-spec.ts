@@ -86,6 +86,8 @@ interface RouteSpec {
   fresh?: Partial<Record<Target, Fresh>>;
   /** each founder cell calls with a new account (the route ends the caller's account) */
   freshFounder?: boolean;
+  /** each cell signs the caller in again and calls with that token (the route ends the token) */
+  freshSession?: boolean;
   body?: (cell: Cell) => unknown;
   /** the body is multipart/form-data with a small PNG as `file` (document uploads) */
   upload?: boolean;
@@ -116,6 +118,23 @@ const ROUTES: RouteSpec[] = [
     ok: { '*': [201] },
   },
   { method: 'POST', path: '/auth/login', who: 'public', body: () => ({ email: fx.loginUser.email, password: 'founder-password-123' }), ok: { '*': [200] } },
+  // one-time links: a forged token is the documented 400 (the flows themselves: accounts.e2e-spec.ts)
+  { method: 'POST', path: '/auth/verify-email', who: 'public', body: () => ({ token: 'f'.repeat(43) }), ok: { '*': [400] } },
+  { method: 'POST', path: '/auth/verify-email/resend', who: ['founder'], headers: () => ({ 'X-Forwarded-For': `10.78.${next() % 250}.${next() % 250}` }), ok: { '*': [202] } },
+  {
+    method: 'POST',
+    path: '/auth/password/forgot',
+    who: 'public',
+    body: () => ({ email: `matrix-forgot-${next()}@startup.test` }),
+    headers: () => ({ 'X-Forwarded-For': `10.79.${next() % 250}.${next() % 250}` }),
+    ok: { '*': [202] },
+  },
+  { method: 'POST', path: '/auth/password/reset', who: 'public', body: () => ({ token: 'f'.repeat(43), password: 'a brand new passphrase' }), ok: { '*': [400] } },
+  { method: 'POST', path: '/auth/invitation/accept', who: 'public', body: () => ({ token: 'f'.repeat(43), password: 'a brand new passphrase' }), ok: { '*': [400] } },
+  // a session of its own per cell: logging out must not end the fixture's token
+  { method: 'POST', path: '/auth/logout', who: ALL, freshSession: true, ok: { '*': [204] } },
+  // a wrong current password: the documented 400, and nobody's sessions end
+  { method: 'POST', path: '/me/password', who: ALL, body: () => ({ currentPassword: 'not the password', newPassword: 'a brand new passphrase' }), ok: { '*': [400] } },
   { method: 'GET', path: '/me', who: ALL, ok: { '*': [200] } },
   { method: 'PATCH', path: '/me/preferences', who: ALL, body: () => ({ weeklyDigest: true }), ok: { '*': [200] } },
   { method: 'GET', path: '/me/export', who: ['founder'], ok: { '*': [200] } },
@@ -128,6 +147,15 @@ const ROUTES: RouteSpec[] = [
     ok: { '*': [201] },
   },
   { method: 'GET', path: '/users', who: ['admin', 'programme_manager'], ok: { '*': [200] } },
+  {
+    method: 'POST',
+    path: '/users/:id/invitation',
+    who: ['admin'],
+    scope: 'staffAccount',
+    targets: ['staffUser', 'founderUser', 'unknown', 'malformed'],
+    // the spare advisor was created with a password: nothing pending to send again (documented 409)
+    ok: { staffUser: [409] },
+  },
   {
     method: 'PATCH',
     path: '/users/:id',
@@ -517,6 +545,10 @@ async function versionOf(id: string): Promise<number | undefined> {
 async function tokenOf(route: RouteSpec, caller: Caller): Promise<string | null> {
   if (caller === 'anonymous') return null;
   if (route.freshFounder && ROLE_OF[caller] === 'founder') return (await registerFounder(t.http)).token;
+  if (route.freshSession) {
+    if (caller === 'admin') return login(t.http, ADMIN.email, ADMIN.password);
+    return login(t.http, fx[caller].email, ROLE_OF[caller] === 'founder' ? 'founder-password-123' : 'staff-password-1234');
+  }
   return caller === 'admin' ? fx.admin.token : fx[caller].token;
 }
 

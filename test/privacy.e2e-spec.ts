@@ -51,7 +51,7 @@ describe("founders' data rights", () => {
     expect(app.messages.map((m: { body: string }) => m.body)).toEqual(['Your deck?', 'Here it is']);
     expect(app.timeline.map((e: { type: string }) => e.type)).toEqual(['submitted', 'status_changed', 'message_posted', 'status_changed']);
     expect(JSON.stringify(res.body)).not.toContain('internal only');
-    expect(res.body.emails.map((e: { template: string }) => e.template).sort()).toEqual(['application-received', 'info-requested']);
+    expect(res.body.emails.map((e: { template: string }) => e.template).sort()).toEqual(['application-received', 'info-requested', 'verify-email']);
     await t.http.get('/api/v1/me/export').set(...auth(advisor.token)).expect(403);
   });
 
@@ -104,10 +104,11 @@ describe("founders' data rights", () => {
       const c = await submitCase(api.http, {}, { fullName: 'Octave Lerouge' });
       await move(api.http, advisorToken, c.id, { to: 'info_requested', message: 'Anything?' });
       const queued = await api.db.query(`SELECT count(*)::int AS n FROM emails WHERE recipient_id = $1 AND status = 'queued'`, [c.founder.id]);
-      expect(queued.rows[0].n).toBe(2);
+      expect(queued.rows[0].n).toBe(3); // the verification email of the sign-up, the acknowledgement, the request
       await api.http.delete('/api/v1/me').set(...auth(c.founder.token)).expect(200);
       const rows = await api.db.query(`SELECT status, recipient_email, last_error FROM emails WHERE recipient_id = $1`, [c.founder.id]);
       expect(rows.rows).toEqual([
+        { status: 'skipped', recipient_email: null, last_error: 'recipient erased' },
         { status: 'skipped', recipient_email: null, last_error: 'recipient erased' },
         { status: 'skipped', recipient_email: null, last_error: 'recipient erased' },
       ]);

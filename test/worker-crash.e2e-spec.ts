@@ -73,7 +73,11 @@ describe('a worker killed mid-batch', () => {
     await new Promise((r) => setTimeout(r, 3000)); // room for a duplicate to show up
     const counts = founders.map((f) => sink.to(f.email).length);
     expect(counts).toEqual(Array(COUNT).fill(1));
-    const rows = await api.db.query(`SELECT status, count(*)::int AS n FROM emails GROUP BY status`);
-    expect(rows.rows).toEqual([{ status: 'sent', n: COUNT }]);
+    const rows = await api.db.query(`SELECT status, count(*)::int AS n FROM emails GROUP BY status ORDER BY status`);
+    // each founder verified their address before the worker came up: those emails were moot
+    expect(rows.rows).toEqual([
+      { status: 'sent', n: COUNT },
+      { status: 'skipped', n: COUNT },
+    ]);
   }, 120000);
 });

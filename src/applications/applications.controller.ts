@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { UuidParamPipe } from '../common/http/is-uuid.pipe';
@@ -54,6 +54,7 @@ export class ApplicationsController {
   @HttpCode(200)
   @Roles('founder')
   @ApiOperation({ summary: 'draft → submitted; 422 listing every missing field; answers with recommendations and due dates' })
+  @ApiForbiddenResponse({ description: 'the founder has not verified their email address yet: `code: "email_not_verified"`' })
   submit(@CurrentUser() user: AuthUser, @Param('id', UuidParamPipe) id: string, @Body() dto: SubmitApplicationDto): Promise<ApplicationView> {
     return this.applications.submit(id, user, dto);
   }

@@ -1,5 +1,5 @@
 import { preparedQuery } from '../database/prepared-query';
-import { ConflictException, HttpException, HttpStatus, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { ConflictException, ForbiddenException, HttpException, HttpStatus, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user';
 import { checkTransition } from '../cases/case-state-machine';
@@ -149,6 +149,15 @@ export class ApplicationsService {
    * service-level due dates, and starts the timeline.
    */
   async submit(id: string, user: AuthUser, dto: SubmitApplicationDto): Promise<ApplicationView> {
+    // decisions and requests for information go to this address: it must be the founder's
+    if (!user.emailVerified) {
+      throw new ForbiddenException({
+        statusCode: 403,
+        error: 'Forbidden',
+        code: 'email_not_verified',
+        message: 'Verify your email address before submitting: follow the link we emailed you, or ask for a new one (POST /api/v1/auth/verify-email/resend)',
+      });
+    }
     const now = this.clock.now();
     const today = parisDate(now);
     // the rules are read before the transaction: it then holds its lock for five round trips only

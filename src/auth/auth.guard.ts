@@ -11,8 +11,14 @@ import type { AuthUser, JwtClaims } from './auth-user';
 /**
  * Global guard: every route needs a valid bearer token unless marked @Public(), and a role
  * listed by @Roles() when it has one. The account is re-read on each request so that a
- * deactivated or erased account stops working at once, not when its token expires.
+ * deactivated or erased account stops working at once, not when its token expires; so does a
+ * token issued before the account's last password change, reset, logout everywhere or
+ * deactivation (its version is behind), and a token logged out alone (its `jti` is revoked).
  */
+/** `users.token_version` is an integer column: a larger claim names no version and must not reach the query */
+const MAX_TOKEN_VERSION = 2 ** 31 - 1;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
@@ -35,15 +41,33 @@ export class AuthGuard implements CanActivate {
     } catch {
       throw new UnauthorizedException('Invalid or expired token');
     }
-    if (typeof claims.sub !== 'string' || !/^[0-9a-f-]{36}$/i.test(claims.sub)) throw new UnauthorizedException('Invalid or expired token');
-    const rows = await preparedQuery<{ id: string; role: Role; email: string; full_name: string; locale: 'fr' | 'en'; programmes: string[] }>(
+    if (typeof claims.sub !== 'string' || !UUID.test(claims.sub)) throw new UnauthorizedException('Invalid or expired token');
+    // tokens without a version or an id predate revocation: they cannot be revoked, so they are refused
+    if (!Number.isInteger(claims.ver) || claims.ver < 0 || claims.ver > MAX_TOKEN_VERSION || typeof claims.jti !== 'string' || !UUID.test(claims.jti) || typeof claims.exp !== 'number') {
+      throw new UnauthorizedException('Invalid or expired token');
+    }
+    // one round trip, as before revocation existed: the account, its token version and the
+    // token's own logout are checked in the same statement
+    const rows = await preparedQuery<{ id: string; role: Role; email: string; full_name: string; locale: 'fr' | 'en'; programmes: string[]; email_verified: boolean }>(
       this.dataSource,
-      'SELECT id, role, email, full_name, locale, programmes FROM users WHERE id = $1 AND active AND erased_at IS NULL',
-      [claims.sub],
+      `SELECT u.id, u.role, u.email, u.full_name, u.locale, u.programmes, u.email_verified_at IS NOT NULL AS email_verified
+       FROM users u
+       WHERE u.id = $1 AND u.active AND u.erased_at IS NULL AND u.token_version = $2
+         AND NOT EXISTS (SELECT 1 FROM revoked_tokens r WHERE r.jti = $3)`,
+      [claims.sub, claims.ver, claims.jti],
     );
     const row = rows[0];
     if (!row) throw new UnauthorizedException('Invalid or expired token');
-    request.user = { id: row.id, role: row.role, email: row.email, fullName: row.full_name, locale: row.locale, programmes: row.programmes };
+    request.user = {
+      id: row.id,
+      role: row.role,
+      email: row.email,
+      fullName: row.full_name,
+      locale: row.locale,
+      programmes: row.programmes,
+      emailVerified: row.email_verified,
+      session: { tokenId: claims.jti, expiresAt: new Date(claims.exp * 1000) },
+    };
 
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (roles && !roles.includes(row.role)) throw new ForbiddenException(`This action is not available to the ${row.role} role`);

@@ -4,7 +4,11 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
+import { AccountsModule } from '../accounts/accounts.module';
 import { UsersModule } from '../users/users.module';
+import { AccessTokenService } from './access-token.service';
+import { AccountLifecycleService } from './account-lifecycle.service';
+import { AccountController } from './account.controller';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
@@ -12,6 +16,7 @@ import { AuthService } from './auth.service';
 @Module({
   imports: [
     UsersModule,
+    AccountsModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
@@ -22,8 +27,9 @@ import { AuthService } from './auth.service';
       }),
     }),
   ],
-  controllers: [AuthController],
-  providers: [AuthService, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [JwtModule],
+  controllers: [AuthController, AccountController],
+  providers: [AuthService, AccessTokenService, AccountLifecycleService, { provide: APP_GUARD, useClass: AuthGuard }],
+  // the web pages (server-rendered) drive the same flows
+  exports: [JwtModule, AccessTokenService, AccountLifecycleService],
 })
 export class AuthModule {}

@@ -1,11 +1,12 @@
 import { HttpException, HttpStatus, Injectable, UnauthorizedException } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
 import { DataSource } from 'typeorm';
+import { Clock } from '../common/clock';
 import { RateLimiterService } from '../redis/rate-limiter.service';
 import { User } from '../users/user.entity';
-import { AuthResponse, toUserView } from '../users/user.view';
+import { AuthResponse } from '../users/user.view';
 import { UsersService } from '../users/users.service';
-import { JwtClaims } from './auth-user';
+import { AccessTokenService } from './access-token.service';
+import { AccountLifecycleService } from './account-lifecycle.service';
 import { RegisterDto } from './dto/register.dto';
 import { LoginDto } from './dto/login.dto';
 import { DUMMY_HASH, verifyPassword } from './password';
@@ -22,15 +23,23 @@ const INVALID_CREDENTIALS = 'Invalid email or password';
 export class AuthService {
   constructor(
     private readonly users: UsersService,
-    private readonly jwt: JwtService,
+    private readonly accessTokens: AccessTokenService,
+    private readonly lifecycle: AccountLifecycleService,
     private readonly limiter: RateLimiterService,
     private readonly dataSource: DataSource,
+    private readonly clock: Clock,
   ) {}
 
   async register(dto: RegisterDto, ip: string): Promise<AuthResponse> {
     if ((await this.limiter.hit(`register:ip:${ip}`, 3600)) > REGISTER_MAX_PER_HOUR) throw tooMany('Too many sign-ups from this address, try again later');
-    const user = await this.users.insert({ ...dto, role: 'founder' });
-    return this.issue(user);
+    const now = this.clock.now();
+    // the account and its verification email commit together
+    const user = await this.dataSource.transaction(async (em) => {
+      const founder = await this.users.insert({ ...dto, role: 'founder' }, em);
+      await this.lifecycle.sendVerification(em, founder.id, now);
+      return founder;
+    });
+    return this.accessTokens.respond(user);
   }
 
   async login(dto: LoginDto, ip: string): Promise<AuthResponse> {
@@ -45,19 +54,15 @@ export class AuthService {
       .addSelect('u.passwordHash')
       .where('u.email = :email AND u.active AND u.erased_at IS NULL', { email: dto.email })
       .getOne();
-    // verify against a dummy hash for unknown emails so both failures take the same time
+    // verify against a dummy hash for unknown emails (and invitations not accepted yet, which
+    // have no password) so every failure takes the same time
     const valid = await verifyPassword(dto.password, user?.passwordHash ?? DUMMY_HASH);
-    if (!user || !valid) {
+    if (!user || !user.passwordHash || !valid) {
       await Promise.all([this.limiter.hit(emailBucket, LOGIN_WINDOW_SECONDS), this.limiter.hit(ipBucket, LOGIN_WINDOW_SECONDS)]);
       throw new UnauthorizedException(INVALID_CREDENTIALS);
     }
     await this.limiter.reset(emailBucket);
-    return this.issue(user);
-  }
-
-  private async issue(user: User): Promise<AuthResponse> {
-    const claims: JwtClaims = { sub: user.id, role: user.role };
-    return { accessToken: await this.jwt.signAsync(claims), user: toUserView(user) };
+    return this.accessTokens.respond(user);
   }
 }
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
 import { PrivacyController } from './privacy.controller';
 import { PrivacyService } from './privacy.service';
 
-@Module({ controllers: [PrivacyController], providers: [PrivacyService] })
+@Module({ imports: [AccountsModule], controllers: [PrivacyController], providers: [PrivacyService] })
 export class PrivacyModule {}

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { AccountTokensRepository } from '../accounts/account-tokens.repository';
 import { APPLICATION_COLUMNS, ApplicationRow, toApplicationView } from '../applications/application.view';
 import { DocumentCleanupService } from '../documents/document-cleanup.service';
 import { toDocumentView } from '../documents/document.view';
@@ -35,6 +36,7 @@ export class PrivacyService {
     private readonly limiter: RateLimiterService,
     private readonly redis: RedisService,
     private readonly queues: QueueService,
+    private readonly accountTokens: AccountTokensRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly documents: DocumentsRepository,
     private readonly documentCleanup: DocumentCleanupService,
@@ -130,8 +132,10 @@ export class PrivacyService {
       );
       await em.query('UPDATE case_messages SET body = $2 WHERE application_id = ANY($1::uuid[])', [kept, ERASED]);
       await em.query('UPDATE case_notes SET body = $2 WHERE application_id = ANY($1::uuid[])', [kept, ERASED]);
+      // pending verification, reset and invitation links go, and every token of the account is refused
+      await this.accountTokens.deleteAllOf(em, user.id);
       await em.query(
-        `UPDATE users SET email = $2, full_name = $3, password_hash = $4, active = false, weekly_digest = false, erased_at = $5, updated_at = $5 WHERE id = $1`,
+        `UPDATE users SET email = $2, full_name = $3, password_hash = $4, active = false, weekly_digest = false, erased_at = $5, updated_at = $5, token_version = token_version + 1 WHERE id = $1`,
         [user.id, `erased+${user.id}@erased.invalid`, ERASED, `erased$${randomBytes(16).toString('hex')}`, now],
       );
       void account;

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { RateLimitedException } from '../common/http/rate-limited.exception';
 import { RedisService } from './redis.service';
 
 /**
@@ -37,5 +38,24 @@ export class RateLimiterService {
 
   async reset(bucket: string): Promise<void> {
     await this.redis.client.del(this.redis.key('rl', bucket)).catch(() => undefined);
+  }
+
+  /**
+   * Counts one more request in a fixed window and refuses it (429 with `Retry-After`, the
+   * seconds left in the window) once more than `max` were counted. Fails open like `hit`.
+   */
+  async enforce(bucket: string, max: number, windowSeconds: number, message: string): Promise<void> {
+    const key = this.redis.key('rl', bucket);
+    let count: number;
+    let ttl: number;
+    try {
+      const replies = (await this.redis.client.multi().incr(key).expire(key, windowSeconds, 'NX').ttl(key).exec()) as [Error | null, number][];
+      count = replies[0][1];
+      ttl = replies[2][1];
+    } catch (error) {
+      this.logger.warn(`rate limit not recorded: ${(error as Error).message}`);
+      return;
+    }
+    if (count > max) throw new RateLimitedException(message, ttl > 0 ? ttl : windowSeconds);
   }
 }

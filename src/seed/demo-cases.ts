@@ -128,7 +128,7 @@ export const APPLICATION_COLUMNS_SEEDED = [
   'first_responded_at', 'decision_due_at', 'decided_at', 'first_decided_at', 'paused_at', 'withdrawn_at', 'created_at', 'updated_at',
 ];
 export const EVENT_COLUMNS = ['application_id', 'seq', 'at', 'type', 'actor_id', 'actor_role', 'public', 'data', 'prev_hash', 'hash'];
-export const USER_COLUMNS = ['id', 'email', 'password_hash', 'full_name', 'role', 'locale', 'created_at', 'updated_at'];
+export const USER_COLUMNS = ['id', 'email', 'password_hash', 'full_name', 'role', 'locale', 'email_verified_at', 'created_at', 'updated_at'];
 export const MESSAGE_COLUMNS = ['id', 'application_id', 'author_id', 'author_role', 'body', 'created_at'];
 export const NOTE_COLUMNS = ['id', 'application_id', 'author_id', 'body', 'created_at'];
 export const ENROLMENT_COLUMNS = ['id', 'cohort_id', 'application_id', 'programme', 'enrolled_by', 'created_at'];
@@ -263,6 +263,7 @@ export class CaseFactory {
       u.full_name.push(personName(o.random));
       u.role.push('founder');
       u.locale.push(founder.locale);
+      u.email_verified_at.push(at);
       u.created_at.push(at);
       u.updated_at.push(at);
       o.founders.push(founder);

@@ -73,9 +73,9 @@ export interface SeedSummary {
   seconds: { migrate: number; staff: number; cases: number; finish: number; total: number };
 }
 
-const USER_COLUMNS = columnsOf('id uuid, email text, password_hash text, full_name text, role text, locale text, created_at timestamptz, updated_at timestamptz');
+const USER_COLUMNS = columnsOf('id uuid, email text, password_hash text, full_name text, role text, locale text, email_verified_at timestamptz, created_at timestamptz, updated_at timestamptz');
 const STAFF_COLUMNS = columnsOf(
-  'id uuid, email text, password_hash text, full_name text, role text, locale text, capacity int, programmes text:text[], languages text:text[], created_at timestamptz, updated_at timestamptz',
+  'id uuid, email text, password_hash text, full_name text, role text, locale text, capacity int, programmes text:text[], languages text:text[], email_verified_at timestamptz, created_at timestamptz, updated_at timestamptz',
 );
 const APPLICATION_COLUMNS = columnsOf(
   'id uuid, reference text, owner_id uuid, assignee_id uuid, status text, version int, programme text, startup_name text, project_summary text, stage text, trl smallint, ' +
@@ -116,6 +116,7 @@ async function ensureStaff(pool: Pool, o: Required<Pick<SeedOptions, 'advisors' 
     data.capacity.push(capacity);
     data.programmes.push(pgArrayLiteral(progs));
     data.languages.push(pgArrayLiteral(languages));
+    data.email_verified_at.push(at);
     data.created_at.push(at);
     data.updated_at.push(at);
   };

@@ -14,8 +14,9 @@ export class User {
   @Column('text')
   email: string;
 
-  @Column('text', { name: 'password_hash', select: false })
-  passwordHash: string;
+  /** null while an invitation is pending: the account cannot sign in until it is accepted */
+  @Column('text', { name: 'password_hash', select: false, nullable: true })
+  passwordHash: string | null;
 
   @Column('text', { name: 'full_name' })
   fullName: string;
@@ -43,6 +44,14 @@ export class User {
 
   @Column('timestamptz', { name: 'last_assigned_at', nullable: true })
   lastAssignedAt: Date | null;
+
+  /** when the owner proved the address is theirs (a verification, reset or invitation link) */
+  @Column('timestamptz', { name: 'email_verified_at', nullable: true })
+  emailVerifiedAt: Date | null;
+
+  /** access tokens carry it; raising it refuses every token issued before (see auth.guard.ts) */
+  @Column('integer', { name: 'token_version' })
+  tokenVersion: number;
 
   @Column('timestamptz', { name: 'erased_at', nullable: true })
   erasedAt: Date | null;

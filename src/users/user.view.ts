@@ -14,6 +14,10 @@ export class UserView {
   @ApiProperty({ enum: ROLES }) role: Role;
   @ApiProperty({ enum: LOCALES }) locale: Locale;
   @ApiProperty() active: boolean;
+  @ApiProperty({ description: 'the owner proved the address is theirs (a verification, reset or invitation link; staff created with a password are verified from the start)' })
+  emailVerified: boolean;
+  @ApiPropertyOptional({ description: 'staff: invited and has not accepted yet (cannot sign in until then)' })
+  invitationPending?: boolean;
   @ApiPropertyOptional({ nullable: true }) capacity?: number | null;
   @ApiPropertyOptional({ type: [String] }) programmes?: string[];
   @ApiPropertyOptional({ type: [String] }) languages?: string[];
@@ -29,10 +33,13 @@ export function toUserView(user: User): UserView {
     role: user.role,
     locale: user.locale,
     active: user.active,
+    emailVerified: user.emailVerifiedAt !== null,
     preferences: { weeklyDigest: user.weeklyDigest, locale: user.locale },
     createdAt: user.createdAt.toISOString(),
   };
   if (user.role !== 'founder') {
+    // staff prove their address by accepting the invitation: unverified staff are invitations
+    view.invitationPending = user.emailVerifiedAt === null;
     view.capacity = user.capacity;
     view.programmes = user.programmes;
     view.languages = user.languages;
@@ -42,6 +49,14 @@ export function toUserView(user: User): UserView {
 
 export class AuthResponse {
   @ApiProperty() accessToken: string;
+  @ApiProperty({ type: UserView }) user: UserView;
+}
+
+export class AccessTokenResponse {
+  @ApiProperty() accessToken: string;
+}
+
+export class UserResponse {
   @ApiProperty({ type: UserView }) user: UserView;
 }
 

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/auth.decorators';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { AuthUser } from '../auth/auth-user';
+import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { UuidParamPipe } from '../common/http/is-uuid.pipe';
 import { CreateUserDto } from './dto/create-user.dto';
 import { ListUsersQuery } from './dto/list-users.query';
@@ -16,9 +17,24 @@ export class UsersController {
 
   @Post()
   @Roles('admin')
-  @ApiOperation({ summary: 'Create a staff account (advisor, programme manager or admin)' })
-  create(@Body() dto: CreateUserDto): Promise<UserView> {
-    return this.users.create(dto);
+  @ApiOperation({
+    summary: 'Create a staff account (advisor, programme manager or admin)',
+    description: 'With `password`: usable at once. Without: an invitation email goes out (link valid 7 days); the account cannot sign in until its owner accepts it and chooses a password.',
+  })
+  @ApiCreatedResponse({ type: UserView })
+  create(@CurrentUser() admin: AuthUser, @Body() dto: CreateUserDto): Promise<UserView> {
+    return this.users.create(dto, admin.id);
+  }
+
+  @Post(':id/invitation')
+  @HttpCode(202)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Send a pending invitation again, with a new link valid 7 days (the earlier links stop working); 409 once accepted' })
+  @ApiAcceptedResponse({ description: 'queued' })
+  @ApiNotFoundResponse({ description: 'no such staff account' })
+  @ApiConflictResponse({ description: 'the invitation was already accepted' })
+  async reinvite(@CurrentUser() admin: AuthUser, @Param('id', UuidParamPipe) id: string): Promise<void> {
+    await this.users.reinvite(id, admin.id);
   }
 
   @Get()

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
 import { ProgrammesModule } from '../programmes/programmes.module';
 import { MeController } from './me.controller';
 import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
 
-@Module({ imports: [ProgrammesModule], controllers: [UsersController, MeController], providers: [UsersService], exports: [UsersService] })
+@Module({ imports: [ProgrammesModule, AccountsModule], controllers: [UsersController, MeController], providers: [UsersService], exports: [UsersService] })
 export class UsersModule {}

@@ -1,5 +1,8 @@
 import { ConflictException, Inject, Injectable, Logger, NotFoundException, OnApplicationBootstrap } from '@nestjs/common';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
+import { AccountTokensRepository } from '../accounts/account-tokens.repository';
+import { Clock } from '../common/clock';
+import { enqueueEmails } from '../notifications/outbox/email-outbox';
 import { hashPassword } from '../auth/password';
 import { FieldValidationException } from '../common/http/validation';
 import { ProgrammesService } from '../programmes/programmes.service';
@@ -24,6 +27,8 @@ export class UsersService implements OnApplicationBootstrap {
     private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly programmeCatalogue: ProgrammesService,
+    private readonly accountTokens: AccountTokensRepository,
+    private readonly clock: Clock,
   ) {
     this.users = dataSource.getRepository(User);
   }
@@ -37,8 +42,8 @@ export class UsersService implements OnApplicationBootstrap {
     const passwordHash = await hashPassword(adminPassword);
     // ON CONFLICT: several processes may boot at once
     const inserted: unknown[] = await this.dataSource.query(
-      `INSERT INTO users (email, password_hash, full_name, role, locale, languages)
-       VALUES ($1, $2, 'Administrator', 'admin', 'fr', '{fr,en}') ON CONFLICT (email) DO NOTHING RETURNING id`,
+      `INSERT INTO users (email, password_hash, full_name, role, locale, languages, email_verified_at)
+       VALUES ($1, $2, 'Administrator', 'admin', 'fr', '{fr,en}', now()) ON CONFLICT (email) DO NOTHING RETURNING id`,
       [adminEmail, passwordHash],
     );
     if (inserted.length > 0) this.logger.log(`first admin account created for ${adminEmail}`);
@@ -54,22 +59,36 @@ export class UsersService implements OnApplicationBootstrap {
     return user;
   }
 
-  /** Inserts an account; 409 when the email is taken. */
-  async insert(input: {
-    email: string;
-    password: string;
-    fullName: string;
-    role: Role;
-    locale?: Locale;
-    capacity?: number | null;
-    programmes?: string[];
-    languages?: string[];
-    active?: boolean;
-  }): Promise<User> {
-    const passwordHash = await hashPassword(input.password);
+  /** Reads an account through the caller's transaction (404 when missing or erased). */
+  async getIn(em: EntityManager, id: string): Promise<User> {
+    const user = await em.getRepository(User).findOne({ where: { id } });
+    if (!user || user.erasedAt !== null) throw new NotFoundException('User not found');
+    return user;
+  }
+
+  /**
+   * Inserts an account; 409 when the email is taken. Without a password the account is an
+   * invitation: it cannot sign in until the invitation is accepted (see AccountLifecycleService).
+   */
+  async insert(
+    input: {
+      email: string;
+      password?: string;
+      fullName: string;
+      role: Role;
+      locale?: Locale;
+      capacity?: number | null;
+      programmes?: string[];
+      languages?: string[];
+      active?: boolean;
+      emailVerified?: boolean;
+    },
+    em: EntityManager = this.dataSource.manager,
+  ): Promise<User> {
+    const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
     const locale = input.locale ?? 'fr';
     try {
-      const result = await this.users.insert({
+      const result = await em.getRepository(User).insert({
         email: input.email,
         passwordHash,
         fullName: input.fullName,
@@ -80,17 +99,78 @@ export class UsersService implements OnApplicationBootstrap {
         programmes: input.programmes ?? [],
         languages: input.languages ?? (input.role === 'founder' ? [] : [locale]),
         weeklyDigest: true,
+        emailVerifiedAt: input.emailVerified ? this.clock.now() : null,
+        tokenVersion: 0,
       });
-      return this.get(result.identifiers[0].id as string);
+      return this.getIn(em, result.identifiers[0].id as string);
     } catch (error) {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw new ConflictException('An account with this email already exists');
       throw error;
     }
   }
 
-  async create(dto: CreateUserDto): Promise<UserView> {
+  /**
+   * Staff account. With a password it is usable (and verified) at once; without one an
+   * `invitation` email goes out in the same transaction and the account waits for its owner.
+   */
+  async create(dto: CreateUserDto, invitedBy: string): Promise<UserView> {
     await this.checkProgrammes(dto.programmes);
-    return toUserView(await this.insert(dto));
+    if (dto.password !== undefined) return toUserView(await this.insert({ ...dto, emailVerified: true }));
+    const now = this.clock.now();
+    const user = await this.dataSource.transaction(async (em) => {
+      const invited = await this.insert(dto, em);
+      const link = await this.accountTokens.create(em, invited.id, 'invitation', now);
+      await enqueueEmails(em, [{ template: 'invitation', recipientId: invited.id, eventKey: link.id, data: { tokenId: link.id, invitedBy } }], now);
+      return invited;
+    });
+    return toUserView(user);
+  }
+
+  /**
+   * Sends a pending invitation again (a new link; the earlier ones stop working). 409 once the
+   * invitation was accepted; 404 for a founder, as for every staff-account route.
+   */
+  async reinvite(id: string, invitedBy: string): Promise<void> {
+    const now = this.clock.now();
+    await this.dataSource.transaction(async (em) => {
+      const rows: { role: Role; pending: boolean }[] = await em.query('SELECT role, password_hash IS NULL AS pending FROM users WHERE id = $1 AND erased_at IS NULL FOR UPDATE', [id]);
+      const user = rows[0];
+      if (!user || user.role === 'founder') throw new NotFoundException('User not found');
+      if (!user.pending) throw new ConflictException('This invitation was already accepted');
+      await this.accountTokens.spendAll(em, id, 'invitation', now);
+      const link = await this.accountTokens.create(em, id, 'invitation', now);
+      await enqueueEmails(em, [{ template: 'invitation', recipientId: id, eventKey: link.id, data: { tokenId: link.id, invitedBy } }], now);
+    });
+  }
+
+  /** The stored password hash (null while an invitation is pending). */
+  async passwordHashOf(id: string): Promise<string | null> {
+    const rows: { password_hash: string | null }[] = await this.dataSource.query('SELECT password_hash FROM users WHERE id = $1 AND erased_at IS NULL', [id]);
+    return rows[0]?.password_hash ?? null;
+  }
+
+  /**
+   * Sets a new password and refuses every access token issued before (token version + 1). The
+   * person proved they hold the address (a reset or invitation link) or were trusted by an admin:
+   * the address counts as verified.
+   */
+  async setPassword(em: EntityManager, id: string, password: string, now: Date): Promise<User> {
+    const passwordHash = await hashPassword(password);
+    await em.query(
+      'UPDATE users SET password_hash = $2, token_version = token_version + 1, email_verified_at = COALESCE(email_verified_at, $3), updated_at = $3 WHERE id = $1',
+      [id, passwordHash, now],
+    );
+    return this.getIn(em, id);
+  }
+
+  async markEmailVerified(em: EntityManager, id: string, now: Date): Promise<User> {
+    await em.query('UPDATE users SET email_verified_at = COALESCE(email_verified_at, $2), updated_at = $2 WHERE id = $1', [id, now]);
+    return this.getIn(em, id);
+  }
+
+  /** Logout everywhere: every access token of the account stops working. */
+  async revokeAllTokens(id: string): Promise<void> {
+    await this.dataSource.query('UPDATE users SET token_version = token_version + 1 WHERE id = $1', [id]);
   }
 
   async update(id: string, dto: UpdateUserDto): Promise<UserView> {
@@ -109,7 +189,14 @@ export class UsersService implements OnApplicationBootstrap {
     if (dto.programmes !== undefined) changes.programmes = dto.programmes;
     if (dto.languages !== undefined) changes.languages = dto.languages;
     if (dto.active !== undefined) changes.active = dto.active;
-    if (dto.password !== undefined) changes.passwordHash = await hashPassword(dto.password);
+    if (dto.password !== undefined) {
+      changes.passwordHash = await hashPassword(dto.password);
+      // an admin choosing the password vouches for the address, as at creation
+      if (user.emailVerifiedAt === null) changes.emailVerifiedAt = this.clock.now();
+    }
+    // a new password or a deactivation ends every session: a token issued before stays refused,
+    // even after a later reactivation
+    if (dto.password !== undefined || (dto.active === false && user.active)) changes.tokenVersion = user.tokenVersion + 1;
     if (Object.keys(changes).length > 0) {
       try {
         await this.users.update({ id }, changes);

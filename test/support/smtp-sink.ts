@@ -94,11 +94,16 @@ export class SmtpSink {
     });
     this.port = (server.server.address() as AddressInfo).port;
     this.server = server;
+    SmtpSink.listening.set(this.port, this);
   }
+
+  /** The sinks listening now, by port: helpers that know an app's SMTP_URL find its mailbox. */
+  static readonly listening = new Map<number, SmtpSink>();
 
   async stop(): Promise<void> {
     const server = this.server;
     this.server = null;
+    if (SmtpSink.listening.get(this.port) === this) SmtpSink.listening.delete(this.port);
     // an outage: drop open connections too (the app's pool keeps some alive)
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
@@ -137,6 +142,12 @@ export class SmtpSink {
    */
   toMatching(address: string, pattern: RegExp | string): ReceivedMail[] {
     return this.to(address).filter((m) => (typeof pattern === 'string' ? m.text.includes(pattern) : pattern.test(m.text)));
+  }
+
+  /** Removes and returns the first mail to `address` matching `pattern` (a helper consumed it, as a person reading it would). */
+  take(address: string, pattern: RegExp): ReceivedMail | null {
+    const index = this.received.findIndex((m) => m.to.split(',').includes(address.toLowerCase()) && pattern.test(m.text));
+    return index < 0 ? null : this.received.splice(index, 1)[0];
   }
 
   /** Waits until `predicate` holds on what was received (polling; bounded). */

@@ -6,14 +6,17 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
+import { accountToken, accountTokenKey } from '../../src/accounts/account-token';
 import { AppModule } from '../../src/app.module';
 import { ManualClock } from '../../src/common/clock';
 import { createRootLogger, JsonLogger } from '../../src/common/logging/logger';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { configureHttpApp } from '../../src/http-app';
 import { createTestDatabase } from './databases';
+import { SmtpSink } from './smtp-sink';
 
 export const ADMIN = { email: 'admin@guichet.test', password: 'admin-password-123' };
 
@@ -66,7 +69,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const db = new Client({ connectionString: database.url });
   db.on('error', () => undefined); // fault tests cut connections on purpose
   await db.connect();
-  return {
+  const testApp: TestApp = {
     app,
     http: request(app.getHttpServer()),
     config,
@@ -78,6 +81,26 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       await database.drop();
     },
   };
+  appsByAgent.set(testApp.http, testApp);
+  return testApp;
+}
+
+/** Lets helpers that are given only `t.http` find the app (its database and secret) behind it. */
+const appsByAgent = new WeakMap<TestAgent, TestApp>();
+
+/**
+ * The link token of the latest account email of this template to this user, as the email
+ * carries it: read from the outbox row (its token id) and rebuilt with the app's key, exactly as
+ * the sender does when it renders the email (the token itself is stored nowhere).
+ */
+export async function linkTokenFromOutbox(t: TestApp, userId: string, template: 'verify-email' | 'password-reset' | 'invitation'): Promise<string> {
+  // through the app's pool: founders are often registered in parallel, and `t.db` is one connection
+  const rows: { token_id: string }[] = await t.app
+    .get(DataSource)
+    .query(`SELECT data->>'tokenId' AS token_id FROM emails WHERE recipient_id = $1 AND template = $2 ORDER BY created_at DESC, id DESC LIMIT 1`, [userId, template]);
+  if (!rows[0]) throw new Error(`no ${template} email for ${userId} in the outbox`);
+  const purpose = template === 'verify-email' ? 'verify_email' : template === 'password-reset' ? 'password_reset' : 'invitation';
+  return accountToken(accountTokenKey(t.config.jwtSecret), purpose, rows[0].token_id);
 }
 
 export async function login(http: TestAgent, email: string, password: string): Promise<string> {
@@ -85,9 +108,39 @@ export async function login(http: TestAgent, email: string, password: string): P
   return res.body.accessToken as string;
 }
 
+/**
+ * When the app sends through a listening SMTP sink and has its own worker, the founder reads the
+ * `verify-email` message there and the helper takes it out of the mailbox (so the test's own
+ * counts of a founder's mail are what they were before sign-ups sent one). Null when there is no
+ * such sink, or when the message cannot arrive (no worker, Redis cut...): then the outbox is read.
+ */
+async function verificationLinkFromSink(t: TestApp, email: string): Promise<string | null> {
+  if (!t.config.smtpUrl || t.config.appRole === 'api') return null;
+  const sink = SmtpSink.listening.get(Number(new URL(t.config.smtpUrl).port));
+  if (!sink) return null;
+  const link = /https?:\/\/\S+\/verify-email\?token=([A-Za-z0-9_-]+)/;
+  try {
+    await sink.waitFor(() => sink.to(email).some((m) => link.test(m.text)), 5000);
+  } catch {
+    return null;
+  }
+  const mail = sink.take(email, link);
+  return mail ? (link.exec(mail.text)?.[1] ?? null) : null;
+}
+
 let counter = 0;
-/** Registers a founder and returns their token and id. */
-export async function registerFounder(http: TestAgent, overrides: Partial<{ email: string; fullName: string; locale: 'fr' | 'en' }> = {}): Promise<{ token: string; id: string; email: string }> {
+/**
+ * Registers a founder and returns their token and id. The founder then verifies their address
+ * as a user would, by posting the token of the `verify-email` link to `POST /auth/verify-email`:
+ * the link of the email itself when the app sends to a test SMTP sink, otherwise the token of
+ * the outbox row, rebuilt as the sender would (no waiting for a worker that may not run).
+ * On the outbox path, a worker that composes the verification email after that skips it as
+ * moot. `verified: false` leaves the founder unverified.
+ */
+export async function registerFounder(
+  http: TestAgent,
+  overrides: Partial<{ email: string; fullName: string; locale: 'fr' | 'en'; verified: boolean }> = {},
+): Promise<{ token: string; id: string; email: string }> {
   const email = overrides.email ?? `founder${++counter}-${randomBytes(3).toString('hex')}@startup.test`;
   const res = await http
     .post('/api/v1/auth/register')
@@ -95,7 +148,14 @@ export async function registerFounder(http: TestAgent, overrides: Partial<{ emai
     .set('X-Forwarded-For', `10.${counter % 250}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`)
     .send({ email, password: 'founder-password-123', fullName: overrides.fullName ?? 'Léa Dubois', locale: overrides.locale })
     .expect(201);
-  return { token: res.body.accessToken as string, id: res.body.user.id as string, email };
+  const founder = { token: res.body.accessToken as string, id: res.body.user.id as string, email };
+  if (overrides.verified !== false) {
+    const t = appsByAgent.get(http);
+    if (!t) throw new Error('registerFounder: pass the `http` of an app made by createTestApp');
+    const token = (await verificationLinkFromSink(t, email)) ?? (await linkTokenFromOutbox(t, founder.id, 'verify-email'));
+    await http.post('/api/v1/auth/verify-email').send({ token }).expect(200);
+  }
+  return founder;
 }
 
 /** Creates a staff account through the admin API and logs it in. */

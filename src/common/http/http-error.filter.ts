@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
+import { RateLimitedException } from './rate-limited.exception';
 
 /**
  * Every error leaves as `{statusCode, error, message}` (plus whatever structured detail the
@@ -29,6 +30,7 @@ export class HttpErrorFilter implements ExceptionFilter {
       res.end();
       return;
     }
+    if (exception instanceof RateLimitedException) res.setHeader('Retry-After', String(Math.max(1, exception.retryAfterSeconds)));
     res.status(status).json(body);
   }
 }

@@ -37,6 +37,9 @@ export const TEMPLATE_NAMES = [
   'weekly-digest-advisor',
   'weekly-digest-manager',
   'retention-warning',
+  'verify-email',
+  'password-reset',
+  'invitation',
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
@@ -325,6 +328,41 @@ export interface WeeklyDigestManagerContext extends DigestBaseContext {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Accounts: to the account's owner. The links carry a one-time token (see accounts/account-token.ts).
+
+/** After sign-up (or on request): prove the address is yours. */
+export interface VerifyEmailContext extends BaseEmailContext {
+  /** `PUBLIC_URL/verify-email?token=…` */
+  verifyUrl: string;
+  /** the address being verified */
+  email: string;
+  expiresAt: Date;
+}
+
+/** Someone (hopefully the owner) asked to reset the password. */
+export interface PasswordResetContext extends BaseEmailContext {
+  /** `PUBLIC_URL/password/reset?token=…` */
+  resetUrl: string;
+  email: string;
+  expiresAt: Date;
+}
+
+/** An admin created an account for the recipient, who chooses their own password. */
+export interface InvitationContext extends BaseEmailContext {
+  /** `PUBLIC_URL/invitation?token=…` */
+  invitationUrl: string;
+  email: string;
+  /** the account's role (labels: `role.<value>`) */
+  role: InvitedRole;
+  /** who invited them; null when that account is gone */
+  invitedByName: string | null;
+  expiresAt: Date;
+}
+
+/** The roles an invitation may carry (later: experts and partner contacts). */
+export type InvitedRole = 'advisor' | 'programme_manager' | 'admin';
+
+// ---------------------------------------------------------------------------------------------
 
 export interface TemplateContexts {
   'application-received': ApplicationReceivedContext;
@@ -343,6 +381,9 @@ export interface TemplateContexts {
   'weekly-digest-advisor': WeeklyDigestAdvisorContext;
   'weekly-digest-manager': WeeklyDigestManagerContext;
   'retention-warning': RetentionWarningContext;
+  'verify-email': VerifyEmailContext;
+  'password-reset': PasswordResetContext;
+  invitation: InvitationContext;
 }
 
 // Compile-time check that TEMPLATE_NAMES and TemplateContexts list the same templates.

@@ -6,7 +6,7 @@
 
 import type { CaseStatus, ProgrammeKind } from '../../cases/case-state-machine';
 import type { DocumentKind } from '../../documents/document-rules';
-import type { ApplicationField, ServiceLevelKind, TemplateLocale } from './template-contexts';
+import type { ApplicationField, InvitedRole, ServiceLevelKind, TemplateLocale } from './template-contexts';
 
 export type LocalizedLabel = { readonly [L in TemplateLocale]: string };
 
@@ -57,6 +57,12 @@ export const DOCUMENT_KIND_LABELS: { readonly [K in DocumentKind]: LocalizedLabe
   other: { fr: 'autre document', en: 'other document' },
 };
 
+export const ROLE_LABELS: { readonly [R in InvitedRole]: LocalizedLabel } = {
+  advisor: { fr: 'chargé·e d’accompagnement', en: 'advisor' },
+  programme_manager: { fr: 'responsable de programme', en: 'programme manager' },
+  admin: { fr: 'administrateur·rice', en: 'administrator' },
+};
+
 /** Words of the layout and partials. */
 export const COMMON_LABELS = {
   'layout.tagline': { fr: 'le guichet unique des startups du campus', en: 'the campus one-stop shop for startups' },
@@ -93,6 +99,7 @@ const ALL_LABELS: ReadonlyMap<string, LocalizedLabel> = new Map<string, Localize
   ...prefixed('serviceLevel', SERVICE_LEVEL_LABELS),
   ...prefixed('field', FIELD_LABELS),
   ...prefixed('document', DOCUMENT_KIND_LABELS),
+  ...prefixed('role', ROLE_LABELS),
   ...Object.entries(COMMON_LABELS),
 ]);
 

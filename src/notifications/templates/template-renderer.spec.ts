@@ -205,6 +205,9 @@ const EXPECTED: { [N in TemplateName]: Expectation<N> } = {
     formatDate(c.purgeOn, l),
     buildUrl(c.publicUrl, ['me', 'export']),
   ],
+  'verify-email': (c, l) => [c.email, formatDateTime(c.expiresAt, l), c.verifyUrl],
+  'password-reset': (c, l) => [c.email, formatDateTime(c.expiresAt, l), c.resetUrl],
+  invitation: (c, l) => [c.email, label(l, `role.${c.role}`), c.invitedByName ?? '', formatDateTime(c.expiresAt, l), c.invitationUrl],
 };
 
 /** The same checks for every email, whatever the template. */
@@ -321,6 +324,11 @@ describe('TemplateRenderer: the optional branches render too', () => {
     'sla-breached': [{ ...TEMPLATE_SAMPLES['sla-breached'], assigneeName: null, programmeName: null }],
     'cohort-enrolled': [{ ...TEMPLATE_SAMPLES['cohort-enrolled'], milestones: [] }],
     'milestone-due': [{ ...TEMPLATE_SAMPLES['milestone-due'], audience: 'manager', recipientName: 'Sophie Lefèvre' }],
+    invitation: [
+      { ...TEMPLATE_SAMPLES.invitation, invitedByName: null },
+      { ...TEMPLATE_SAMPLES.invitation, role: 'programme_manager' },
+      { ...TEMPLATE_SAMPLES.invitation, role: 'admin' },
+    ],
     'retention-warning': [
       {
         ...TEMPLATE_SAMPLES['retention-warning'],
@@ -389,7 +397,25 @@ describe('TemplateRenderer: hostile input', () => {
     );
   }
 
-  const cases = TEMPLATE_NAMES.flatMap((name) => TEMPLATE_LOCALES.map((locale) => [name, locale] as const));
+  const aboutCases = TEMPLATE_NAMES.filter((name) => JSON.stringify(TEMPLATE_SAMPLES[name]).includes('startupName'));
+  const cases = aboutCases.flatMap((name) => TEMPLATE_LOCALES.map((locale) => [name, locale] as const));
+
+  it('covers every template: those about a case here, the account emails below', () => {
+    expect([...TEMPLATE_NAMES].filter((name) => !aboutCases.includes(name)).sort()).toEqual(['invitation', 'password-reset', 'verify-email']);
+  });
+
+  it.each(TEMPLATE_LOCALES)('account emails (%s) escape a hostile name and address in HTML and show them as written in text', (locale) => {
+    for (const name of ['verify-email', 'password-reset', 'invitation'] as const) {
+      const base = sample(name, locale);
+      const email = renderer.render(name, { ...base, recipientName: HOSTILE_NAME, email: `"<b>x</b>"@evil.example`, ...(name === 'invitation' ? { invitedByName: HOSTILE_NAME } : {}) } as never);
+      expect(email.html).not.toContain('<script');
+      expect(email.html).not.toContain('<b>x</b>');
+      expect(email.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Co&quot;');
+      expect(email.text).toContain(HOSTILE_NAME);
+      expect(email.text).toContain('"<b>x</b>"@evil.example');
+      expect(email.subject).not.toMatch(/[\r\n]/);
+    }
+  });
 
   it.each(cases)('%s (%s) escapes it in HTML and shows it as written in text', (name, locale) => {
     const context = poison(sample(name, locale)) as TemplateContexts[typeof name];

@@ -289,4 +289,33 @@ export const TEMPLATE_SAMPLES: { [N in TemplateName]: TemplateContexts[N] } = {
     lastActivityAt: new Date('2026-05-20T21:03:00Z'),
     purgeOn: '2026-12-18',
   },
+
+  'verify-email': {
+    recipientName: 'Camille Martin',
+    locale: 'fr',
+    publicUrl: PUBLIC_URL,
+    verifyUrl: `${PUBLIC_URL}/verify-email?token=q3Jx0kP9vZ2mB7nW4cT1yH8sL5dF6gA0eR3uI9oK2jM`,
+    email: 'camille.martin@cardiosense.example',
+    expiresAt: new Date('2026-12-08T09:42:00Z'),
+  },
+
+  'password-reset': {
+    recipientName: 'Camille Martin',
+    locale: 'fr',
+    publicUrl: PUBLIC_URL,
+    resetUrl: `${PUBLIC_URL}/password/reset?token=Zt7bN1xQ4wE8rY2uI6oP0aS3dF5gH9jK1lC4vB7nM2q`,
+    email: 'camille.martin@cardiosense.example',
+    expiresAt: new Date('2026-12-01T10:42:00Z'),
+  },
+
+  invitation: {
+    recipientName: 'Julien Moreau',
+    locale: 'fr',
+    publicUrl: PUBLIC_URL,
+    invitationUrl: `${PUBLIC_URL}/invitation?token=Lk8vC3xZ6bN9mQ2wE5rT8yU1iO4pA7sD0fG3hJ6kL9z`,
+    email: 'julien.moreau@campus-sante.example',
+    role: 'advisor',
+    invitedByName: 'Sophie Lefèvre',
+    expiresAt: new Date('2026-12-08T09:42:00Z'),
+  },
 };

@@ -24,11 +24,12 @@ export class CreateUserDto {
   @IsIn(STAFF_ROLE_VALUES)
   role: StaffRole;
 
-  @ApiProperty({ minLength: 12, example: 'a long passphrase' })
+  @ApiPropertyOptional({ minLength: 12, example: 'a long passphrase', description: 'omit it to invite the person by email: they choose their own' })
+  @IsOptional()
   @IsString()
-  @MinLength(12)
+  @MinLength(12, { message: 'password must be at least 12 characters long' })
   @MaxLength(200)
-  password: string;
+  password?: string;
 
   @ApiPropertyOptional({ enum: LOCALES, default: 'fr' })
   @IsOptional()
