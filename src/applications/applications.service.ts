@@ -171,7 +171,8 @@ export class ApplicationsService {
       if (errors.length > 0) throw unprocessable('The application is not complete', errors);
 
       const recommendations = recommendInAllLocales(programmes, profileOf(row), { today });
-      await this.checkRequiredDocuments(em, id, recommendations.en.eligible[0]?.programme ?? null);
+      const top = programmes.find((p) => p.slug === recommendations.en.eligible[0]?.programme);
+      if (top) await this.checkRequiredDocuments(em, id, top.slug, top.requiredDocuments);
       const rulesVersions = Object.fromEntries(programmes.filter((p) => p.active).map((p) => [p.slug, p.rulesVersion]));
       // the update, and the timeline's last event read in the same statement (after the lock)
       const [updated]: (ApplicationRow & { last_seq: number | null; last_hash: string | null })[] = await em.query(
@@ -207,10 +208,8 @@ export class ApplicationsService {
   }
 
   /** The documents the top-ranked eligible programme requires: 422 naming each missing kind. */
-  private async checkRequiredDocuments(em: EntityManager, id: string, topProgramme: string | null): Promise<void> {
-    if (topProgramme === null) return;
-    const required = await this.programmes.requiredDocuments(em, topProgramme);
-    if (required.length === 0) return;
+  private async checkRequiredDocuments(em: EntityManager, id: string, topProgramme: string, required: string[]): Promise<void> {
+    if (required.length === 0) return; // the usual case costs no query
     const missing = missingDocumentKinds(required, await this.documents.kinds(em, id));
     if (missing.length === 0) return;
     const messages = missing.map((kind) => `a ${kind} document is required by ${topProgramme}`);

@@ -47,9 +47,9 @@ export class ProgrammesService {
    * the caller's connection when given one (inside a transaction, never a second pool
    * connection), and fetches a programme's rules only when its rules version changed.
    */
-  async routable(em: EntityManager = this.dataSource.manager): Promise<(RoutableProgramme & { rulesVersion: number })[]> {
-    const rows: { slug: string; kind: 'internal' | 'external'; active: boolean; rules_version: number }[] = await em.query(
-      'SELECT slug, kind, active, rules_version FROM programmes ORDER BY position, slug',
+  async routable(em: EntityManager = this.dataSource.manager): Promise<(RoutableProgramme & { rulesVersion: number; requiredDocuments: string[] })[]> {
+    const rows: { slug: string; kind: 'internal' | 'external'; active: boolean; rules_version: number; required_documents: string[] }[] = await em.query(
+      'SELECT slug, kind, active, rules_version, required_documents FROM programmes ORDER BY position, slug',
     );
     const stale = rows.filter((row) => this.rulesCache.get(row.slug)?.version !== row.rules_version).map((row) => row.slug);
     if (stale.length > 0) {
@@ -60,14 +60,8 @@ export class ProgrammesService {
       .filter((row) => this.rulesCache.has(row.slug))
       .map((row) => {
         const cached = this.rulesCache.get(row.slug) as { version: number; rules: ProgrammeRules };
-        return { slug: row.slug, kind: row.kind, active: row.active, rules: cached.rules, rulesVersion: cached.version };
+        return { slug: row.slug, kind: row.kind, active: row.active, rules: cached.rules, rulesVersion: cached.version, requiredDocuments: row.required_documents };
       });
-  }
-
-  /** The document kinds a programme requires at submission (none for an unknown slug). */
-  async requiredDocuments(em: EntityManager, slug: string): Promise<string[]> {
-    const rows: { required_documents: string[] }[] = await em.query('SELECT required_documents FROM programmes WHERE slug = $1', [slug]);
-    return rows[0]?.required_documents ?? [];
   }
 
   async create(dto: CreateProgrammeDto, adminId: string): Promise<Programme> {
