@@ -3,7 +3,7 @@
  * reports/bench.md and reports/bench.json and prints the markdown. See bench/README.md.
  *
  *   --smoke                 tiny data, short runs (the whole run about a minute and a half; for CI)
- *   --only a,b              only these benchmarks: routing, templates, submit, app, uploads, inbox, emails, digests, reports
+ *   --only a,b              only these benchmarks: routing, templates, submit, app, inbox, emails, digests, reports, webhooks, uploads
  *   --drafts N              measured submissions (default 4000, smoke 150)
  *   --founders N            founders owning the drafts (default 1000, smoke 30)
  *   --connections N         concurrent connections of the load client (default 20)
@@ -13,6 +13,7 @@
  *                           seeded benchmarks (inbox, emails, digests, reports) use it instead of seeding
  *   --cases N               demo cases seeded for inbox, emails, digests, reports (default 200000, smoke 5000)
  *   --emails N              outbox rows of the emails benchmark (default 5000, smoke 500)
+ *   --webhooks N            events of the webhooks benchmark (default 5000, smoke 1000)
  *   --digest-advisors N, --digest-managers N   staff of the digests database (default 2000 and 200, smoke 100 and 10)
  *   --keep                  keep the seeded databases (their URLs are printed) instead of dropping them
  *   --out DIR               where the reports go (default reports/)
@@ -34,6 +35,7 @@ import { benchReports } from './reports.bench';
 import { benchRouting } from './routing.bench';
 import { benchSubmit } from './submit.bench';
 import { benchUploads } from './uploads.bench';
+import { benchWebhooks } from './webhooks.bench';
 import { startApp, stopAllApps, type AppProcess } from './support/app-process';
 import { login } from './support/http';
 import { dropSeededDatabases, givenDatabase, keepSeededDatabases, seedBenchDatabase, type BenchDatabase } from './support/seeded-db';
@@ -45,7 +47,7 @@ import { evaluateSection, renderJson, renderMarkdown, type Report, type ReportSe
 import { round } from './support/stats';
 
 const ROOT = resolve(__dirname, '..', '..');
-const BENCH_IDS = ['routing', 'templates', 'submit', 'app', 'uploads', 'inbox', 'emails', 'digests', 'reports'] as const;
+const BENCH_IDS = ['routing', 'templates', 'submit', 'app', 'inbox', 'emails', 'digests', 'reports', 'webhooks', 'uploads'] as const;
 type BenchId = (typeof BENCH_IDS)[number];
 
 interface Options {
@@ -60,6 +62,7 @@ interface Options {
   outDir: string;
   cases: number;
   emails: number;
+  webhooks: number;
   digestAdvisors: number;
   digestManagers: number;
   keep: boolean;
@@ -80,6 +83,7 @@ function parseArgs(argv: readonly string[]): Options {
     outDir: join(ROOT, 'reports'),
     cases: smoke ? 5000 : 200_000,
     emails: smoke ? 500 : 5000,
+    webhooks: smoke ? 1000 : 5000,
     digestAdvisors: smoke ? 100 : 2000,
     digestManagers: smoke ? 10 : 200,
     keep: false,
@@ -136,6 +140,9 @@ function parseArgs(argv: readonly string[]): Options {
         break;
       case '--emails':
         options.emails = count();
+        break;
+      case '--webhooks':
+        options.webhooks = count();
         break;
       case '--digest-advisors':
         options.digestAdvisors = count();
@@ -347,7 +354,21 @@ async function main(): Promise<number> {
     }
   }
 
-  // 2b. document uploads: their own app (APP_ROLE=api), so its RSS says what streaming uploads cost
+  // 2b. webhooks: their own app (NODE_ENV=development: production refuses a receiver on 127.0.0.1)
+  if (wanted('webhooks')) {
+    let app: AppProcess | undefined;
+    try {
+      await attempt('Webhooks: outbox → dispatcher → receiver', async () => {
+        app = await startApp({ role: options.role === 'api' ? 'all' : options.role, env: { NODE_ENV: 'development' } });
+        log(`webhooks: app pid ${app.pid} healthy on :${app.port}`);
+        return benchWebhooks({ app, events: options.webhooks, timeoutMs: options.smoke ? 60_000 : 180_000, log });
+      });
+    } finally {
+      if (app) await app.stop().catch((error: Error) => log(error.message));
+    }
+  }
+
+  // 2c. document uploads: their own app (APP_ROLE=api), so its RSS says what streaming uploads cost
   if (wanted('uploads')) await attempt('Document uploads (HTTP multipart, running app)', () => benchUploads({ smoke: options.smoke, log }));
 
   // 3. benchmarks on seeded demo databases (src/seed): inbox, reports, emails on one, digests on one with many staff

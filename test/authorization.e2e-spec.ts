@@ -48,10 +48,11 @@ const ALL: Role[] = ['founder', ...STAFF];
  * - `staffUser`, `founderUser`: account ids for the admin's user routes;
  * - `document`, `draftDocument`: a document of the owner's case (attached during an information
  *   request), of the owner's draft (invisible to staff, like the draft);
+ * - `webhook`: a registered webhook with one delivery (`deliveryId`);
  * - `none`: the route takes no id.
  */
-type Target = 'case' | 'draft' | 'document' | 'draftDocument' | 'unknown' | 'malformed' | 'cohort' | 'programme' | 'enrolment' | 'staffUser' | 'founderUser' | 'none';
-type Fresh = 'draft' | 'submitted' | 'info_requested' | 'accepted' | 'enrolment' | 'document' | 'draftDocument';
+type Target = 'case' | 'draft' | 'document' | 'draftDocument' | 'unknown' | 'malformed' | 'cohort' | 'programme' | 'enrolment' | 'staffUser' | 'founderUser' | 'webhook' | 'none';
+type Fresh = 'draft' | 'submitted' | 'info_requested' | 'accepted' | 'enrolment' | 'webhook' | 'document' | 'draftDocument';
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 interface Ids {
@@ -61,6 +62,7 @@ interface Ids {
   milestoneId?: string;
   /** an application accepted into poc-funding, for an enrolment */
   applicationId?: string;
+  deliveryId?: string;
 }
 
 interface Cell {
@@ -326,6 +328,14 @@ const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/unsubscribe', who: 'public', ok: { '*': [200] } },
   { method: 'POST', path: '/unsubscribe', who: 'public', ok: { '*': [200] } },
 
+  // ── webhooks (admin only)
+  { method: 'POST', path: '/webhooks', who: ['admin'], body: () => ({ url: 'http://127.0.0.1:9/matrix', events: ['case.assigned'] }), ok: { '*': [201] } },
+  { method: 'GET', path: '/webhooks', who: ['admin'], ok: { '*': [200] } },
+  { method: 'PATCH', path: '/webhooks/:id', who: ['admin'], targets: ['webhook', 'unknown', 'malformed'], body: () => ({ active: true }), ok: { webhook: [200] } },
+  { method: 'DELETE', path: '/webhooks/:id', who: ['admin'], targets: ['webhook', 'unknown', 'malformed'], fresh: { webhook: 'webhook' }, ok: { webhook: [204] } },
+  { method: 'GET', path: '/webhooks/:id/deliveries', who: ['admin'], targets: ['webhook', 'unknown', 'malformed'], ok: { webhook: [200] } },
+  { method: 'POST', path: '/webhooks/:id/deliveries/:deliveryId/replay', who: ['admin'], targets: ['webhook', 'unknown', 'malformed'], ok: { webhook: [202] } },
+
   // ── outside the prefix
   { method: 'GET', path: '/health', who: 'public', ok: { '*': [200] } },
 ];
@@ -375,6 +385,7 @@ interface Fixture {
   enrolment: string;
   milestone: string;
   acceptedSpare: string;
+  webhook: Ids;
 }
 
 let t: TestApp;
@@ -404,6 +415,7 @@ describe(`authorization matrix: ${built.length} routes × ${CALLERS.length} call
     fx.milestone = (await t.http.post(`${API}/cohorts/${fx.cohort}/milestones`).set(...auth(adminToken)).send({ title: 'Shared milestone', dueOn: '2030-06-01' }).expect(201)).body.id;
     fx.enrolment = (await makeFresh('enrolment')).enrolmentId as string;
     fx.acceptedSpare = (await makeFresh('accepted')).id;
+    fx.webhook = await makeFresh('webhook');
   });
   afterAll(async () => {
     await t?.close();
@@ -490,6 +502,14 @@ async function makeFresh(kind: Fresh): Promise<Ids> {
     const doc = await t.http.post(`${API}/applications/${application.id}/documents`).set(...auth(fx.owner.token)).field('kind', 'other').attach('file', png(), 'logo.png').expect(201);
     return { id: doc.body.id };
   }
+  if (kind === 'webhook') {
+    // a webhook with one delivery: the submission below writes it (this app runs no dispatcher)
+    const hook = await t.http.post(`${API}/webhooks`).set(...auth(fx.admin.token)).send({ url: 'http://127.0.0.1:9/matrix', events: ['application.submitted'] }).expect(201);
+    const { id: caseId } = await makeFresh('submitted');
+    await t.http.patch(`${API}/webhooks/${hook.body.id}`).set(...auth(fx.admin.token)).send({ active: false }).expect(200);
+    const delivery = await t.db.query<{ id: string }>('SELECT id FROM webhook_deliveries WHERE webhook_id = $1 AND payload LIKE $2', [hook.body.id, `%${caseId}%`]);
+    return { id: hook.body.id, deliveryId: delivery.rows[0].id };
+  }
   const draft = await t.http.post(`${API}/applications`).set(...auth(fx.owner.token)).send(COMPLETE_APPLICATION).expect(201);
   if (kind === 'draft') return { id: draft.body.id, version: draft.body.version };
   const submitted = await t.http.post(`${API}/applications/${draft.body.id}/submit`).set(...auth(fx.owner.token)).send({}).expect(200);
@@ -519,9 +539,9 @@ async function idsFor(route: RouteSpec, target: Target): Promise<Ids> {
     case 'draftDocument':
       return { id: fx.draftDocument };
     case 'unknown':
-      return { id: randomUUID(), enrolmentId: randomUUID(), milestoneId: randomUUID() };
+      return { id: randomUUID(), enrolmentId: randomUUID(), milestoneId: randomUUID(), deliveryId: randomUUID() };
     case 'malformed':
-      return { id: 'not-a-uuid', enrolmentId: '1 OR 1=1', milestoneId: 'x' };
+      return { id: 'not-a-uuid', enrolmentId: '1 OR 1=1', milestoneId: 'x', deliveryId: 'y' };
     case 'cohort':
       return { id: fx.cohort };
     case 'programme':
@@ -532,6 +552,8 @@ async function idsFor(route: RouteSpec, target: Target): Promise<Ids> {
       return { id: fx.spareAdvisor.id };
     case 'founderUser':
       return { id: fx.otherFounder.id };
+    case 'webhook':
+      return fx.webhook;
     case 'none':
       return { id: '' };
   }
@@ -561,6 +583,7 @@ async function runCell(route: RouteSpec, target: Target, caller: Caller, want: n
     .replace(':slug', target === 'unknown' ? 'no-such-programme' : ids.id)
     .replace(':enrolmentId', ids.enrolmentId ?? '')
     .replace(':milestoneId', ids.milestoneId ?? '')
+    .replace(':deliveryId', ids.deliveryId ?? '')
     .replace(':id', ids.id);
   if (route.path === '/digests/preview') path += `?userId=${ids.id}`;
   if (route.path === '/unsubscribe') path += `?token=${signUnsubscribeToken(t.config.jwtSecret, fx.loginUser.id, t.clock.now())}`;

@@ -20,6 +20,7 @@ import { buildInboxQuery, inboxCursorKey } from './inbox-query';
 import { ListApplicationsQuery, SubmitApplicationDto } from './dto/application-actions.dto';
 import { CreateApplicationDto, UpdateApplicationDto } from './dto/application-fields.dto';
 import { crossFieldErrors, submissionErrors, type ApplicationFields } from './submission-check';
+import { enqueueWebhookEvent } from '../webhooks/webhook-outbox';
 
 /** Which DTO field is which column. */
 const FIELD_COLUMNS: Record<keyof ApplicationFields, string> = {
@@ -201,6 +202,12 @@ export class ApplicationsService {
          INSERT INTO emails (dedupe_key, template, recipient_id, application_id, data, available_at)
          VALUES ($11, $12, $13, $14, '{}', $15) ON CONFLICT (dedupe_key) DO NOTHING`,
         [...event.params, dedupeKey(email), email.template, email.recipientId, id, now],
+      );
+      await enqueueWebhookEvent(
+        em,
+        'application.submitted',
+        { applicationId: id, reference: row.reference, status: 'submitted', recommended: recommendations.en.eligible.map((e) => e.programme), submittedAt: now.toISOString() },
+        now,
       );
       return updated;
     });

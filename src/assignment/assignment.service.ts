@@ -8,6 +8,7 @@ import { CaseWorkflowService } from '../cases/case-workflow.service';
 import { Clock } from '../common/clock';
 import { enqueueEmails } from '../notifications/outbox/email-outbox';
 import { appendCaseEvent } from '../timeline/case-events';
+import { enqueueWebhookEvent } from '../webhooks/webhook-outbox';
 import { AssignmentExplanation, chooseAssignee } from './assignment-choice';
 
 const OPEN_LOAD_SQL = `(SELECT count(*)::int FROM applications o WHERE o.assignee_id = u.id AND o.status IN ('submitted', 'in_review', 'info_requested'))`;
@@ -59,7 +60,7 @@ export class AssignmentService {
           throw new ConflictException({ message: `${candidate.full_name} is at capacity (${candidate.load} of ${candidate.capacity} open cases)`, code: 'at_capacity' });
         }
       }
-      await this.write(em, row.id, row.assignee_id, assigneeId, { id: user.id, role: user.role }, now, null);
+      await this.write(em, row.id, row.reference, row.assignee_id, assigneeId, { id: user.id, role: user.role }, now, null);
     });
     return this.applications.get(id, user);
   }
@@ -100,7 +101,7 @@ export class AssignmentService {
         })),
       });
       if (result.chosen !== null && result.chosen !== row.assignee_id) {
-        await this.write(em, row.id, row.assignee_id, result.chosen, { id: user.id, role: user.role }, now, result);
+        await this.write(em, row.id, row.reference, row.assignee_id, result.chosen, { id: user.id, role: user.role }, now, result);
       } else {
         await appendCaseEvent(em, {
           applicationId: row.id,
@@ -116,7 +117,7 @@ export class AssignmentService {
     return { application: await this.applications.get(id, user), explanation };
   }
 
-  private async write(em: EntityManager, caseId: string, from: string | null, to: string | null, actor: { id: string; role: string }, now: Date, explanation: AssignmentExplanation | null): Promise<void> {
+  private async write(em: EntityManager, caseId: string, reference: string, from: string | null, to: string | null, actor: { id: string; role: string }, now: Date, explanation: AssignmentExplanation | null): Promise<void> {
     await em.query('UPDATE applications SET assignee_id = $2, version = version + 1, updated_at = $3 WHERE id = $1', [caseId, to, now]);
     if (to !== null) await em.query('UPDATE users SET last_assigned_at = $2 WHERE id = $1', [to, now]);
     const event = await appendCaseEvent(em, {
@@ -127,6 +128,7 @@ export class AssignmentService {
       public: false,
       data: { from, to, auto: explanation !== null, ...(explanation ? { explanation } : {}) },
     }, { caseLocked: true });
+    await enqueueWebhookEvent(em, 'case.assigned', { applicationId: caseId, reference, assigneeId: to, previousAssigneeId: from, auto: explanation !== null }, now);
     if (to !== null) {
       await enqueueEmails(
         em,

@@ -7,6 +7,7 @@ import { Clock } from '../common/clock';
 import { enqueueEmails } from '../notifications/outbox/email-outbox';
 import type { TemplateName } from '../notifications/templates/template-contexts';
 import { appendCaseEvent } from '../timeline/case-events';
+import { enqueueWebhookEvent } from '../webhooks/webhook-outbox';
 import { CaseStatus, checkTransition, type ProgrammeKind } from './case-state-machine';
 import { decisionDueAfterPause } from './service-level';
 import { TransitionDto } from './dto/case-actions.dto';
@@ -168,6 +169,7 @@ export class CaseWorkflowService {
         ...(move.kind === 'info_request' && move.documents?.length ? { documents: move.documents } : {}),
       },
     }, { caseLocked: true });
+    await enqueueWebhookEvent(em, 'case.status_changed', { applicationId: row.id, reference: row.reference, from: row.status, to: move.to, programme: programmeAfterMove(row, move) }, now);
     const founderEmail = FOUNDER_EMAIL_ON[move.to];
     if (founderEmail && (move.kind === 'decision' || move.kind === 'info_request')) {
       await enqueueEmails(
@@ -177,4 +179,11 @@ export class CaseWorkflowService {
       );
     }
   }
+}
+
+/** The case's programme once moved, as webhooks tell it: the decided one, else the top recommendation. */
+function programmeAfterMove(row: ApplicationRow, move: { kind: string; to: CaseStatus; programme: string | null }): string | null {
+  if (move.kind === 'decision') return (move.to === 'declined' ? null : move.programme) ?? row.top_programme;
+  if (move.kind === 'reopen') return row.top_programme;
+  return row.programme ?? row.top_programme;
 }

@@ -16,6 +16,7 @@ import { QueueService } from '../queue/queue.service';
 import { RateLimiterService } from '../redis/rate-limiter.service';
 import { RedisService } from '../redis/redis.service';
 import { appendCaseEvent } from '../timeline/case-events';
+import { enqueueWebhookEvent } from '../webhooks/webhook-outbox';
 
 export const EXPORTS_PER_HOUR = 5;
 export const ERASED = '[erased]';
@@ -109,7 +110,10 @@ export class PrivacyService {
     const now = this.clock.now();
     const emailIds = await this.dataSource.transaction(async (em) => {
       const [account]: { email: string }[] = await em.query('SELECT email FROM users WHERE id = $1 FOR UPDATE', [user.id]);
-      const apps: { id: string; status: string }[] = await em.query('SELECT id, status FROM applications WHERE owner_id = $1 FOR UPDATE', [user.id]);
+      const apps: { id: string; status: string; reference: string; programme: string | null; top_programme: string | null }[] = await em.query(
+        'SELECT id, status, reference, programme, top_programme FROM applications WHERE owner_id = $1 FOR UPDATE',
+        [user.id],
+      );
       const drafts = apps.filter((a) => a.status === 'draft').map((a) => a.id);
       const kept = apps.filter((a) => a.status !== 'draft').map((a) => a.id);
 
@@ -124,6 +128,7 @@ export class PrivacyService {
       for (const app of apps.filter((a) => ['submitted', 'in_review', 'info_requested'].includes(a.status))) {
         await em.query(`UPDATE applications SET status = 'withdrawn', withdrawn_at = $2, paused_at = NULL, version = version + 1, updated_at = $2 WHERE id = $1`, [app.id, now]);
         await appendCaseEvent(em, { applicationId: app.id, at: now, type: 'withdrawn', actor: null, public: true, data: { from: app.status, to: 'withdrawn', reason: 'account erased' } });
+        await enqueueWebhookEvent(em, 'case.status_changed', { applicationId: app.id, reference: app.reference, from: app.status, to: 'withdrawn', programme: app.programme ?? app.top_programme }, now);
       }
       await em.query(
         `UPDATE applications SET startup_name = $2, project_summary = NULL, siren = NULL, website = NULL, incorporation_date = NULL,
