@@ -20,6 +20,7 @@ import { DigestFiguresService, periodOf } from '../src/digests/digest-figures.se
 import { DigestsService } from '../src/digests/digests.service';
 import { digestPeriod, isoWeekOf } from '../src/digests/iso-week';
 import type { TemplateRendererProvider } from '../src/notifications/template-renderer.provider';
+import { messageIdFor } from '../src/notifications/mail/mail-transport';
 import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD } from '../src/seed/demo-seed';
 import type { BenchFigure, BenchSection } from './bench-result';
 import type { AppProcess } from './support/app-process';
@@ -143,7 +144,7 @@ export async function benchDigests(opts: DigestsBenchOptions): Promise<BenchSect
     const answeredMs = performance.now() - t0;
     if (response.status !== 202) throw new Error(`POST /digests/run answered ${response.status}: ${JSON.stringify(body).slice(0, 300)}`);
     const ids = new Set(
-      (await db.query<{ id: string }>(`SELECT id FROM emails WHERE template IN ('weekly-digest-advisor', 'weekly-digest-manager') AND data->>'week' = $1`, [week])).rows.map((r) => `<${r.id}@guichet>`),
+      (await db.query<{ id: string }>(`SELECT id FROM emails WHERE template IN ('weekly-digest-advisor', 'weekly-digest-manager') AND data->>'week' = $1`, [week])).rows.map((r) => messageIdFor(r.id, app.url)),
     );
     log(`digests: ${body.queued} queued in ${round(answeredMs / 1000, 1)} s, waiting for them at the sink`);
     const complete = await waitFor(() => sink.count(ids, from).unique >= ids.size, () => sink.received.length, opts.idleMs, opts.timeoutMs);

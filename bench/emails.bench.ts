@@ -3,7 +3,7 @@
  * app's own `enqueueEmails` for existing submitted cases and their founders, template
  * `application-received`), then the app's worker relays them to BullMQ, renders and sends them
  * through its pooled SMTP transport to a sink in this process, which counts them by Message-ID
- * (`<emailId@guichet>`): emails per second from the commit to the last one accepted, duplicates,
+ * (`<emailId@PUBLIC_URL host>`): emails per second from the commit to the last one accepted, duplicates,
  * losses. Raw: a bare nodemailer send loop (same pool settings, same concurrency as the app's
  * worker) of a same-sized rendered email to the same sink.
  */
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import type { EntityManager } from 'typeorm';
 import { dedupeKey, enqueueEmails, type OutboxEmail } from '../src/notifications/outbox/email-outbox';
+import { messageIdFor } from '../src/notifications/mail/mail-transport';
 import type { BenchFigure, BenchSection } from './bench-result';
 import type { AppProcess } from './support/app-process';
 import { PgActivitySampler, renderPgActivity } from './support/pg-activity';
@@ -90,7 +91,7 @@ export async function benchEmails(opts: EmailsBenchOptions): Promise<BenchSectio
     throw error;
   }
 
-  const ids = new Set(emailIds.map((id) => `<${id}@guichet>`));
+  const ids = new Set(emailIds.map((id) => messageIdFor(id, app.url)));
   const sampler = new ResourceSampler(app.pid, app.databaseName).start();
   const activity = new PgActivitySampler(app.databaseUrl, 100);
   await activity.start();
@@ -133,7 +134,7 @@ export async function benchEmails(opts: EmailsBenchOptions): Promise<BenchSectio
         `sent by the app's worker (concurrency ${WORKER_CONCURRENCY}, SMTP pool of ${POOL_CONNECTIONS}); from the commit to the last one accepted by the sink in ${round(elapsedSeconds, 1)} s; ` +
         `first one after ${firstSeconds === null ? '?' : round(firstSeconds, 2)} s. Raw: nodemailer alone in its own process, same pool and concurrency, same rendered email (${raw.bytes} characters), ${raw.unique} sent in ${round(raw.elapsedSeconds, 1)} s`,
     },
-    { name: 'emails duplicated (received twice or more)', value: counted.duplicates, unit: 'count', target: '= 0', better: 'lower', note: 'counted by the sink on the Message-ID <emailId@guichet>' },
+    { name: 'emails duplicated (received twice or more)', value: counted.duplicates, unit: 'count', target: '= 0', better: 'lower', note: 'counted by the sink on the Message-ID <emailId@PUBLIC_URL host>' },
     {
       name: 'emails lost (never received)',
       value: ids.size - counted.unique,

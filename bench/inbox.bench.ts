@@ -112,6 +112,8 @@ export async function benchInbox(opts: InboxBenchOptions): Promise<BenchSection>
   }
   // a search a person would type: part of a startup name that exists
   const searchTerm = 'eurolin';
+  // and a word of the project summaries (full text, French and English stemming, GIN index)
+  const textTerm = 'retinopathy';
 
   const cases: InboxCase[] = [
     { id: 'first', label: 'first page', path: '/api/v1/applications', filters: { sort: '-submittedAt', after: null }, note: `GET /api/v1/applications (25 newest of ${casesInInbox} submitted cases)` },
@@ -130,6 +132,7 @@ export async function benchInbox(opts: InboxBenchOptions): Promise<BenchSection>
       note: cursor ? `page ${deepPage} (cases ${(deepPage - 1) * PAGE + 1}–${deepPage * PAGE}), its cursor got by following the 49 pages before` : 'the inbox has fewer pages: last page',
     },
     { id: 'search', label: 'search', path: `/api/v1/applications?q=${searchTerm}`, filters: { sort: '-submittedAt', after: null, q: searchTerm }, note: `q=${searchTerm} (part of a startup name)` },
+    { id: 'search-text', label: 'full-text search', path: `/api/v1/applications?q=${textTerm}`, filters: { sort: '-submittedAt', after: null, q: textTerm }, note: `q=${textTerm} (a word of project summaries: full text)` },
   ];
 
   const figures: BenchFigure[] = [];
@@ -190,7 +193,7 @@ export async function benchInbox(opts: InboxBenchOptions): Promise<BenchSection>
     unit: 'count',
     target: '= 0',
     better: 'lower',
-    note: 'EXPLAIN (ANALYZE, BUFFERS) of the four statements, below',
+    note: 'EXPLAIN (ANALYZE, BUFFERS) of the five statements, below',
   });
 
   const details = [

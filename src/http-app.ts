@@ -8,6 +8,7 @@ import type { Logger as Pino } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { HttpErrorFilter, toErrorBody } from './common/http/http-error.filter';
 import { createValidationPipe } from './common/http/validation';
+import { currentLogContext, runWithLogContext } from './common/logging/log-context';
 import { AppConfig } from './config/app-config';
 
 export const API_PREFIX = 'api/v1';
@@ -54,16 +55,27 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig,
       contentSecurityPolicy: { directives: { 'script-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } },
     }),
   );
+  // the request id (the caller's x-request-id when sane, else a new uuid, echoed back), then
+  // everything written while serving the request carries it (and, once authenticated, the user)
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const given = req.headers['x-request-id'];
+    const id = typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
+    res.setHeader('x-request-id', id);
+    (req as { id?: unknown }).id = id;
+    runWithLogContext({ requestId: id }, next);
+  });
   app.use(
     pinoHttp({
       logger,
-      genReqId: (req, res) => {
-        const given = req.headers['x-request-id'];
-        const id = typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
-        res.setHeader('x-request-id', id);
-        return id;
-      },
+      genReqId: (req) => String(req.id),
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      // the request's own line: its id and user, like every other line of the request; the
+      // logger's mixin adds them while the context lives, this covers the rest (no key twice)
+      customProps: (req) => {
+        const context = currentLogContext();
+        const userId = (req as { user?: { id: string } }).user?.id;
+        return { ...(context.requestId ? {} : { requestId: String(req.id) }), ...(context.userId || !userId ? {} : { userId }) };
+      },
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.replace(/token=[^&]+/, 'token=[redacted]') }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
@@ -95,7 +107,9 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig,
     app,
     new DocumentBuilder()
       .setTitle('Guichet API')
-      .setDescription("Case management of the campus's startup one-stop-shop. See PRODUCT.md for the contract.")
+      .setDescription(
+        "Case management of the campus's startup one-stop-shop. Every error is `{statusCode, error, message}`; a validation error adds `errors: [{field, messages}]` naming every failing field; a stale `expectedVersion` (409) adds `currentVersion`. Lists answer `{items, nextCursor}`. Dates are ISO 8601; money is whole euros.",
+      )
       .setVersion('1')
       .addBearerAuth()
       .build(),

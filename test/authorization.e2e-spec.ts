@@ -52,7 +52,7 @@ const ALL: Role[] = ['founder', ...STAFF];
  * - `none`: the route takes no id.
  */
 type Target = 'case' | 'draft' | 'document' | 'draftDocument' | 'unknown' | 'malformed' | 'cohort' | 'programme' | 'enrolment' | 'staffUser' | 'founderUser' | 'webhook' | 'none';
-type Fresh = 'draft' | 'submitted' | 'info_requested' | 'accepted' | 'enrolment' | 'webhook' | 'document' | 'draftDocument';
+type Fresh = 'draft' | 'submitted' | 'info_requested' | 'accepted' | 'enrolment' | 'milestone' | 'webhook' | 'document' | 'draftDocument';
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 interface Ids {
@@ -140,6 +140,7 @@ const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/me', who: ALL, ok: { '*': [200] } },
   { method: 'PATCH', path: '/me/preferences', who: ALL, body: () => ({ weeklyDigest: true }), ok: { '*': [200] } },
   { method: 'GET', path: '/me/export', who: ['founder'], ok: { '*': [200] } },
+  { method: 'GET', path: '/me/enrolments', who: ['founder'], ok: { '*': [200] } },
   { method: 'DELETE', path: '/me', who: ['founder'], freshFounder: true, ok: { '*': [200, 204] } },
   {
     method: 'POST',
@@ -306,8 +307,26 @@ const ROUTES: RouteSpec[] = [
     who: ['programme_manager', 'admin'],
     scope: 'programme',
     targets: ['cohort', 'unknown', 'malformed'],
-    body: (c) => ({ title: `Milestone by ${c.caller}`, dueOn: '2031-03-01' }),
+    body: (c) => ({ title: `Milestone by ${c.caller}`, dueOn: '2030-03-01' }),
     ok: { cohort: [201] },
+  },
+  {
+    method: 'PATCH',
+    path: '/cohorts/:id/milestones/:milestoneId',
+    who: ['programme_manager', 'admin'],
+    scope: 'programme',
+    targets: ['cohort', 'unknown', 'malformed'],
+    body: (c) => ({ title: `Renamed by ${c.caller}` }),
+    ok: { cohort: [200] },
+  },
+  {
+    method: 'DELETE',
+    path: '/cohorts/:id/milestones/:milestoneId',
+    who: ['programme_manager', 'admin'],
+    scope: 'programme',
+    targets: ['cohort', 'unknown', 'malformed'],
+    fresh: { cohort: 'milestone' },
+    ok: { cohort: [200] },
   },
   {
     method: 'PATCH',
@@ -502,6 +521,10 @@ async function makeFresh(kind: Fresh): Promise<Ids> {
     const doc = await t.http.post(`${API}/applications/${application.id}/documents`).set(...auth(fx.owner.token)).field('kind', 'other').attach('file', png(), 'logo.png').expect(201);
     return { id: doc.body.id };
   }
+  if (kind === 'milestone') {
+    const milestone = await t.http.post(`${API}/cohorts/${fx.cohort}/milestones`).set(...auth(fx.admin.token)).send({ title: `Fresh milestone ${next()}`, dueOn: '2030-07-01' }).expect(201);
+    return { id: fx.cohort, milestoneId: milestone.body.id };
+  }
   if (kind === 'webhook') {
     // a webhook with one delivery: the submission below writes it (this app runs no dispatcher)
     const hook = await t.http.post(`${API}/webhooks`).set(...auth(fx.admin.token)).send({ url: 'http://127.0.0.1:9/matrix', events: ['application.submitted'] }).expect(201);
@@ -515,8 +538,14 @@ async function makeFresh(kind: Fresh): Promise<Ids> {
   const submitted = await t.http.post(`${API}/applications/${draft.body.id}/submit`).set(...auth(fx.owner.token)).send({}).expect(200);
   const id = submitted.body.id as string;
   if (kind === 'submitted') return { id, version: submitted.body.version };
+  let version = submitted.body.version as number;
+  if (kind !== 'info_requested') {
+    // a decision is only taken from in_review: take the case into review first
+    const reviewed = await t.http.post(`${API}/applications/${id}/transitions`).set(...auth(fx.admin.token)).send({ to: 'in_review', expectedVersion: version }).expect(200);
+    version = reviewed.body.version as number;
+  }
   const body = kind === 'info_requested' ? { to: 'info_requested', message: 'Could you send your latest results?' } : { to: 'accepted', programme: 'poc-funding' };
-  const moved = await t.http.post(`${API}/applications/${id}/transitions`).set(...auth(fx.admin.token)).send({ ...body, expectedVersion: submitted.body.version }).expect(200);
+  const moved = await t.http.post(`${API}/applications/${id}/transitions`).set(...auth(fx.admin.token)).send({ ...body, expectedVersion: version }).expect(200);
   if (kind !== 'enrolment') return { id, version: moved.body.version };
   const enrolment = await t.http.post(`${API}/cohorts/${fx.cohort}/enrolments`).set(...auth(fx.admin.token)).send({ applicationId: id }).expect(201);
   return { id: fx.cohort, enrolmentId: enrolment.body.id };
@@ -543,7 +572,7 @@ async function idsFor(route: RouteSpec, target: Target): Promise<Ids> {
     case 'malformed':
       return { id: 'not-a-uuid', enrolmentId: '1 OR 1=1', milestoneId: 'x', deliveryId: 'y' };
     case 'cohort':
-      return { id: fx.cohort };
+      return { id: fx.cohort, milestoneId: fx.milestone };
     case 'programme':
       return { id: 'poc-funding' };
     case 'enrolment':

@@ -30,9 +30,12 @@ const FULL_INPUT: Record<Target, Record<string, string>> = {
   withdrawn: { reason: 'staff cannot withdraw' },
 };
 
-/** What an advisor gets for each move, given every input it may need (PRODUCT.md "States"). */
+/**
+ * What an advisor gets for each move, given every input it may need (the contract's "States"):
+ * a decision is only taken from in_review, so a submitted case is first taken into review.
+ */
 const ADVISOR: Record<State, Record<Target, number>> = {
-  submitted: { draft: 422, submitted: 403, in_review: 200, info_requested: 200, accepted: 200, referred: 200, declined: 200, withdrawn: 403 },
+  submitted: { draft: 422, submitted: 403, in_review: 200, info_requested: 200, accepted: 422, referred: 422, declined: 422, withdrawn: 403 },
   in_review: { draft: 422, submitted: 403, in_review: 422, info_requested: 200, accepted: 200, referred: 200, declined: 200, withdrawn: 403 },
   info_requested: { draft: 422, submitted: 403, in_review: 200, info_requested: 422, accepted: 422, referred: 422, declined: 422, withdrawn: 403 },
   accepted: { draft: 422, submitted: 403, in_review: 403, info_requested: 422, accepted: 422, referred: 422, declined: 422, withdrawn: 403 },
@@ -101,7 +104,10 @@ describe('case workflow', () => {
     const c = await submit(founder, overrides);
     if (state === 'in_review') await move(c.id, 'in_review');
     if (state === 'info_requested') await move(c.id, 'info_requested');
-    if (state === 'accepted' || state === 'referred' || state === 'declined') await move(c.id, state);
+    if (state === 'accepted' || state === 'referred' || state === 'declined') {
+      await move(c.id, 'in_review');
+      await move(c.id, state);
+    }
     if (state === 'withdrawn') await t.http.post(`${API}/applications/${c.id}/withdraw`).set(...auth(founder.token)).send({}).expect(200);
     const now = await get(c.id);
     expect(now.status).toBe(state);
@@ -210,11 +216,11 @@ describe('case workflow', () => {
     it.each([
       ['in_review', 'accepted without a programme', { to: 'accepted' }, 'programme'],
       ['in_review', 'accepted into an external programme', { to: 'accepted', programme: 'external-incubator' }, 'programme'],
-      ['submitted', 'referred without a programme', { to: 'referred' }, 'programme'],
+      ['in_review', 'referred without a programme', { to: 'referred' }, 'programme'],
       ['in_review', 'referred to an internal programme', { to: 'referred', programme: 'startup-studio' }, 'programme'],
       ['in_review', 'accepted into an unknown programme', { to: 'accepted', programme: 'moon-base' }, 'programme'],
       ['in_review', 'declined without a reason', { to: 'declined' }, 'reason'],
-      ['submitted', 'declined with a blank reason', { to: 'declined', reason: '   ' }, 'reason'],
+      ['in_review', 'declined with a blank reason', { to: 'declined', reason: '   ' }, 'reason'],
       ['in_review', 'info_requested without a message', { to: 'info_requested' }, 'message'],
       ['submitted', 'info_requested with an empty message', { to: 'info_requested', message: '' }, 'message'],
       ['accepted', 'reopened without a reason', { to: 'in_review' }, 'reason'],
@@ -277,6 +283,18 @@ describe('case workflow', () => {
       await t.http.post(`${API}/applications/${draft.body.id}/notes`).set(...auth(adminToken)).send({ body: 'x' }).expect(404);
     });
 
+    it('shows staff who the founder is (name, email, locale), and founders none of it', async () => {
+      const c = await caseIn('submitted', founderEn);
+      const me = (await t.http.get(`${API}/me`).set(...auth(founderEn.token)).expect(200)).body;
+      for (const token of [advisor.token, manager.token, adminToken]) {
+        expect((await get(c.id, token)).founder).toEqual({ id: founderEn.id, fullName: me.fullName, email: founderEn.email, locale: 'en' });
+      }
+      // a staff write answers with the same view
+      const reviewed = await move(c.id, 'in_review', advisor.token);
+      expect(reviewed.founder).toEqual({ id: founderEn.id, fullName: me.fullName, email: founderEn.email, locale: 'en' });
+      expect(await get(c.id, founderEn.token)).not.toHaveProperty('founder');
+    });
+
     it('lets a manager reopen and the case be decided again', async () => {
       const c = await caseIn('referred');
       const reopened = await move(c.id, 'in_review', manager.token, { reason: 'The founder came back with a CE mark' });
@@ -284,7 +302,7 @@ describe('case workflow', () => {
       const accepted = await move(c.id, 'accepted', advisor.token, { programme: 'startup-studio' });
       expect(accepted).toMatchObject({ status: 'accepted', programme: 'startup-studio' });
       const types = (await timeline(c.id, adminToken)).filter((e) => e.type === 'status_changed').map((e) => `${e.data.from}→${e.data.to}`);
-      expect(types).toEqual(['submitted→referred', 'referred→in_review', 'in_review→accepted']);
+      expect(types).toEqual(['submitted→in_review', 'in_review→referred', 'referred→in_review', 'in_review→accepted']);
     });
   });
 
@@ -319,8 +337,13 @@ describe('case workflow', () => {
       const auto = await t.http.post(`${API}/applications/${c.id}/auto-assign`).set(...auth(advisor.token)).send({ expectedVersion: stale });
       expect(auto.status).toBe(409);
       expect(auto.body.currentVersion).toBe(c.version);
-      // the version is required
-      await transition(c.id, advisor.token, { to: 'declined', reason: 'x' }).then((res) => expect(res.status).toBe(400));
+      // the version is required, and the answer says so (not "must not be less than 1")
+      const missing = await transition(c.id, advisor.token, { to: 'declined', reason: 'x' });
+      expect(missing.status).toBe(400);
+      expect(missing.body.errors).toEqual([{ field: 'expectedVersion', messages: ['expectedVersion is required'] }]);
+      // a wrong value still gets the rule it breaks
+      const zero = await transition(c.id, advisor.token, { to: 'declined', reason: 'x', expectedVersion: 0 });
+      expect(zero.body.errors).toEqual([{ field: 'expectedVersion', messages: [expect.stringContaining('must not be less than 1')] }]);
       await expectUnchanged(c.id, before);
     });
 
@@ -328,15 +351,17 @@ describe('case workflow', () => {
       for (const from of ['submitted', 'in_review'] as const) {
         const c = await caseIn(from);
         const events = await eventCount(c.id);
+        // every attempt is legal from its state (a submitted case is taken into review or asked, not decided)
+        const decisionsOrReview = (decision: Record<string, unknown>): Record<string, unknown> => (from === 'submitted' ? { to: 'in_review' } : decision);
         const attempts: [Person | { token: string }, Record<string, unknown>][] = [
-          [advisor, { to: 'declined', reason: 'Too early' }],
-          [advisor2, { to: 'accepted', programme: 'poc-funding' }],
-          [manager, { to: 'referred', programme: 'external-incubator' }],
+          [advisor, decisionsOrReview({ to: 'declined', reason: 'Too early' })],
+          [advisor2, decisionsOrReview({ to: 'accepted', programme: 'poc-funding' })],
+          [manager, decisionsOrReview({ to: 'referred', programme: 'external-incubator' })],
           [{ token: adminToken }, { to: 'info_requested', message: 'Which lab?' }],
           [advisor, { to: 'info_requested', message: 'Budget?' }],
-          [advisor2, { to: 'declined', reason: 'Duplicate' }],
-          [manager, { to: 'accepted', programme: 'startup-studio' }],
-          [{ token: adminToken }, { to: 'referred', programme: 'competitiveness-cluster' }],
+          [advisor2, decisionsOrReview({ to: 'declined', reason: 'Duplicate' })],
+          [manager, decisionsOrReview({ to: 'accepted', programme: 'startup-studio' })],
+          [{ token: adminToken }, decisionsOrReview({ to: 'referred', programme: 'competitiveness-cluster' })],
         ];
         const results = await Promise.all(attempts.map(([who, body]) => transition(c.id, who.token, { expectedVersion: c.version, ...body })));
         const codes = results.map((r) => r.status).sort();
@@ -355,7 +380,7 @@ describe('case workflow', () => {
         t.http.post(`${API}/applications/${c.id}/assign`).set(...auth(advisor.token)).send({ expectedVersion: c.version, assigneeId: advisor.id }),
         t.http.post(`${API}/applications/${c.id}/assign`).set(...auth(advisor2.token)).send({ expectedVersion: c.version, assigneeId: advisor2.id }),
         transition(c.id, manager.token, { expectedVersion: c.version, to: 'in_review' }),
-        transition(c.id, advisor.token, { expectedVersion: c.version, to: 'declined', reason: 'No' }),
+        transition(c.id, advisor.token, { expectedVersion: c.version, to: 'info_requested', message: 'Which lab?' }),
       ]);
       expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409, 409]);
       expect((await get(c.id)).version).toBe(c.version + 1);
@@ -405,6 +430,7 @@ describe('case workflow', () => {
 
       // a decision frees a slot, which the next auto-assignment takes
       const ofX = cases.find((_, i) => chosen[i] === x)!;
+      await move(ofX.id, 'in_review', advisor.token);
       await move(ofX.id, 'declined', advisor.token);
       const leftover = cases.find((_, i) => chosen[i] === null)!;
       const again = await t.http.post(`${API}/applications/${leftover.id}/auto-assign`).set(...auth(advisor.token)).send({}).expect(200);
@@ -733,7 +759,7 @@ describe('case workflow', () => {
       // other cases are untouched
       const other = await caseIn('accepted');
       const fine = await t.http.get(`${API}/applications/${other.id}/timeline/verify`).set(...auth(adminToken)).expect(200);
-      expect(fine.body).toEqual({ intact: true, events: 2 });
+      expect(fine.body).toEqual({ intact: true, events: 3 }); // submitted, in_review, accepted
     });
 
     it('detects a deleted event', async () => {

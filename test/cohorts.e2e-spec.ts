@@ -13,6 +13,7 @@ describe('cohorts, enrolments and milestones', () => {
 
   const accepted = async (programme = 'poc-funding'): Promise<SubmittedCase> => {
     const c = await submitCase(t.http);
+    await move(t.http, advisor.token, c.id, { to: 'in_review' });
     await move(t.http, advisor.token, c.id, { to: 'accepted', programme });
     return c;
   };
@@ -136,5 +137,62 @@ describe('cohorts, enrolments and milestones', () => {
     expect(byRef[b.reference]).toEqual({ done: 0, missed: 0, pending: 2, total: 2 });
     expect(dashboard.body.overdueMilestones).toEqual([{ enrolmentId: eb.id, reference: b.reference, startupName: expect.any(String), milestoneId: deck.id, title: 'Pitch deck', dueOn: '2027-09-15' }]);
     void proto;
+  });
+
+  it('keeps milestones within the cohort’s dates, lets managers edit and delete them, and shows founders their own', async () => {
+    const cohort = (await t.http.post('/api/v1/programmes/poc-funding/cohorts').set(...auth(manager.token)).send({ name: 'Hiver 2028', startsOn: '2028-01-10', endsOn: '2028-03-31', capacity: 4 }).expect(201)).body;
+    const base = `/api/v1/cohorts/${cohort.id}/milestones`;
+    // outside the cohort's dates: 400 naming dueOn, nothing written
+    for (const dueOn of ['2028-01-09', '2028-04-01', '2027-12-31']) {
+      const res = await t.http.post(base).set(...auth(manager.token)).send({ title: 'Too early or late', dueOn }).expect(400);
+      expect(res.body.errors).toEqual([{ field: 'dueOn', messages: [expect.stringContaining('within the cohort')] }]);
+    }
+    const first = (await t.http.post(base).set(...auth(manager.token)).send({ title: 'Kick-off', dueOn: '2028-01-10' }).expect(201)).body;
+    const last = (await t.http.post(base).set(...auth(manager.token)).send({ title: 'Demo day', dueOn: '2028-03-31' }).expect(201)).body;
+
+    // edit: rename, move (within the dates), and the same checks
+    const moved = await t.http.patch(`${base}/${last.id}`).set(...auth(manager.token)).send({ title: 'Demo day (final)', dueOn: '2028-03-24' }).expect(200);
+    expect(moved.body).toEqual({ id: last.id, title: 'Demo day (final)', dueOn: '2028-03-24' });
+    expect((await t.http.patch(`${base}/${last.id}`).set(...auth(manager.token)).send({ dueOn: '2028-04-02' }).expect(400)).body.errors[0].field).toBe('dueOn');
+    await t.http.patch(`${base}/${last.id}`).set(...auth(manager.token)).send({ title: 'x' }).expect(400);
+    await t.http.patch(`${base}/${last.id}`).set(...auth(manager.token)).send({ status: 'done' }).expect(400);
+    await t.http.patch(`${base}/${last.id}`).set(...auth(otherManager.token)).send({ title: 'Not mine' }).expect(403);
+    await t.http.patch(`${base}/${last.id}`).set(...auth(advisor.token)).send({ title: 'Not mine' }).expect(403);
+    await t.http.patch(`${base}/00000000-0000-4000-8000-000000000000`).set(...auth(manager.token)).send({ title: 'Nowhere' }).expect(404);
+
+    // a founder enrolled sees their enrolment and its milestones, with their own status
+    const c = await accepted();
+    const enrolment = (await t.http.post(`/api/v1/cohorts/${cohort.id}/enrolments`).set(...auth(manager.token)).send({ applicationId: c.id }).expect(201)).body;
+    await t.http.patch(`/api/v1/enrolments/${enrolment.id}/milestones/${first.id}`).set(...auth(manager.token)).send({ status: 'done', note: 'Good start' }).expect(200);
+    const mine = await t.http.get('/api/v1/me/enrolments').set(...auth(c.founder.token)).expect(200);
+    expect(mine.body).toEqual({
+      items: [
+        {
+          id: enrolment.id,
+          applicationId: c.id,
+          reference: c.reference,
+          startupName: expect.any(String),
+          enrolledAt: expect.any(String),
+          cohort: { id: cohort.id, name: 'Hiver 2028', programme: 'poc-funding', startsOn: '2028-01-10', endsOn: '2028-03-31' },
+          milestones: [
+            { id: first.id, title: 'Kick-off', dueOn: '2028-01-10', status: 'done', note: 'Good start' },
+            { id: last.id, title: 'Demo day (final)', dueOn: '2028-03-24', status: 'pending', note: null },
+          ],
+        },
+      ],
+      nextCursor: null,
+    });
+    // another founder sees none of it; staff have no enrolments of their own
+    const stranger = await submitCase(t.http);
+    expect((await t.http.get('/api/v1/me/enrolments').set(...auth(stranger.founder.token)).expect(200)).body).toEqual({ items: [], nextCursor: null });
+    await t.http.get('/api/v1/me/enrolments').set(...auth(manager.token)).expect(403);
+
+    // delete: progress goes with it; the founder's view follows
+    await t.http.delete(`${base}/${first.id}`).set(...auth(otherManager.token)).expect(403);
+    const after = await t.http.delete(`${base}/${first.id}`).set(...auth(manager.token)).expect(200);
+    expect(after.body.milestones.map((m: { id: string }) => m.id)).toEqual([last.id]);
+    await t.http.delete(`${base}/${first.id}`).set(...auth(manager.token)).expect(404);
+    const mineAfter = await t.http.get('/api/v1/me/enrolments').set(...auth(c.founder.token)).expect(200);
+    expect(mineAfter.body.items[0].milestones.map((m: { id: string }) => m.id)).toEqual([last.id]);
   });
 });

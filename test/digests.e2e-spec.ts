@@ -12,6 +12,7 @@ describe('weekly digests', () => {
   let inactiveAdvisor: { token: string; id: string; email: string };
   let manager: { token: string; id: string; email: string };
   let optedOutManager: { token: string; id: string; email: string };
+  let idleManager: { token: string; id: string; email: string };
   const cases: SubmittedCase[] = [];
 
   const assign = async (c: SubmittedCase, to: string): Promise<void> => {
@@ -29,6 +30,9 @@ describe('weekly digests', () => {
     manager = await createStaff(t.http, adminToken, { role: 'programme_manager', fullName: 'Marc Petit', programmes: ['poc-funding'], locale: 'en' });
     optedOutManager = await createStaff(t.http, adminToken, { role: 'programme_manager', programmes: ['poc-funding'] });
     await t.http.patch('/api/v1/me/preferences').set(...auth(optedOutManager.token)).send({ weeklyDigest: false }).expect(200);
+    // a manager whose programme had a quiet week (an open cohort, nothing else): nothing to say, no digest
+    idleManager = await createStaff(t.http, adminToken, { role: 'programme_manager', programmes: ['startup-studio'] });
+    await t.http.post('/api/v1/programmes/startup-studio/cohorts').set(...auth(adminToken)).send({ name: 'Spring 2027', startsOn: '2027-03-01', endsOn: '2027-06-30', capacity: 8 }).expect(201);
 
     // W48: three cases for the advisor
     for (const name of ['Waiting Co', 'Accepted Co', 'Late Co']) {
@@ -104,7 +108,7 @@ describe('weekly digests', () => {
     expect(mail.header('list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
     expect(mail.text).toContain('Late Co');
     expect(sink.to(manager.email)[0].text).toContain('Proof-of-concept funding');
-    for (const nobody of [idleAdvisor, inactiveAdvisor, optedOutManager]) expect(sink.to(nobody.email)).toHaveLength(0);
+    for (const nobody of [idleAdvisor, inactiveAdvisor, optedOutManager, idleManager]) expect(sink.to(nobody.email)).toHaveLength(0);
   });
 
   it('never sends a week twice: a second run, concurrent runs, and the scheduled job', async () => {

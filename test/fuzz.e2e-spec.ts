@@ -526,6 +526,7 @@ describe(`fuzzing every write route, raw bodies, queries and ids (seed ${SEED}):
     const caseId = await submit();
     const withdrawable = await submit();
     const accepted = await submitCase(h);
+    await move(h, admin, accepted.id, { to: 'in_review' });
     await move(h, admin, accepted.id, { to: 'accepted', programme: 'poc-funding' });
     const cohort = (await h.post(`${API}/programmes/poc-funding/cohorts`).set(...auth(admin)).send({ name: 'Fuzz', startsOn: '2030-01-01', endsOn: '2030-12-31', capacity: 50 }).expect(201)).body.id as string;
     const enrolment = (await h.post(`${API}/cohorts/${cohort}/enrolments`).set(...auth(admin)).send({ applicationId: accepted.id }).expect(201)).body.id as string;

@@ -35,7 +35,7 @@ describe('notifications', () => {
     expect(received.text).toContain('Cardiosense');
     expect(received.text).toContain('Proof-of-concept funding'); // top recommendation, in English
     expect(received.html).toContain('https://guichet.test/');
-    expect(received.messageId).toMatch(/@guichet>$/);
+    expect(received.messageId).toMatch(/@guichet\.test>$/); // the host of PUBLIC_URL
 
     // auto-assignment → the advisor, in French
     await t.http.post(`/api/v1/applications/${c.id}/auto-assign`).set(...auth(advisor.token)).send({}).expect(200);
@@ -67,8 +67,10 @@ describe('notifications', () => {
   it('tells a declined founder the reason, and a referred one the programme', async () => {
     const advisor = await createStaff(t.http, adminToken, { role: 'advisor' });
     const declined = await submitCase(t.http, {}, { locale: 'fr' });
+    await move(t.http, advisor.token, declined.id, { to: 'in_review' });
     await move(t.http, advisor.token, declined.id, { to: 'declined', reason: 'Le projet ne relève pas de la santé' });
     const referred = await submitCase(t.http, {}, { locale: 'en' });
+    await move(t.http, advisor.token, referred.id, { to: 'in_review' });
     await move(t.http, advisor.token, referred.id, { to: 'referred', programme: 'competitiveness-cluster' });
     await sink.waitFor(() => sink.to(declined.founder.email).length === 2 && sink.to(referred.founder.email).length === 2);
     expect(sink.toMatching(declined.founder.email, 'Le projet ne relève pas de la santé')).toHaveLength(1);

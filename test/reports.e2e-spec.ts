@@ -94,19 +94,21 @@ describe('reports', () => {
       await at('2027-03-04T12:00:00Z', () => withdraw('E')); // withdrawn unanswered, well before its due date
       await at('2027-03-05T09:00:00Z', () => submit('F', {}, POC)); // never answered: breached from 13 March
       await at('2027-03-05T10:00:00Z', () => assignAndNote('F'));
-      await at('2027-03-05T13:00:00Z', () => transition('D', { to: 'referred', programme: 'external-incubator' })); // D: 52 h, 2 business days
+      await at('2027-03-05T13:00:00Z', () => transition('D', { to: 'in_review' })); // D: 52 h (a decision is only taken from in_review)
+      await at('2027-03-05T13:00:00Z', () => transition('D', { to: 'referred', programme: 'external-incubator' })); // D: 2 business days
       await at('2027-03-05T15:00:00Z', () => transition('G', { to: 'declined', reason: 'Out of scope' }));
       await at('2027-03-05T23:30:00Z', () => submit('H', {}, POC)); // Saturday 00:30 Paris: after the period
       await at('2027-03-08T09:00:00Z', () => transition('H', { to: 'in_review' })); // H answered after 57.5 h
       await at('2027-03-11T10:00:00Z', () => withdraw('J')); // J withdrawn unanswered after its first-response due date (end of 9 March)
       // B decided after 20 business days (after the period): 2–5, 8–12, 15–19, 22–26 and 30 March; Monday 29 is Easter Monday
+      await at('2027-03-30T10:00:00Z', () => transition('B', { to: 'in_review' }));
       await at('2027-03-30T10:00:00Z', () => transition('B', { to: 'declined', reason: 'Not ready' }));
       t.clock.set('2027-04-02T12:00:00Z'); // the report is read on Friday 2 April
     });
     afterAll(() => t.close());
 
     it('counts the moves of the period and computes medians and service levels over its submissions', async () => {
-      // counts (events in the period): submitted I A B C J D E F; in_review G (1 Mar) I A G (3 Mar, resumed);
+      // counts (events in the period): submitted I A B C J D E F; in_review G (1 Mar) I A G (3 Mar, resumed) D (5 Mar);
       // info_requested C G; accepted I A; referred D; declined G (B on 30 March is outside); withdrawn E (J on 11 March is outside)
       // cohort (submitted in the period): I A B C J D E F
       //   hours to first response: C 2, A 6, I 22, B 24, D 52 → median 22 (J, E, F never answered)
@@ -119,7 +121,7 @@ describe('reports', () => {
         from: '2027-03-01',
         to: '2027-03-05',
         programme: null,
-        counts: { submitted: 8, in_review: 4, info_requested: 2, accepted: 2, referred: 1, declined: 1, withdrawn: 1 },
+        counts: { submitted: 8, in_review: 5, info_requested: 2, accepted: 2, referred: 1, declined: 1, withdrawn: 1 },
         medianHoursToFirstResponse: 22,
         medianBusinessDaysToDecision: 2.5,
         firstResponseMetPct: 71.4,
@@ -152,9 +154,9 @@ describe('reports', () => {
         firstResponseMetPct: 100,
         decisionMetPct: null,
       });
-      // the referral counts under the programme it was referred to
+      // the referral counts under the programme it was referred to (and so does D's review, its inbox programme now)
       expect(await funnel('from=2027-03-01&to=2027-03-05&programme=external-incubator')).toMatchObject({
-        counts: { submitted: 1, in_review: 0, info_requested: 0, accepted: 0, referred: 1, declined: 0, withdrawn: 0 },
+        counts: { submitted: 1, in_review: 1, info_requested: 0, accepted: 0, referred: 1, declined: 0, withdrawn: 0 },
         medianHoursToFirstResponse: 52,
         medianBusinessDaysToDecision: 2,
         firstResponseMetPct: 100,
@@ -411,6 +413,31 @@ describe('reports', () => {
         fundingSoughtEur: '150000',
         firstResponseDueAt: '2030-01-08T00:03:00.000Z',
       });
+    });
+
+    it('answers the excel dialect with a UTF-8 BOM and semicolons, the same cells otherwise', async () => {
+      const rfc = await t.http.get(`${API}/reports/applications.csv?q=HYPERLINK`).set(...auth(manager.token)).expect(200);
+      const excel = await t.http
+        .get(`${API}/reports/applications.csv?q=HYPERLINK&dialect=excel`)
+        .set(...auth(manager.token))
+        .buffer(true)
+        .parse((res, done) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => done(null, Buffer.concat(chunks)));
+        })
+        .expect(200);
+      const bytes = excel.body as Buffer;
+      expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      expect(excel.headers['content-type']).toBe('text/csv; charset=utf-8');
+      const text = bytes.subarray(3).toString('utf8');
+      expect(text.startsWith('reference;startupName;status;programme;assignee;submittedAt;decidedAt;')).toBe(true);
+      expect(parseCsv(text, ';')).toEqual(parseCsv(rfc.text));
+      expect(parseCsv(text, ';')[1][1]).toMatch(/^'=HYPERLINK/); // still neutralised
+      // the default stays as it was: no BOM, commas
+      expect(rfc.text.startsWith('reference,startupName,')).toBe(true);
+      const bad = await t.http.get(`${API}/reports/applications.csv?dialect=ods`).set(...auth(manager.token)).expect(400);
+      expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['dialect']);
     });
 
     it('applies the inbox filters and sorts across batches', async () => {

@@ -50,6 +50,7 @@ describe('data retention', () => {
     const admin = await login(t.http, ADMIN.email, ADMIN.password);
     const advisor = await createStaff(t.http, admin, { role: 'advisor' });
     const c = await submitCase(t.http, { startupName: 'Old Closed Co' });
+    await move(t.http, advisor.token, c.id, { to: 'in_review' });
     await move(t.http, advisor.token, c.id, { to: 'declined', reason: 'Outside health' });
     const closedAt = new Date('2026-01-05T09:00:00Z').getTime();
     t.clock.set(new Date(closedAt + (3 * 365 - 10) * DAY));

@@ -83,6 +83,22 @@ export class ServiceLevelsView {
   @ApiProperty({ enum: ['on_track', 'at_risk', 'breached', 'met', 'missed'] }) decision: ServiceLevelState;
 }
 
+/** GET /applications/:id/recommendations: as stored at submission; staff also see today's. */
+export class RecommendationsAnswerView {
+  @ApiProperty({ type: RecommendationsView, nullable: true, description: 'as stored at submission (a draft: a preview with today’s rules)' }) recommendations: Recommendations | null;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, nullable: true, description: 'the rules version of each programme used' }) rulesVersions: Record<string, number> | null;
+  @ApiPropertyOptional({ type: RecommendationsView, description: 'staff only: with today’s rules' }) current?: Recommendations;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'integer' }, description: 'staff only' }) currentRulesVersions?: Record<string, number>;
+}
+
+/** Who the founder is, for staff: enough to write to them in their language. */
+export class FounderContactView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'Camille Martin' }) fullName: string;
+  @ApiProperty({ format: 'email', example: 'camille@cardiosense.example' }) email: string;
+  @ApiProperty({ enum: ['fr', 'en'] }) locale: Locale;
+}
+
 export class ApplicationView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'GU-2026-000042' }) reference: string;
@@ -107,14 +123,16 @@ export class ApplicationView {
   @ApiProperty({ nullable: true, type: String }) website: string | null;
   @ApiProperty({ type: RecommendationsView, nullable: true, description: 'as given at submission, in the viewer’s language' })
   recommendations: Recommendations | null;
-  @ApiProperty({ nullable: true, type: String }) submittedAt: string | null;
-  @ApiProperty({ nullable: true, type: String }) firstResponseDueAt: string | null;
-  @ApiProperty({ nullable: true, type: String }) firstRespondedAt: string | null;
-  @ApiProperty({ nullable: true, type: String }) decisionDueAt: string | null;
-  @ApiProperty({ nullable: true, type: String }) decidedAt: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) submittedAt: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) firstResponseDueAt: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) firstRespondedAt: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) decisionDueAt: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) decidedAt: string | null;
   @ApiPropertyOptional({ type: ServiceLevelsView, nullable: true }) serviceLevels: ServiceLevelsView | null;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+  @ApiPropertyOptional({ type: FounderContactView, description: 'staff only: who the founder is (absent from the founder’s own view and from lists)' })
+  founder?: FounderContactView;
 }
 
 /** The application's own fields (what the founder writes), from a row. */

@@ -103,8 +103,13 @@ export class ApplicationsService {
     return rows[0];
   }
 
+  /** The case as `user` may read it; staff also see who the founder is (name, email, locale). */
   async get(id: string, user: AuthUser): Promise<ApplicationView> {
-    return this.view(await this.findVisible(this.dataSource.manager, id, user), user);
+    const view = this.view(await this.findVisible(this.dataSource.manager, id, user), user);
+    if (user.role === 'founder') return view;
+    const founders: { id: string; full_name: string; email: string; locale: 'fr' | 'en' }[] = await this.dataSource.query('SELECT id, full_name, email, locale FROM users WHERE id = $1', [view.ownerId]);
+    const f = founders[0];
+    return f ? { ...view, founder: { id: f.id, fullName: f.full_name, email: f.email, locale: f.locale } } : view;
   }
 
   /** The owner edits while `draft` or `info_requested`; anything else is a 422 that changes nothing. */

@@ -66,7 +66,17 @@ export function buildInboxQuery(scope: InboxScope, f: InboxFilters): { sql: stri
   if (f.q) {
     const ref = REFERENCE.exec(f.q.trim());
     if (ref) where.push(`a.reference = ${p(`GU-${ref[1]}-${ref[2].padStart(6, '0')}`)}`);
-    else where.push(`lower(a.startup_name) LIKE ${p(`%${escapeLike(f.q.trim().toLowerCase())}%`)}`);
+    else {
+      // part of the startup's name (trigram index), or words of the summary or of the
+      // founder's name (full text, French and English stemming: migration 1795824100000)
+      // A stemmed query is used only when it kept every word: French drops "d" or "le" as stop
+      // words, and "startup d" must not become "startup" (every case)
+      const text = p(f.q.trim());
+      const simple = `websearch_to_tsquery('simple', ${text})`;
+      const stemmed = (config: 'french' | 'english'): string =>
+        `CASE WHEN numnode(websearch_to_tsquery('${config}', ${text})) = numnode(${simple}) THEN websearch_to_tsquery('${config}', ${text}) ELSE ${simple} END`;
+      where.push(`(lower(a.startup_name) LIKE ${p(`%${escapeLike(f.q.trim().toLowerCase())}%`)} OR a.search @@ (${simple} || ${stemmed('french')} || ${stemmed('english')}))`);
+    }
   }
 
   let order: string;

@@ -60,7 +60,7 @@ export class AssignmentService {
           throw new ConflictException({ message: `${candidate.full_name} is at capacity (${candidate.load} of ${candidate.capacity} open cases)`, code: 'at_capacity' });
         }
       }
-      await this.write(em, row.id, row.reference, row.assignee_id, assigneeId, { id: user.id, role: user.role }, now, null);
+      await this.write(em, row.id, row.reference, row.assignee_id, assigneeId, { id: user.id, role: user.role, fullName: user.fullName }, row.status, now, null);
     });
     return this.applications.get(id, user);
   }
@@ -101,7 +101,7 @@ export class AssignmentService {
         })),
       });
       if (result.chosen !== null && result.chosen !== row.assignee_id) {
-        await this.write(em, row.id, row.reference, row.assignee_id, result.chosen, { id: user.id, role: user.role }, now, result);
+        await this.write(em, row.id, row.reference, row.assignee_id, result.chosen, { id: user.id, role: user.role, fullName: user.fullName }, row.status, now, result);
       } else {
         await appendCaseEvent(em, {
           applicationId: row.id,
@@ -117,7 +117,17 @@ export class AssignmentService {
     return { application: await this.applications.get(id, user), explanation };
   }
 
-  private async write(em: EntityManager, caseId: string, reference: string, from: string | null, to: string | null, actor: { id: string; role: string }, now: Date, explanation: AssignmentExplanation | null): Promise<void> {
+  private async write(
+    em: EntityManager,
+    caseId: string,
+    reference: string,
+    from: string | null,
+    to: string | null,
+    actor: { id: string; role: string; fullName: string },
+    statusThen: string,
+    now: Date,
+    explanation: AssignmentExplanation | null,
+  ): Promise<void> {
     await em.query('UPDATE applications SET assignee_id = $2, version = version + 1, updated_at = $3 WHERE id = $1', [caseId, to, now]);
     if (to !== null) await em.query('UPDATE users SET last_assigned_at = $2 WHERE id = $1', [to, now]);
     const event = await appendCaseEvent(em, {
@@ -129,10 +139,14 @@ export class AssignmentService {
       data: { from, to, auto: explanation !== null, ...(explanation ? { explanation } : {}) },
     }, { caseLocked: true });
     await enqueueWebhookEvent(em, 'case.assigned', { applicationId: caseId, reference, assigneeId: to, previousAssigneeId: from, auto: explanation !== null }, now);
-    if (to !== null) {
+    // taking a case oneself needs no email (an auto-assignment that picks the caller still does:
+    // nobody chose them); otherwise the email says what was true at this commit (who assigned,
+    // the status then), kept in the outbox row rather than re-read at send time
+    const auto = explanation !== null;
+    if (to !== null && (auto || to !== actor.id)) {
       await enqueueEmails(
         em,
-        [{ template: 'case-assigned', recipientId: to, eventKey: event.id, applicationId: caseId, data: { assignedBy: actor.id, auto: explanation !== null } }],
+        [{ template: 'case-assigned', recipientId: to, eventKey: event.id, applicationId: caseId, data: { assignedBy: actor.id, assignedByName: auto ? null : actor.fullName, auto, status: statusThen } }],
         now,
       );
     }

@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Ip, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/http/api-errors';
 import { AuthResponse } from '../users/user.view';
 import { Public } from './auth.decorators';
 import { AuthService } from './auth.service';
@@ -15,6 +16,7 @@ export class AuthController {
   @Post('register')
   @ApiOperation({ summary: 'Founder sign-up' })
   @ApiCreatedResponse({ type: AuthResponse })
+  @ApiErrors(400, 409, 429, 503)
   register(@Body() dto: RegisterDto, @Ip() ip: string): Promise<AuthResponse> {
     return this.auth.register(dto, ip);
   }
@@ -24,6 +26,7 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign in: 401 with the same message for an unknown email or a wrong password; 429 after repeated failures' })
   @ApiOkResponse({ type: AuthResponse })
+  @ApiErrors(400, 401, 429, 503)
   login(@Body() dto: LoginDto, @Ip() ip: string): Promise<AuthResponse> {
     return this.auth.login(dto, ip);
   }

@@ -7,6 +7,7 @@ import { preparedQuery } from '../database/prepared-query';
 import type { Role } from '../users/user.entity';
 import { IS_PUBLIC, ROLES_KEY } from './auth.decorators';
 import type { AuthUser, JwtClaims } from './auth-user';
+import { addToLogContext } from '../common/logging/log-context';
 
 /**
  * Global guard: every route needs a valid bearer token unless marked @Public(), and a role
@@ -58,6 +59,7 @@ export class AuthGuard implements CanActivate {
     );
     const row = rows[0];
     if (!row) throw new UnauthorizedException('Invalid or expired token');
+    addToLogContext({ userId: row.id });
     request.user = {
       id: row.id,
       role: row.role,

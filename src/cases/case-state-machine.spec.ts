@@ -39,7 +39,7 @@ const EXPECTED: Record<Actor, string> = {
   `,
   advisor: `
     draft           -  X  -  -  -  -  -  X
-    submitted       -  X  R  I  D  D  D  X
+    submitted       -  X  R  I  -  -  -  X
     in_review       -  X  -  I  D  D  D  X
     info_requested  -  X  U  -  -  -  -  X
     accepted        -  X  X  -  -  -  -  X
@@ -49,7 +49,7 @@ const EXPECTED: Record<Actor, string> = {
   `,
   programme_manager: `
     draft           -  X  -  -  -  -  -  X
-    submitted       -  X  R  I  D  D  D  X
+    submitted       -  X  R  I  -  -  -  X
     in_review       -  X  -  I  D  D  D  X
     info_requested  -  X  U  -  -  -  -  X
     accepted        -  X  O  -  -  -  -  X
@@ -59,7 +59,7 @@ const EXPECTED: Record<Actor, string> = {
   `,
   admin: `
     draft           -  X  -  -  -  -  -  X
-    submitted       -  X  R  I  D  D  D  X
+    submitted       -  X  R  I  -  -  -  X
     in_review       -  X  -  I  D  D  D  X
     info_requested  -  X  U  -  -  -  -  X
     accepted        -  X  O  -  -  -  -  X
@@ -195,9 +195,6 @@ describe('checkTransition: the full from × to × actor matrix', () => {
     const staffMoves = (actor: string): string[] => [
       `${actor}: submitted→in_review (review)`,
       `${actor}: submitted→info_requested (info_request)`,
-      `${actor}: submitted→accepted (decision)`,
-      `${actor}: submitted→referred (decision)`,
-      `${actor}: submitted→declined (decision)`,
       `${actor}: in_review→info_requested (info_request)`,
       `${actor}: in_review→accepted (decision)`,
       `${actor}: in_review→referred (decision)`,
@@ -254,7 +251,7 @@ describe('checkTransition: required inputs (400)', () => {
   const staff: Actor[] = ['advisor', 'programme_manager', 'admin'];
 
   it.each(staff.map((a) => [a]))('%s: accepted needs an internal programme', (actor) => {
-    for (const from of ['submitted', 'in_review'] as const) {
+    for (const from of ['in_review'] as const) {
       expect(checkTransition({ from, to: 'accepted', actor })).toMatchObject({
         ok: false,
         status: 400,
@@ -297,9 +294,15 @@ describe('checkTransition: required inputs (400)', () => {
         code: 'reason_required',
       });
     }
-    expect(checkTransition({ from: 'submitted', to: 'declined', actor, reason: 'Out of scope' })).toEqual({
+    expect(checkTransition({ from: 'in_review', to: 'declined', actor, reason: 'Out of scope' })).toEqual({
       ok: true,
       kind: 'decision',
+    });
+    // a submitted case is first taken into review: deciding from submitted is refused, whatever the inputs
+    expect(checkTransition({ from: 'submitted', to: 'declined', actor, reason: 'Out of scope' })).toMatchObject({
+      ok: false,
+      status: 422,
+      code: 'illegal_transition',
     });
   });
 

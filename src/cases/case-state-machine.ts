@@ -2,7 +2,7 @@
  * The case (application) state machine (pure). See PRODUCT.md, "States".
  *
  *   draft ──submit──▶ submitted ──review──▶ in_review ◀──info_request / resume──▶ info_requested
- *   submitted | in_review ──decision──▶ accepted (internal programme) | referred (external) | declined (reason)
+ *   in_review ──decision──▶ accepted (internal programme) | referred (external) | declined (reason)
  *   submitted | in_review | info_requested ──withdraw──▶ withdrawn
  *   accepted | referred | declined ──reopen (reason)──▶ in_review
  *
@@ -18,9 +18,9 @@
  *                endpoint calls this with actor 'founder'; founders have no transitions
  *                endpoint) or staff (e.g. the answer came by phone). Resuming restarts the
  *                decision clock (see service-level.ts, decisionDueAfterPause).
- * - decision     submitted | in_review → accepted | referred | declined: staff. Deciding
- *                straight from `submitted` is allowed (an obvious decline or referral needs no
- *                formal review step; it is still recorded, and counts as the first response).
+ * - decision     in_review → accepted | referred | declined: staff. NOT from `submitted`: the
+ *                contract says a decision is only taken from `in_review`; a submitted case is
+ *                first taken into review, and that move is its first response.
  *                NOT from `info_requested`: the founder may be editing the application at that
  *                moment (PATCH is open while info_requested) and the question is pending; staff
  *                first move it back to in_review (one explicit, timestamped step that also
@@ -130,7 +130,7 @@ export const KIND_FROM: Readonly<Record<TransitionKind, readonly CaseStatus[]>> 
   review: ['submitted'],
   info_request: ['submitted', 'in_review'],
   resume: ['info_requested'],
-  decision: ['submitted', 'in_review'],
+  decision: ['in_review'],
   reopen: DECIDED_STATUSES,
 };
 

@@ -83,7 +83,21 @@ export class CaseThreadService {
       const messageId = inserted[0].id;
       await appendCaseEvent(em, { applicationId: id, at: now, type: 'message_posted', actor: { id: user.id, role: user.role }, public: true, data: { messageId } }, { caseLocked: true });
       if (user.role === 'founder' && row.assignee_id) {
-        await enqueueEmails(em, [{ template: 'founder-replied', recipientId: row.assignee_id, eventKey: `message:${messageId}`, applicationId: id, data: { messageId } }], now);
+        // an answer to a request brings the case back to review; any other message moves nothing,
+        // so the assignee gets a plain notice that says so (e.g. on a case already decided)
+        const answersRequest = row.status === 'info_requested';
+        await enqueueEmails(
+          em,
+          [
+            answersRequest
+              ? { template: 'founder-replied', recipientId: row.assignee_id, eventKey: `message:${messageId}`, applicationId: id, data: { messageId } }
+              : { template: 'new-message', recipientId: row.assignee_id, eventKey: `message:${messageId}`, applicationId: id, data: { messageId, audience: 'staff', status: row.status } },
+          ],
+          now,
+        );
+      } else if (user.role !== 'founder') {
+        // staff writing in the thread (outside a request for information): the founder hears of it
+        await enqueueEmails(em, [{ template: 'new-message', recipientId: row.owner_id, eventKey: `message:${messageId}`, applicationId: id, data: { messageId, audience: 'founder', status: row.status } }], now);
       }
       if (user.role === 'founder' && row.status === 'info_requested') {
         await this.workflow.applyMove(em, row, { to: 'in_review', kind: 'resume', programme: null, reason: null, message: null }, { id: user.id, role: user.role }, now);

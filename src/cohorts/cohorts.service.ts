@@ -5,7 +5,7 @@ import { isValidDay, parisDate } from '../cases/business-calendar';
 import { Clock } from '../common/clock';
 import { enqueueEmails } from '../notifications/outbox/email-outbox';
 import { appendCaseEvent } from '../timeline/case-events';
-import { CreateCohortDto, CreateMilestoneDto, MilestoneProgressDto } from './dto/cohort.dto';
+import { CreateCohortDto, CreateMilestoneDto, MilestoneProgressDto, UpdateMilestoneDto } from './dto/cohort.dto';
 
 export interface EnrolmentView {
   id: string;
@@ -51,6 +51,22 @@ const COHORT_COLUMNS = `c.id, c.programme, c.name, to_char(c.starts_on, 'YYYY-MM
 
 function fieldError(field: string, message: string): BadRequestException {
   return new BadRequestException({ message: [message], errors: [{ field, messages: [message] }] });
+}
+
+/** A milestone falls within its cohort's dates (400 naming `dueOn` otherwise). */
+function assertWithinCohort(dueOn: string, cohort: CohortRow): void {
+  if (!isValidDay(dueOn)) throw fieldError('dueOn', 'dueOn must be a real date');
+  if (dueOn < cohort.starts_on || dueOn > cohort.ends_on) throw fieldError('dueOn', `dueOn must fall within the cohort's dates (${cohort.starts_on} to ${cohort.ends_on})`);
+}
+
+export interface FounderEnrolmentView {
+  id: string;
+  applicationId: string;
+  reference: string;
+  startupName: string;
+  enrolledAt: string;
+  cohort: { id: string; name: string; programme: string; startsOn: string; endsOn: string };
+  milestones: { id: string; title: string; dueOn: string; status: 'pending' | 'done' | 'missed'; note: string | null }[];
 }
 
 /**
@@ -203,12 +219,75 @@ export class CohortsService {
   async addMilestone(cohortId: string, user: AuthUser, dto: CreateMilestoneDto): Promise<MilestoneView> {
     const cohort = await this.row(this.dataSource.manager, cohortId);
     this.assertManages(user, cohort.programme);
-    if (!isValidDay(dto.dueOn)) throw fieldError('dueOn', 'dueOn must be a real date');
+    assertWithinCohort(dto.dueOn, cohort);
     const [m]: { id: string; title: string; due_on: string }[] = await this.dataSource.query(
       `INSERT INTO milestones (cohort_id, title, due_on) VALUES ($1, $2, $3) RETURNING id, title, to_char(due_on, 'YYYY-MM-DD') AS due_on`,
       [cohortId, dto.title, dto.dueOn],
     );
     return { id: m.id, title: m.title, dueOn: m.due_on };
+  }
+
+  /** Renames or moves a milestone (still within the cohort's dates); progress already recorded is kept. */
+  async updateMilestone(cohortId: string, milestoneId: string, user: AuthUser, dto: UpdateMilestoneDto): Promise<MilestoneView> {
+    const cohort = await this.row(this.dataSource.manager, cohortId);
+    this.assertManages(user, cohort.programme);
+    if (dto.dueOn !== undefined) assertWithinCohort(dto.dueOn, cohort);
+    const rows: { id: string; title: string; due_on: string }[] = await this.dataSource.query(
+      // (a CTE: TypeORM answers a bare UPDATE ... RETURNING with [rows, count])
+      `WITH updated AS (
+         UPDATE milestones SET title = coalesce($3, title), due_on = coalesce($4::date, due_on) WHERE id = $1 AND cohort_id = $2
+         RETURNING id, title, to_char(due_on, 'YYYY-MM-DD') AS due_on)
+       SELECT * FROM updated`,
+      [milestoneId, cohortId, dto.title ?? null, dto.dueOn ?? null],
+    );
+    if (rows.length === 0) throw new NotFoundException('Milestone not found in this cohort');
+    return { id: rows[0].id, title: rows[0].title, dueOn: rows[0].due_on };
+  }
+
+  /** Removes a milestone and every startup's progress on it (a reminder still queued is then skipped). */
+  async deleteMilestone(cohortId: string, milestoneId: string, user: AuthUser): Promise<CohortView> {
+    const cohort = await this.row(this.dataSource.manager, cohortId);
+    this.assertManages(user, cohort.programme);
+    await this.dataSource.transaction(async (em) => {
+      await em.query('DELETE FROM milestone_progress WHERE milestone_id = (SELECT id FROM milestones WHERE id = $1 AND cohort_id = $2)', [milestoneId, cohortId]);
+      const removed: { id: string }[] = await em.query('WITH removed AS (DELETE FROM milestones WHERE id = $1 AND cohort_id = $2 RETURNING id) SELECT id FROM removed', [milestoneId, cohortId]);
+      if (removed.length === 0) throw new NotFoundException('Milestone not found in this cohort');
+    });
+    return this.get(cohortId);
+  }
+
+  /** The founder's own enrolments, each with its cohort, its milestones and their status for them. */
+  async enrolmentsOf(user: AuthUser): Promise<{ items: FounderEnrolmentView[]; nextCursor: null }> {
+    const rows: { id: string; application_id: string; reference: string; startup_name: string; created_at: Date; cohort_id: string; name: string; programme: string; starts_on: string; ends_on: string }[] =
+      await this.dataSource.query(
+        `SELECT e.id, e.application_id, a.reference, a.startup_name, e.created_at, c.id AS cohort_id, c.name, c.programme,
+                to_char(c.starts_on, 'YYYY-MM-DD') AS starts_on, to_char(c.ends_on, 'YYYY-MM-DD') AS ends_on
+         FROM enrolments e JOIN applications a ON a.id = e.application_id JOIN cohorts c ON c.id = e.cohort_id
+         WHERE a.owner_id = $1 ORDER BY c.starts_on DESC, e.id`,
+        [user.id],
+      );
+    if (rows.length === 0) return { items: [], nextCursor: null };
+    const milestones: { enrolment_id: string; id: string; title: string; due_on: string; status: string | null; note: string | null }[] = await this.dataSource.query(
+      `SELECT e.id AS enrolment_id, m.id, m.title, to_char(m.due_on, 'YYYY-MM-DD') AS due_on, p.status, p.note
+       FROM enrolments e JOIN milestones m ON m.cohort_id = e.cohort_id
+       LEFT JOIN milestone_progress p ON p.milestone_id = m.id AND p.enrolment_id = e.id
+       WHERE e.id = ANY($1::uuid[]) ORDER BY m.due_on, m.created_at`,
+      [rows.map((r) => r.id)],
+    );
+    return {
+      items: rows.map((r) => ({
+        id: r.id,
+        applicationId: r.application_id,
+        reference: r.reference,
+        startupName: r.startup_name,
+        enrolledAt: r.created_at.toISOString(),
+        cohort: { id: r.cohort_id, name: r.name, programme: r.programme, startsOn: r.starts_on, endsOn: r.ends_on },
+        milestones: milestones
+          .filter((m) => m.enrolment_id === r.id)
+          .map((m) => ({ id: m.id, title: m.title, dueOn: m.due_on, status: (m.status ?? 'pending') as 'pending' | 'done' | 'missed', note: m.note })),
+      })),
+      nextCursor: null,
+    };
   }
 
   async setProgress(enrolmentId: string, milestoneId: string, user: AuthUser, dto: MilestoneProgressDto): Promise<{ enrolmentId: string; milestoneId: string; status: string; note: string | null; updatedAt: string }> {

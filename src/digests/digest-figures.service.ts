@@ -235,9 +235,18 @@ export function advisorHasNews(d: AdvisorDigestContent): boolean {
   return d.openTotal > 0 || d.closedLastWeek > 0 || d.newThisWeek.length > 0;
 }
 
+/**
+ * Something happened or needs doing: a move in a funnel, a response or a decision, a breach, an
+ * overdue milestone. Open cohorts alone are standing facts, not news: a quiet week sends nothing
+ * (an all-zero digest teaches people to ignore the next one).
+ */
 export function managerHasNews(d: ManagerDigestContent): boolean {
   return d.programmes.some(
     (p) =>
-      Object.values(p.funnel).some((n) => n > 0) || p.breaches > 0 || p.overdueMilestones.length > 0 || p.openCohorts.length > 0 || p.medianBusinessDaysToDecision !== null,
+      Object.values(p.funnel).some((n) => n > 0) ||
+      p.breaches > 0 ||
+      p.overdueMilestones.length > 0 ||
+      p.medianHoursToFirstResponse !== null ||
+      p.medianBusinessDaysToDecision !== null,
   );
 }

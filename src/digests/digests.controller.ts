@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/http/api-errors';
 import { IsOptional, IsUUID, Matches } from 'class-validator';
 import { Roles } from '../auth/auth.decorators';
 import type { RenderedEmail } from '../notifications/templates/template-renderer';
@@ -18,13 +19,20 @@ export class PreviewQuery {
   userId: string;
 }
 
+class RenderedEmailView {
+  @ApiProperty() subject: string;
+  @ApiProperty() html: string;
+  @ApiProperty() text: string;
+}
+
 class DigestRunView {
-  @ApiProperty() week: string;
+  @ApiProperty({ example: '2026-W49' }) week: string;
   @ApiProperty({ description: 'digests queued by this run (0 when the week was already sent)' }) queued: number;
 }
 
 @ApiTags('digests')
 @ApiBearerAuth()
+@ApiErrors(400, 401, 403, 503)
 @Controller('digests')
 export class DigestsController {
   constructor(private readonly digests: DigestsService) {}
@@ -42,6 +50,8 @@ export class DigestsController {
   @Get('preview')
   @Roles('admin')
   @ApiOperation({ summary: "A user's digest for the current week, rendered (nothing is sent)" })
+  @ApiOkResponse({ type: RenderedEmailView })
+  @ApiErrors(404)
   preview(@Query() query: PreviewQuery): Promise<RenderedEmail> {
     return this.digests.preview(query.userId.toLowerCase());
   }

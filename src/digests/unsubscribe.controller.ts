@@ -1,5 +1,5 @@
 import { Controller, Get, Header, HttpCode, Inject, Post, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/auth.decorators';
@@ -41,6 +41,9 @@ export class UnsubscribeController {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'Confirmation page with a one-click button (does not unsubscribe by itself)' })
   @ApiQuery({ name: 'token', required: true })
+  @ApiProduces('text/html')
+  @ApiOkResponse({ description: 'an HTML page', content: { 'text/html': { schema: { type: 'string' } } } })
+  @ApiBadRequestResponse({ description: 'a tampered or expired token: an HTML page, nothing changed', content: { 'text/html': { schema: { type: 'string' } } } })
   confirm(@Query('token') token: string | undefined, @Res({ passthrough: true }) res: Response): string {
     const verified = verifyUnsubscribeToken(this.config.jwtSecret, typeof token === 'string' ? token : '', this.clock.now());
     if (!verified.ok) {
@@ -62,6 +65,9 @@ export class UnsubscribeController {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'One-click unsubscribe (RFC 8058): body List-Unsubscribe=One-Click, no session' })
   @ApiQuery({ name: 'token', required: true })
+  @ApiProduces('text/html')
+  @ApiOkResponse({ description: 'an HTML page', content: { 'text/html': { schema: { type: 'string' } } } })
+  @ApiBadRequestResponse({ description: 'a tampered or expired token: an HTML page, nothing changed', content: { 'text/html': { schema: { type: 'string' } } } })
   async unsubscribe(@Query('token') token: string | undefined, @Res({ passthrough: true }) res: Response): Promise<string> {
     const verified = verifyUnsubscribeToken(this.config.jwtSecret, typeof token === 'string' ? token : '', this.clock.now());
     if (!verified.ok) {

@@ -4,6 +4,12 @@ import { submissionErrors } from '../applications/submission-check';
 import { fieldsOf } from '../applications/application.view';
 import { APPLICATION_COLUMNS, ApplicationRow } from '../applications/application.view';
 import { parisDate } from '../cases/business-calendar';
+
+/** Whole calendar days from one `YYYY-MM-DD` to another (negative when `to` is earlier). */
+function calendarDaysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+import { isCaseStatus, isTerminal, type CaseStatus } from '../cases/case-state-machine';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
 import type { ApplicationField, BaseEmailContext, CaseRef, ProgrammeRef, ServiceLevelKind, TemplateContexts, TemplateName } from './templates/template-contexts';
@@ -50,6 +56,7 @@ export class EmailComposer {
     this.composers.set('info-requested', (em, e, r, base) => this.infoRequested(em, e, base, 'info-requested'));
     this.composers.set('info-request-reminder', (em, e, r, base) => this.infoRequested(em, e, base, 'info-request-reminder'));
     this.composers.set('founder-replied', (em, e, r, base) => this.founderReplied(em, e, r, base));
+    this.composers.set('new-message', (em, e, r, base) => this.newMessage(em, e, base));
     this.composers.set('decision-accepted', (em, e, r, base) => this.decision(em, e, base));
     this.composers.set('decision-referred', (em, e, r, base) => this.decision(em, e, base));
     this.composers.set('decision-declined', (em, e, r, base) => this.decision(em, e, base));
@@ -57,7 +64,7 @@ export class EmailComposer {
     this.composers.set('sla-warning', (em, e, r, base) => this.serviceLevel(em, e, base, 'sla-warning'));
     this.composers.set('sla-breached', (em, e, r, base) => this.serviceLevel(em, e, base, 'sla-breached'));
     this.composers.set('cohort-enrolled', (em, e, r, base) => this.cohortEnrolled(em, e, base));
-    this.composers.set('milestone-due', (em, e, r, base) => this.milestoneDue(em, e, base));
+    this.composers.set('milestone-due', (em, e, r, base, now) => this.milestoneDue(em, e, base, now));
   }
 
   register(template: TemplateName, composer: Composer): void {
@@ -129,11 +136,16 @@ export class EmailComposer {
     const app = await this.application(em, e.application_id);
     if (!app || !app.submitted_at || !app.decision_due_at) return { send: false, why: 'case not found' };
     if (app.assignee_id !== r.id) return { send: false, why: 'the case was given to someone else meanwhile' };
+    // moot once the case is closed (decided or withdrawn since): skipped, not reworded
+    if (isTerminal(app.status)) return { send: false, why: `the case was ${app.status} before the email left` };
     const suggested = await this.programme(em, app.programme ?? app.top_programme, r.locale);
+    // what was true when the assignment was committed (older rows, without it: read now)
+    const statusThen = isCaseStatus(e.data.status) ? e.data.status : app.status;
+    const assignedByName = e.data.auto === true ? null : typeof e.data.assignedByName === 'string' ? e.data.assignedByName : await this.userName(em, e.data.assignedBy as string | null);
     const context: TemplateContexts['case-assigned'] = {
       ...base,
-      application: { ...this.caseRef(app), status: app.status },
-      assignedByName: e.data.auto === true ? null : await this.userName(em, e.data.assignedBy as string | null),
+      application: { ...this.caseRef(app), status: statusThen },
+      assignedByName,
       submittedAt: app.submitted_at,
       firstResponseDueAt: app.first_responded_at ? null : app.first_response_due_at,
       decisionDueAt: app.decision_due_at,
@@ -172,6 +184,22 @@ export class EmailComposer {
       message: message.body,
       repliedAt: message.created_at,
       decisionDueAt: app.decision_due_at,
+    };
+    return { send: true, context };
+  }
+
+  private async newMessage(em: EntityManager, e: EmailRow, base: BaseEmailContext): Promise<Composition> {
+    const app = await this.application(em, e.application_id);
+    const message = await this.message(em, e.data.messageId);
+    if (!app || !message) return { send: false, why: 'case or message not found' };
+    const statusThen = typeof e.data.status === 'string' ? (e.data.status as CaseStatus) : app.status;
+    const context: TemplateContexts['new-message'] = {
+      ...base,
+      audience: e.data.audience === 'staff' ? 'staff' : 'founder',
+      application: { ...this.caseRef(app), status: statusThen },
+      authorName: (await this.userName(em, message.author_id)) ?? '',
+      message: message.body,
+      sentAt: message.created_at,
     };
     return { send: true, context };
   }
@@ -240,7 +268,7 @@ export class EmailComposer {
     return { send: true, context };
   }
 
-  private async milestoneDue(em: EntityManager, e: EmailRow, base: BaseEmailContext): Promise<Composition> {
+  private async milestoneDue(em: EntityManager, e: EmailRow, base: BaseEmailContext, now: Date): Promise<Composition> {
     const app = await this.application(em, e.application_id);
     const enrolment = await this.enrolment(em, e.data.enrolmentId);
     const rows: { id: string; title: string; due_on: string; status: string | null }[] = await em.query(
@@ -251,6 +279,9 @@ export class EmailComposer {
     const milestone = rows[0];
     if (!app || !enrolment || !milestone) return { send: false, why: 'the enrolment or milestone is gone' };
     if (milestone.status !== null && milestone.status !== 'pending') return { send: false, why: 'the milestone is already settled' };
+    // the reminder goes out up to 3 days before; it says how many are really left when it leaves
+    const daysLeft = calendarDaysBetween(parisDate(now), milestone.due_on);
+    if (daysLeft < 0) return { send: false, why: 'the milestone date has passed' };
     const programme = await this.programme(em, enrolment.programme, base.locale);
     if (!programme) return { send: false, why: 'programme not found' };
     const context: TemplateContexts['milestone-due'] = {
@@ -259,7 +290,7 @@ export class EmailComposer {
       application: this.caseRef(app),
       programme,
       cohort: { id: enrolment.cohort_id, name: enrolment.name },
-      milestone: { id: milestone.id, title: milestone.title, dueOn: milestone.due_on },
+      milestone: { id: milestone.id, title: milestone.title, dueOn: milestone.due_on, daysLeft },
     };
     return { send: true, context };
   }

@@ -1,10 +1,13 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
+import { addToLogContext } from '../common/logging/log-context';
 import { JobHandlerRegistry } from '../queue/job-handler.registry';
 import { EmailComposer, EmailRow, Recipient } from './email-composer';
-import { isPermanentSmtpError, MailTransport } from './mail/mail-transport';
+import { AUTOMATIC_HEADERS, isPermanentSmtpError, MailTransport, messageIdFor } from './mail/mail-transport';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.constants';
 import { TemplateRendererProvider } from './template-renderer.provider';
 
 /** A transient failure that exhausted the job's quick retries is handed back to the relay, later. */
@@ -18,7 +21,7 @@ export const GIVE_UP_AFTER_MS = 24 * 3600 * 1000;
  * (`status`), so an email already sent is never sent again by a retried or duplicated job.
  *
  * The one remaining window: the SMTP server accepted the message and the process died before
- * the `sent` mark committed. The next attempt then sends it again (same Message-ID, so
+ * the `sent` mark committed. The next attempt then sends it again (same Message-ID, `<emailId@PUBLIC_URL host>`, so
  * receiving systems that de-duplicate on it drop the copy). See README "Notifications".
  */
 @Injectable()
@@ -32,6 +35,7 @@ export class EmailSenderService implements OnModuleInit {
     private readonly transport: MailTransport,
     private readonly registry: JobHandlerRegistry,
     private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
@@ -51,6 +55,7 @@ export class EmailSenderService implements OnModuleInit {
       const rows: EmailRow[] = await em.query('SELECT id, template, recipient_id, application_id, data, status, attempts, created_at FROM emails WHERE id = $1 FOR UPDATE', [emailId]);
       const email = rows[0];
       if (!email) return 'done' as const;
+      if (email.application_id) addToLogContext({ caseId: email.application_id });
       if (email.status !== 'queued') return 'done' as const;
 
       const recipients: { id: string; email: string; full_name: string; locale: 'fr' | 'en'; active: boolean; weekly_digest: boolean; erased_at: Date | null }[] = await em.query(
@@ -66,6 +71,7 @@ export class EmailSenderService implements OnModuleInit {
       const composition = await this.composer.compose(em, email, recipient, now);
       if (!composition.send) {
         await em.query(`UPDATE emails SET status = 'skipped', last_error = $2 WHERE id = $1`, [email.id, composition.why]);
+        this.logger.log(`${email.template} skipped: ${composition.why}`);
         return 'skipped' as const;
       }
       const rendered = this.renderer.get().render(email.template, composition.context as never);
@@ -75,13 +81,14 @@ export class EmailSenderService implements OnModuleInit {
           subject: rendered.subject,
           html: rendered.html,
           text: rendered.text,
-          headers: composition.headers,
-          messageId: `<${email.id}@guichet>`,
+          headers: { ...AUTOMATIC_HEADERS, ...composition.headers },
+          messageId: messageIdFor(email.id, this.config.publicUrl),
         });
         await em.query(
           `UPDATE emails SET status = 'sent', sent_at = $2, attempts = attempts + 1, recipient_email = $3, smtp_message_id = $4, last_error = NULL WHERE id = $1`,
           [email.id, now, recipient.email, info.messageId],
         );
+        this.logger.log(`${email.template} sent`);
         return 'sent' as const;
       } catch (error) {
         const message = (error as Error).message.slice(0, 500);

@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/http/api-errors';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { Roles } from '../auth/auth.decorators';
@@ -24,6 +25,28 @@ export class EmailLogQuery extends PageQuery {
   @IsIn(['queued', 'sent', 'failed', 'skipped'])
   status?: string;
 
+}
+
+class EmailRecipientView {
+  @ApiProperty({ format: 'uuid', type: String, nullable: true }) id: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'the address it was sent to (removed on erasure)' }) email: string | null;
+}
+
+class EmailLogEntryView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: TEMPLATE_NAMES }) template: string;
+  @ApiProperty({ type: EmailRecipientView }) recipient: EmailRecipientView;
+  @ApiProperty({ format: 'uuid', type: String, nullable: true }) applicationId: string | null;
+  @ApiProperty({ enum: ['queued', 'sent', 'failed', 'skipped'] }) status: string;
+  @ApiProperty() attempts: number;
+  @ApiProperty({ type: String, nullable: true }) lastError: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) sentAt: string | null;
+}
+
+class EmailLogPage {
+  @ApiProperty({ type: [EmailLogEntryView] }) items: EmailLogEntryView[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
 }
 
 export interface EmailLogEntry {
@@ -55,6 +78,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @ApiTags('emails')
 @ApiBearerAuth()
+@ApiErrors(400, 401, 403, 503)
 @Controller('emails')
 export class EmailsController {
   constructor(private readonly dataSource: DataSource) {}
@@ -62,6 +86,7 @@ export class EmailsController {
   @Get()
   @Roles('admin')
   @ApiOperation({ summary: 'The email log: template, recipient, status (queued, sent, failed, skipped), attempts, last error, sent at; newest first' })
+  @ApiOkResponse({ type: EmailLogPage })
   async list(@Query() query: EmailLogQuery): Promise<Page<EmailLogEntry>> {
     const limit = query.limit ?? 25;
     const after = decodeCursor(query.cursor, 2);

@@ -1,4 +1,5 @@
 import { HttpException, HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
+import { emlFileName, messageIdFor } from '../notifications/mail/mail-transport';
 import { randomBytes } from 'node:crypto';
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -150,7 +151,7 @@ export class PrivacyService {
 
     await Promise.allSettled([
       this.removeJobs(emailIds.ids),
-      ...emailIds.ids.map((e) => unlink(join(this.config.mailDir, `_${e.id}_guichet_.eml`)).catch(() => undefined)),
+      ...emailIds.ids.map((e) => unlink(join(this.config.mailDir, emlFileName(messageIdFor(e.id, this.config.publicUrl)))).catch(() => undefined)),
       this.redis.client.del(this.redis.key('rl', `login:email:${emailIds.email}`)),
     ]);
     this.logger.log(`account ${user.id} erased`);

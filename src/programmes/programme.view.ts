@@ -10,6 +10,12 @@ export class ReadableRule {
   @ApiProperty({ required: false }) weight?: number;
 }
 
+export class ReadableRulesView {
+  @ApiProperty({ type: [ReadableRule] }) conditions: ReadableRule[];
+  @ApiProperty({ type: [ReadableRule] }) preferences: ReadableRule[];
+  @ApiProperty({ description: 'the natural fallback when no internal programme fits' }) fallback: boolean;
+}
+
 export class ProgrammeView {
   @ApiProperty() slug: string;
   @ApiProperty({ enum: ['internal', 'external'] }) kind: string;
@@ -21,9 +27,9 @@ export class ProgrammeView {
   @ApiProperty({ type: [String], enum: DOCUMENT_KINDS, description: 'document kinds required at submission when this programme ranks first' }) requiredDocuments: string[];
   @ApiProperty() rulesVersion: number;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'the rules as data' }) rules: unknown;
-  @ApiProperty({ description: 'hard conditions (all must hold) and weighted preferences, readable' })
-  readableRules: { conditions: ReadableRule[]; preferences: ReadableRule[]; fallback: boolean };
-  @ApiProperty() updatedAt: string;
+  @ApiProperty({ type: () => ReadableRulesView, description: 'hard conditions (all must hold) and weighted preferences, readable' })
+  readableRules: ReadableRulesView;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
 
 export function toProgrammeView(p: Programme, locale: Locale): ProgrammeView {

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Headers, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/http/api-errors';
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser, Public, Roles } from '../auth/auth.decorators';
 import type { Locale } from '../routing/rule-language';
@@ -8,8 +9,8 @@ import { ProgrammeView, toProgrammeView } from './programme.view';
 import { ProgrammesService } from './programmes.service';
 
 class ProgrammePage {
-  items: ProgrammeView[];
-  nextCursor: null;
+  @ApiProperty({ type: [ProgrammeView] }) items: ProgrammeView[];
+  @ApiProperty({ type: String, nullable: true, description: 'always null: the whole catalogue in one page' }) nextCursor: null;
 }
 
 export function pickLocale(explicit: string | undefined, acceptLanguage: string | undefined): Locale {
@@ -27,6 +28,7 @@ export class ProgrammesController {
   @Get()
   @ApiOperation({ summary: 'The programme catalogue with readable rules (no token needed)' })
   @ApiOkResponse({ type: ProgrammePage })
+  @ApiErrors(400, 503)
   async list(@Query() query: ProgrammeListQuery, @Headers('accept-language') acceptLanguage?: string): Promise<ProgrammePage> {
     const locale = pickLocale(query.locale, acceptLanguage);
     const items = await this.programmes.list(query.includeInactive === 'true');
@@ -36,6 +38,8 @@ export class ProgrammesController {
   @Public()
   @Get(':slug')
   @ApiOperation({ summary: 'One programme with readable rules' })
+  @ApiOkResponse({ type: ProgrammeView })
+  @ApiErrors(400, 404, 503)
   async get(@Param('slug') slug: string, @Query() query: ProgrammeListQuery, @Headers('accept-language') acceptLanguage?: string): Promise<ProgrammeView> {
     return toProgrammeView(await this.programmes.get(slug), pickLocale(query.locale, acceptLanguage));
   }
@@ -44,6 +48,8 @@ export class ProgrammesController {
   @Roles('admin')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Create a programme with its routing rules' })
+  @ApiCreatedResponse({ type: ProgrammeView })
+  @ApiErrors(400, 401, 403, 409, 503)
   async create(@Body() dto: CreateProgrammeDto, @CurrentUser() user: AuthUser): Promise<ProgrammeView> {
     return toProgrammeView(await this.programmes.create(dto, user.id), user.locale);
   }
@@ -52,6 +58,8 @@ export class ProgrammesController {
   @Roles('admin')
   @ApiBearerAuth()
   @ApiOperation({ summary: "Edit a programme's rules, texts, or (de)activate it; a rules edit makes a new rules version" })
+  @ApiOkResponse({ type: ProgrammeView })
+  @ApiErrors(400, 401, 403, 404, 503)
   async update(@Param('slug') slug: string, @Body() dto: UpdateProgrammeDto, @CurrentUser() user: AuthUser): Promise<ProgrammeView> {
     return toProgrammeView(await this.programmes.update(slug, dto, user.id), user.locale);
   }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
+import { runWithLogContext } from '../common/logging/log-context';
 import { JobHandlerRegistry } from './job-handler.registry';
 import { bullConnection } from './queue-connection';
 import { JOB_QUEUE, QueueName } from './queue.constants';
@@ -49,7 +50,13 @@ export class WorkerHostService implements OnApplicationBootstrap, OnApplicationS
   private async dispatch(job: Job): Promise<void> {
     const handler = this.registry.get(job.name);
     if (!handler) throw new UnrecoverableError(`no handler for job ${job.name}`);
-    await handler(job.data as never, job as never);
+    // every line the job writes says which queue, job and email or case it is about
+    const data = (job.data ?? {}) as { emailId?: unknown; applicationId?: unknown; caseId?: unknown };
+    const about = {
+      ...(typeof data.emailId === 'string' ? { emailId: data.emailId } : {}),
+      ...(typeof data.applicationId === 'string' ? { caseId: data.applicationId } : typeof data.caseId === 'string' ? { caseId: data.caseId } : {}),
+    };
+    await runWithLogContext({ queue: job.queueName, jobId: String(job.id), job: job.name, ...about }, () => handler(job.data as never, job as never));
   }
 
   async onApplicationShutdown(): Promise<void> {

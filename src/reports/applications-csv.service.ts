@@ -9,7 +9,7 @@ import { atRiskThreshold } from '../cases/service-level';
 import { Clock } from '../common/clock';
 import { preparedQuery } from '../database/prepared-query';
 import type { CursorKey } from '../common/pagination/cursor';
-import { csvRow, type CsvValue } from './csv';
+import { CSV_PREAMBLE, csvRow, type CsvDialect, type CsvValue } from './csv';
 import type { ApplicationsCsvQuery } from './dto/report-queries.dto';
 
 /**
@@ -94,6 +94,7 @@ export class ApplicationsCsvService {
 
   async stream(user: AuthUser, query: ApplicationsCsvQuery, res: Response): Promise<void> {
     const now = this.clock.now();
+    const dialect: CsvDialect = query.dialect ?? 'rfc4180';
     const sort: InboxSort = query.sort ?? '-submittedAt';
     const filters: Omit<InboxFilters, 'after'> = {
       statuses: query.status ? [...new Set(query.status.split(','))] : undefined,
@@ -121,11 +122,11 @@ export class ApplicationsCsvService {
     res.setHeader('Cache-Control', 'no-store');
     const assignees = new Map<string, Assignee | undefined>();
     try {
-      await write(res, csvRow(CSV_HEADER));
+      await write(res, CSV_PREAMBLE[dialect] + csvRow(CSV_HEADER, dialect));
       while (batch !== null) {
         const { rows, more } = batch;
         await this.loadAssignees(rows, assignees);
-        const chunk = this.render(rows, user, now, assignees);
+        const chunk = this.render(rows, user, now, assignees, dialect);
         const after = more ? inboxCursorKey(rows[rows.length - 1], sort, false) : null;
         // nothing of the batch is kept while the chunk is written and the next batch is read:
         // rows that outlive an await get promoted to the old generation, and the heap grows
@@ -152,12 +153,12 @@ export class ApplicationsCsvService {
     for (const a of found) known.set(a.id, { full_name: a.full_name, email: a.email });
   }
 
-  private render(rows: ApplicationRow[], user: AuthUser, now: Date, assignees: Map<string, Assignee | undefined>): string {
+  private render(rows: ApplicationRow[], user: AuthUser, now: Date, assignees: Map<string, Assignee | undefined>, dialect: CsvDialect): string {
     let out = '';
     for (const row of rows) {
       const view = toApplicationView(row, user.locale, now);
       const assignee = row.assignee_id ? assignees.get(row.assignee_id) : undefined;
-      out += csvRow(COLUMNS.map(([, cell]) => cell(row, view, assignee)));
+      out += csvRow(COLUMNS.map(([, cell]) => cell(row, view, assignee)), dialect);
     }
     return out;
   }

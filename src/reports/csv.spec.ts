@@ -44,3 +44,10 @@ describe('csv', () => {
     expect(parse(text)).toEqual([['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'h7'], [...values.slice(0, 6), "'=1+1"]]);
   });
 });
+
+describe('the excel dialect', () => {
+  it('separates with semicolons and quotes a cell that holds one, not a comma', () => {
+    expect(csvRow(['a,b', 'c;d', 'e"f', '=1+1', null], 'excel')).toBe('a,b;"c;d";"e""f";\'=1+1;\r\n');
+    expect(csvRow(['a,b', 'c;d'])).toBe('"a,b",c;d\r\n');
+  });
+});

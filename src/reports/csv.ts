@@ -14,18 +14,31 @@
 
 export type CsvValue = string | number | boolean | null | undefined;
 
+/**
+ * `rfc4180` (the default): comma-separated, no BOM. `excel`: what French spreadsheet software
+ * opens cleanly on a double click — a UTF-8 byte order mark (else accents are read as
+ * Windows-1252) and `;` between fields (the comma is the decimal separator there). Same quoting,
+ * same CRLF, same formula neutralisation.
+ */
+export const CSV_DIALECTS = ['rfc4180', 'excel'] as const;
+export type CsvDialect = (typeof CSV_DIALECTS)[number];
+
+export const CSV_SEPARATOR: Readonly<Record<CsvDialect, string>> = { rfc4180: ',', excel: ';' };
+/** What a file starts with before its header row. */
+export const CSV_PREAMBLE: Readonly<Record<CsvDialect, string>> = { rfc4180: '', excel: '\uFEFF' };
+
 const FORMULA_START = /^[=+\-@\t\r]/;
-const NEEDS_QUOTES = /[",\r\n]/;
+const NEEDS_QUOTES: Readonly<Record<CsvDialect, RegExp>> = { rfc4180: /[",\r\n]/, excel: /[";\r\n]/ };
 
 /** One cell: null and undefined are empty; formula-like text is neutralised, then quoted if needed. */
-export function csvCell(value: CsvValue): string {
+export function csvCell(value: CsvValue, dialect: CsvDialect = 'rfc4180'): string {
   if (value === null || value === undefined) return '';
   let text = String(value);
   if (FORMULA_START.test(text)) text = `'${text}`;
-  return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return NEEDS_QUOTES[dialect].test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** One row, CRLF-terminated. */
-export function csvRow(values: readonly CsvValue[]): string {
-  return `${values.map(csvCell).join(',')}\r\n`;
+export function csvRow(values: readonly CsvValue[], dialect: CsvDialect = 'rfc4180'): string {
+  return `${values.map((v) => csvCell(v, dialect)).join(CSV_SEPARATOR[dialect])}\r\n`;
 }

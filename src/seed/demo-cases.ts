@@ -435,12 +435,15 @@ export class CaseFactory {
       // the first response
       const first = r();
       if (first < 0.13) {
+        // an obvious decline or referral: still taken into review first (decisions only from in_review)
+        if (!move(firstMs, 'in_review', 'staff')) break story;
+        const decideMs = firstMs + 10 * MINUTE;
         if (r() < 0.65) {
-          if (!move(firstMs, 'declined', 'staff', { reason: pick(r, DECLINE_REASONS) })) break story;
+          if (!move(decideMs, 'declined', 'staff', { reason: pick(r, DECLINE_REASONS) })) break story;
         } else {
           const external = profile.eligible.filter((p) => o.programmeKinds.get(p) === 'external');
           const target = external[0] ?? pick(r, [...o.programmeKinds].filter(([, k]) => k === 'external').map(([s]) => s));
-          if (!move(firstMs, 'referred', 'staff', { programme: target })) break story;
+          if (!move(decideMs, 'referred', 'staff', { programme: target })) break story;
         }
         break story;
       }

@@ -18,11 +18,11 @@ export class UserView {
   emailVerified: boolean;
   @ApiPropertyOptional({ description: 'staff: invited and has not accepted yet (cannot sign in until then)' })
   invitationPending?: boolean;
-  @ApiPropertyOptional({ nullable: true }) capacity?: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true }) capacity?: number | null;
   @ApiPropertyOptional({ type: [String] }) programmes?: string[];
   @ApiPropertyOptional({ type: [String] }) languages?: string[];
   @ApiProperty({ type: PreferencesView }) preferences: PreferencesView;
-  @ApiProperty() createdAt: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 
 export function toUserView(user: User): UserView {

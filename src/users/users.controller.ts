@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ErrorBody } from '../common/http/api-errors';
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { UuidParamPipe } from '../common/http/is-uuid.pipe';
@@ -11,6 +12,7 @@ import { UsersService } from './users.service';
 
 @ApiTags('users')
 @ApiBearerAuth()
+@ApiErrors(400, 401, 403, 503)
 @Controller('users')
 export class UsersController {
   constructor(private readonly users: UsersService) {}
@@ -22,6 +24,7 @@ export class UsersController {
     description: 'With `password`: usable at once. Without: an invitation email goes out (link valid 7 days); the account cannot sign in until its owner accepts it and chooses a password.',
   })
   @ApiCreatedResponse({ type: UserView })
+  @ApiErrors(409)
   create(@CurrentUser() admin: AuthUser, @Body() dto: CreateUserDto): Promise<UserView> {
     return this.users.create(dto, admin.id);
   }
@@ -31,8 +34,8 @@ export class UsersController {
   @Roles('admin')
   @ApiOperation({ summary: 'Send a pending invitation again, with a new link valid 7 days (the earlier links stop working); 409 once accepted' })
   @ApiAcceptedResponse({ description: 'queued' })
-  @ApiNotFoundResponse({ description: 'no such staff account' })
-  @ApiConflictResponse({ description: 'the invitation was already accepted' })
+  @ApiNotFoundResponse({ type: ErrorBody, description: 'no such staff account' })
+  @ApiConflictResponse({ type: ErrorBody, description: 'the invitation was already accepted' })
   async reinvite(@CurrentUser() admin: AuthUser, @Param('id', UuidParamPipe) id: string): Promise<void> {
     await this.users.reinvite(id, admin.id);
   }
@@ -49,6 +52,8 @@ export class UsersController {
   @HttpCode(200)
   @Roles('admin')
   @ApiOperation({ summary: 'Edit a staff account: role, capacity, programmes, languages, (de)activate' })
+  @ApiOkResponse({ type: UserView })
+  @ApiErrors(404, 409)
   update(@Param('id', UuidParamPipe) id: string, @Body() dto: UpdateUserDto): Promise<UserView> {
     return this.users.update(id, dto);
   }

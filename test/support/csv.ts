@@ -1,5 +1,5 @@
-/** RFC 4180 parser: quoted fields may hold commas, doubled quotes, CR and LF; rows end with CRLF. */
-export function parseCsv(text: string): string[][] {
+/** RFC 4180 parser: quoted fields may hold commas, doubled quotes, CR and LF; rows end with CRLF. `separator` `;` for the excel dialect. */
+export function parseCsv(text: string, separator = ','): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let cell = '';
@@ -15,7 +15,7 @@ export function parseCsv(text: string): string[][] {
     } else if (c === '"') {
       if (cell !== '') throw new Error(`stray quote in an unquoted cell at ${i}`);
       quoted = true;
-    } else if (c === ',') {
+    } else if (c === separator) {
       row.push(cell);
       cell = '';
     } else if (c === '\r' && text[i + 1] === '\n') {

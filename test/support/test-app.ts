@@ -36,6 +36,8 @@ export interface TestAppOptions {
   shareDatabaseOf?: TestApp;
   extraModules?: Type[];
   now?: string;
+  /** where the app's JSON log lines go (default stdout, at TEST_LOG_LEVEL or silent) */
+  logDestination?: { write: (line: string) => void };
 }
 
 /** Boots the real app on its own database (copied from the migrated template) and Redis prefix. */
@@ -58,7 +60,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ...options.env,
   });
   const clock = new ManualClock(new Date(options.now ?? Date.now()));
-  const root = createRootLogger(config.logLevel);
+  const root = createRootLogger(config.logLevel, options.logDestination);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, { clock, extraModules: options.extraModules }), {
     logger: new JsonLogger(root),
     bodyParser: false,

@@ -60,7 +60,7 @@ function IsSiren(options?: ValidationOptions): PropertyDecorator {
  * A field sent as null is cleared; completeness is checked at submission.
  */
 export class ApplicationFieldsDto {
-  @ApiPropertyOptional({ minLength: 50, maxLength: 5000, nullable: true })
+  @ApiPropertyOptional({ type: String, minLength: 50, maxLength: 5000, nullable: true, example: 'A wearable ECG patch that detects atrial fibrillation at home, validated with a university hospital.' })
   @IsOptional()
   @Transform(trim)
   @ValidateIf(notNull)
@@ -74,7 +74,7 @@ export class ApplicationFieldsDto {
   @IsIn(STAGES)
   stage?: string | null;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 9, nullable: true, description: 'technology readiness level' })
+  @ApiPropertyOptional({ type: Number, minimum: 1, maximum: 9, nullable: true, description: 'technology readiness level', example: 4 })
   @IsOptional()
   @ValidateIf(notNull)
   @IsInt()
@@ -102,19 +102,19 @@ export class ApplicationFieldsDto {
   @IsIn(NEEDS, { each: true })
   needs?: string[] | null;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: Boolean, nullable: true })
   @IsOptional()
   @ValidateIf(notNull)
   @IsBoolean()
   incorporated?: boolean | null;
 
-  @ApiPropertyOptional({ format: 'date', nullable: true, description: 'required when incorporated, not in the future' })
+  @ApiPropertyOptional({ type: String, format: 'date', nullable: true, description: 'required when incorporated, not in the future', example: '2025-09-01' })
   @IsOptional()
   @ValidateIf(notNull)
   @IsCalendarDay()
   incorporationDate?: string | null;
 
-  @ApiPropertyOptional({ pattern: '^\\d{9}$', nullable: true, description: '9 digits with a valid Luhn key' })
+  @ApiPropertyOptional({ type: String, pattern: '^\\d{9}$', nullable: true, description: '9 digits with a valid Luhn key', example: '732829320' })
   @IsOptional()
   @Transform(({ value }: TransformFnParams) => (typeof value === 'string' ? value.replace(/\s+/g, '') : value))
   @ValidateIf(notNull)
@@ -129,13 +129,13 @@ export class ApplicationFieldsDto {
   @IsIn(AFFILIATIONS)
   academicAffiliation?: string | null;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: Boolean, nullable: true })
   @IsOptional()
   @ValidateIf(notNull)
   @IsBoolean()
   lookingForCofounder?: boolean | null;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, nullable: true })
+  @ApiPropertyOptional({ type: Number, minimum: 1, maximum: 500, nullable: true, example: 3 })
   @IsOptional()
   @ValidateIf(notNull)
   @IsInt()
@@ -143,7 +143,7 @@ export class ApplicationFieldsDto {
   @Max(500)
   teamSize?: number | null;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 100_000_000, nullable: true, description: 'whole euros' })
+  @ApiPropertyOptional({ type: Number, minimum: 0, maximum: 100_000_000, nullable: true, description: 'whole euros', example: 150000 })
   @IsOptional()
   @ValidateIf(notNull)
   @IsInt({ message: 'fundingSoughtEur must be a whole number of euros' })
@@ -151,7 +151,7 @@ export class ApplicationFieldsDto {
   @Max(100_000_000)
   fundingSoughtEur?: number | null;
 
-  @ApiPropertyOptional({ format: 'uri', nullable: true, description: 'https only' })
+  @ApiPropertyOptional({ type: String, format: 'uri', nullable: true, description: 'https only', example: 'https://cardiosense.example' })
   @IsOptional()
   @Transform(trim)
   @ValidateIf(notNull)
@@ -170,7 +170,7 @@ export class CreateApplicationDto extends ApplicationFieldsDto {
 }
 
 export class UpdateApplicationDto extends ApplicationFieldsDto {
-  @ApiPropertyOptional({ minLength: 2, maxLength: 120 })
+  @ApiPropertyOptional({ minLength: 2, maxLength: 120, example: 'Cardiosense' })
   @ValidateIf((_, value) => value !== undefined)
   @Transform(trim)
   @IsString({ message: 'startupName must be a string (it cannot be cleared)' })

@@ -10,7 +10,7 @@ export class RegisterDto {
   @MaxLength(254)
   email: string;
 
-  @ApiProperty({ minLength: 12, maxLength: 200 })
+  @ApiProperty({ minLength: 12, maxLength: 200, example: 'a long passphrase' })
   @IsString()
   @MinLength(12, { message: 'password must be at least 12 characters long' })
   @MaxLength(200)

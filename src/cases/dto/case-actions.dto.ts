@@ -7,24 +7,24 @@ import { DOCUMENT_KINDS } from '../../documents/document-rules';
 const trim = ({ value }: TransformFnParams): unknown => (typeof value === 'string' ? value.trim() : value);
 
 export class ExpectedVersionDto {
-  @ApiProperty({ description: 'the version you saw; 409 with the current one if the case changed meanwhile' })
+  @ApiProperty({ description: 'the version you saw; 409 with the current one if the case changed meanwhile', minimum: 1, example: 3 })
   @IsInt()
   @Min(1)
   expectedVersion: number;
 }
 
 export class TransitionDto extends ExpectedVersionDto {
-  @ApiProperty({ enum: CASE_STATUSES })
+  @ApiProperty({ enum: CASE_STATUSES, example: 'accepted' })
   @IsIn(CASE_STATUSES)
   to: string;
 
-  @ApiPropertyOptional({ description: 'programme slug: internal for accepted, external for referred' })
+  @ApiPropertyOptional({ description: 'programme slug: internal for accepted, external for referred', example: 'poc-funding' })
   @IsOptional()
   @IsString()
   @MaxLength(63)
   programme?: string;
 
-  @ApiPropertyOptional({ description: 'required to decline and to reopen', maxLength: 2000 })
+  @ApiPropertyOptional({ description: 'required to decline and to reopen', maxLength: 2000, example: 'A strong academic team with a clear clinical need' })
   @IsOptional()
   @Transform(trim)
   @IsString()
@@ -65,7 +65,7 @@ export class AutoAssignDto {
 }
 
 export class BodyDto {
-  @ApiProperty({ minLength: 1, maxLength: 10000 })
+  @ApiProperty({ minLength: 1, maxLength: 10000, example: 'Could you send your latest clinical results?' })
   @Transform(trim)
   @IsString()
   @MinLength(1, { message: 'body must not be empty' })

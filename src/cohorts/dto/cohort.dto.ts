@@ -47,6 +47,21 @@ export class CreateMilestoneDto {
   dueOn: string;
 }
 
+export class UpdateMilestoneDto {
+  @ApiPropertyOptional({ example: 'Pitch deck v3', minLength: 2, maxLength: 200 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(2)
+  @MaxLength(200)
+  title?: string;
+
+  @ApiPropertyOptional({ format: 'date', example: '2027-04-15' })
+  @IsOptional()
+  @Matches(DAY, { message: 'dueOn must be a date written YYYY-MM-DD' })
+  dueOn?: string;
+}
+
 export class MilestoneProgressDto {
   @ApiProperty({ enum: ['pending', 'done', 'missed'] })
   @IsIn(['pending', 'done', 'missed'])

@@ -20,6 +20,10 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
         const nested = path ? `${field}.${path}` : field;
         out.push({ field: nested, messages: [`${nested}: ${message}`] });
       }
+    } else if (error.constraints && error.value === undefined) {
+      // a missing field fails every rule at once ("must not be less than 1", "must be an
+      // integer"...): say what is actually wrong
+      out.push({ field, messages: [`${field} is required`] });
     } else if (error.constraints) {
       const messages = Object.values(error.constraints).map((m) =>
         // class-validator says "property x should not exist"; name it as a field like the others
@@ -50,7 +54,8 @@ export function createValidationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     transform: true,
     forbidUnknownValues: true,
-    validationError: { target: false, value: false },
+    // the value is kept on the error (never sent back) to tell a missing field from a wrong one
+    validationError: { target: false, value: true },
     exceptionFactory: (errors) => new FieldValidationException(flattenValidationErrors(errors)),
   });
 }

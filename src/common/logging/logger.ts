@@ -1,5 +1,6 @@
 import { LoggerService } from '@nestjs/common';
 import pino, { Logger as Pino } from 'pino';
+import { currentLogContext } from './log-context';
 
 /** Never log these, wherever they appear in a log object. */
 export const REDACTED_PATHS = [
@@ -15,8 +16,13 @@ export const REDACTED_PATHS = [
   '*.token',
 ];
 
-export function createRootLogger(level: string): Pino {
-  return pino({ level, base: { service: 'guichet' }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
+/**
+ * The process's one pino logger. Its mixin adds the request's or the job's context (see
+ * log-context.ts) to every line. `destination` lets tests read the lines (default stdout).
+ */
+export function createRootLogger(level: string, destination?: pino.DestinationStream): Pino {
+  const options: pino.LoggerOptions = { level, base: { service: 'guichet' }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, mixin: () => currentLogContext() };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** Nest's logger interface over pino: one JSON line per entry. */

@@ -16,6 +16,22 @@ export interface OutgoingMail {
   messageId: string;
 }
 
+/**
+ * The stable Message-ID of an outbox email: its id on the host of PUBLIC_URL (RFC 5322 wants a
+ * domain the sender controls, so replies and de-duplication never collide with another system's).
+ */
+export function messageIdFor(emailId: string, publicUrl: string): string {
+  return `<${emailId}@${new URL(publicUrl).hostname}>`;
+}
+
+/** The `.eml` file (file transport) of a Message-ID. */
+export function emlFileName(messageId: string): string {
+  return `${messageId.replace(/[^\w.-]+/g, '_')}.eml`;
+}
+
+/** Every email Guichet sends is automatic (RFC 3834): no out-of-office replies, please. */
+export const AUTOMATIC_HEADERS: Readonly<Record<string, string>> = { 'Auto-Submitted': 'auto-generated' };
+
 /** Why a send failed, as far as retrying is concerned. */
 export class PermanentMailError extends Error {
   readonly permanent = true;
@@ -80,8 +96,8 @@ export class MailTransport implements OnModuleDestroy {
     })) as { messageId: string; message?: Buffer };
     if (this.toFiles && info.message) {
       await mkdir(this.config.mailDir, { recursive: true });
-      const safe = mail.messageId.replace(/[^\w.-]+/g, '_');
-      await writeFile(join(this.config.mailDir, `${safe}.eml`), info.message);
+
+      await writeFile(join(this.config.mailDir, emlFileName(mail.messageId)), info.message);
     }
     return { messageId: info.messageId };
   }

@@ -37,6 +37,7 @@ export const TEMPLATE_NAMES = [
   'weekly-digest-advisor',
   'weekly-digest-manager',
   'retention-warning',
+  'new-message',
   'verify-email',
   'password-reset',
   'invitation',
@@ -189,14 +190,15 @@ export interface CohortEnrolledContext extends BaseEmailContext {
   milestones: { title: string; dueOn: CalendarDay }[];
 }
 
-/** To the founder and to the programme's managers: a milestone is due in 3 days. */
+/** To the founder and to the programme's managers: a milestone is due within 3 days. */
 export interface MilestoneDueContext extends BaseEmailContext {
   /** the founder is told what to do; a manager which startup to follow up */
   audience: 'founder' | 'manager';
   application: CaseRef;
   programme: ProgrammeRef;
   cohort: { id: string; name: string };
-  milestone: { id: string; title: string; dueOn: CalendarDay };
+  /** `daysLeft`: Paris calendar days from the day the email is sent to `dueOn` (0 = today) */
+  milestone: { id: string; title: string; dueOn: CalendarDay; daysLeft: number };
 }
 
 /** To the founder: their abandoned draft or closed case will be purged (data retention). */
@@ -252,6 +254,21 @@ export interface SlaBreachedContext extends BaseEmailContext {
   assigneeName: string | null;
   /** null when the case has no programme yet (then admins receive it) */
   programmeName: string | null;
+}
+
+/**
+ * A message in the thread that moves nothing: to the founder when staff write to them (outside
+ * a request for information), to the assignee when the founder writes on a case that is not
+ * waiting on them (e.g. already decided).
+ */
+export interface NewMessageContext extends BaseEmailContext {
+  audience: 'founder' | 'staff';
+  /** `status`: the case's status when the message was written */
+  application: CaseRef & { status: CaseStatus };
+  authorName: string;
+  /** the message, as written */
+  message: string;
+  sentAt: Date;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -381,6 +398,7 @@ export interface TemplateContexts {
   'weekly-digest-advisor': WeeklyDigestAdvisorContext;
   'weekly-digest-manager': WeeklyDigestManagerContext;
   'retention-warning': RetentionWarningContext;
+  'new-message': NewMessageContext;
   'verify-email': VerifyEmailContext;
   'password-reset': PasswordResetContext;
   invitation: InvitationContext;

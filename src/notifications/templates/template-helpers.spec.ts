@@ -36,8 +36,11 @@ describe('date helpers (Europe/Paris, recipient locale)', () => {
   });
 
   it('formats date and time, Paris time', () => {
-    expect(formatDateTime(new Date('2026-12-04T22:59:59Z'), 'fr')).toBe('vendredi 4 décembre 2026 à 23:59');
-    expect(formatDateTime(new Date('2026-12-04T22:59:59Z'), 'en')).toBe('Friday 4 December 2026 at 23:59');
+    expect(formatDateTime(new Date('2026-12-04T22:59:59Z'), 'fr')).toBe('vendredi 4 décembre 2026 à 23 h 59, heure de Paris');
+    expect(formatDateTime(new Date('2026-12-04T22:59:59Z'), 'en')).toBe('Friday 4 December 2026 at 23:59, Paris time');
+    // the zone is said, even in summer time, and single-digit hours read naturally
+    expect(formatDateTime(new Date('2027-06-01T07:05:00Z'), 'fr')).toBe('mardi 1er juin 2027 à 9 h 05, heure de Paris');
+    expect(formatDateTime(new Date('2027-06-01T07:05:00Z'), 'en')).toBe('Tuesday 1 June 2027 at 09:05, Paris time');
   });
 
   it('formats short dates and ranges', () => {

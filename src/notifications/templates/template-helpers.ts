@@ -114,13 +114,21 @@ export function formatDate(value: Date | CalendarDay, locale: TemplateLocale): s
   return polishText(formatter(locale, 'long', LONG_DATE, timeZone).format(date), locale);
 }
 
-/** "vendredi 4 décembre 2026 à 23:59" / "Friday 4 December 2026 at 23:59" (Europe/Paris) */
+const CLOCK_TIME = /(\d{1,2}):(\d{2})$/;
+
+/**
+ * "vendredi 4 décembre 2026 à 23 h 59, heure de Paris" / "Friday 4 December 2026 at 23:59,
+ * Paris time": a time is always said with its zone (readers are not all in Paris).
+ */
 export function formatDateTime(value: Date, locale: TemplateLocale): string {
   if (!(value instanceof Date)) {
     throw new TypeError(`formatDateTime: expected a Date, got ${describe(value)}`);
   }
   const { date } = toInstant(value, 'formatDateTime');
-  return polishText(formatter(locale, 'datetime', LONG_DATE_TIME, PARIS_TIME_ZONE).format(date), locale);
+  const text = polishText(formatter(locale, 'datetime', LONG_DATE_TIME, PARIS_TIME_ZONE).format(date), locale);
+  return locale === 'fr'
+    ? `${text.replace(CLOCK_TIME, (_, h: string, m: string) => `${Number(h)} h ${m}`)}, heure de Paris`
+    : `${text}, Paris time`;
 }
 
 /** "4 déc. 2026" / "4 Dec 2026" */

@@ -66,7 +66,7 @@ export const ROLE_LABELS: { readonly [R in InvitedRole]: LocalizedLabel } = {
 /** Words of the layout and partials. */
 export const COMMON_LABELS = {
   'layout.tagline': { fr: 'le guichet unique des startups du campus', en: 'the campus one-stop shop for startups' },
-  'footer.campus': { fr: 'Guichet — campus santé numérique', en: 'Guichet — campus santé numérique' },
+  'footer.campus': { fr: 'Guichet — campus santé numérique', en: 'Guichet — digital-health campus' },
   'footer.automatic': {
     fr: 'Message envoyé automatiquement par Guichet, merci de ne pas y répondre directement.',
     en: 'This message was sent automatically by Guichet; please do not reply to it directly.',

@@ -72,6 +72,14 @@ const EXPECTED: { [N in TemplateName]: Expectation<N> } = {
     buildUrl(c.publicUrl, ['applications', c.application.id]),
     ...c.documents.map((kind) => label(l, `document.${kind}`)),
   ],
+  'new-message': (c, l) => [
+    c.application.reference,
+    c.application.startupName,
+    c.authorName,
+    ...c.message.split('\n'),
+    formatDateTime(c.sentAt, l),
+    buildUrl(c.publicUrl, ['applications', c.application.id]),
+  ],
   'founder-replied': (c, l) => [
     c.application.reference,
     c.application.startupName,
@@ -221,11 +229,24 @@ function expectWellFormed<N extends TemplateName>(name: N, context: TemplateCont
   expect(email.html.startsWith('<!DOCTYPE html>')).toBe(true);
   expect(email.html).toContain(`<html lang="${context.locale}">`);
   expect(email.html).toContain(`<title>${escapeHtml(email.subject)}</title>`);
-  expect(email.html).toContain('Guichet — campus santé numérique');
+  const footer = context.locale === 'fr' ? 'Guichet — campus santé numérique' : 'Guichet — digital-health campus';
+  expect(email.html).toContain(footer);
   expect(email.html).not.toMatch(/<script|<link|<img|@import|url\(/i);
 
   expect(email.text.trim().length).toBeGreaterThan(200);
-  expect(email.text).toContain('\n\n-- \nGuichet — campus santé numérique\n');
+  expect(email.text).toContain(`\n\n-- \n${footer}\n`);
+  if (context.locale === 'en') {
+    // English from top to bottom: not one French word of ours (people's words and names aside)
+    const theirs: string[] = [];
+    const collect = (value: unknown): void => {
+      if (typeof value === 'string') theirs.push(...value.split('\n').filter((line) => line.trim() !== ''));
+      else if (Array.isArray(value)) value.forEach(collect);
+      else if (value !== null && typeof value === 'object' && !(value instanceof Date)) Object.values(value).forEach(collect);
+    };
+    collect(context);
+    const ours = (text: string): string => theirs.sort((a, b) => b.length - a.length).reduce((rest, words) => rest.split(words).join(''), text);
+    for (const part of [email.subject, email.text]) expect({ where, french: ours(part).match(/\b(campus santé|numérique|Bonjour|cordialement|dossier|heure de Paris|jalon)\b/gi) }).toEqual({ where, french: null });
+  }
   expect(email.text).not.toMatch(/\n{3,}/);
   expect(email.text.replace('\n-- \n', '\n')).not.toMatch(/^\s|[ \t]\n/); // no stray spaces
 
@@ -279,13 +300,31 @@ describe('TemplateRenderer: every template, both locales, rendered for real', ()
     expect(en.text).toContain('Hello');
   });
 
+  it.each([
+    [3, 'in 3 days', 'dans 3 jours'],
+    [1, 'tomorrow', 'demain'],
+    [0, 'today', 'aujourd’hui'],
+  ])('says how many days are left before a milestone (%i), for the founder and the managers', (daysLeft, en, fr) => {
+    for (const audience of ['founder', 'manager'] as const) {
+      const base = sample('milestone-due', 'en');
+      const context = { ...base, audience, milestone: { ...base.milestone, daysLeft } };
+      const english = render('milestone-due', context);
+      const french = render('milestone-due', { ...context, locale: 'fr' });
+      expect(english.text).toContain(en);
+      expect(french.text).toContain(fr);
+      expect(english.html).toContain(en);
+      expect(french.html).toContain(fr);
+      for (const email of [english, french]) expect(email.text).not.toMatch(/three days|trois jours/);
+    }
+  });
+
   it('formats dates in Europe/Paris, in the recipient’s language', () => {
     const fr = render('application-received', sample('application-received', 'fr'));
     const en = render('application-received', sample('application-received', 'en'));
     expect(fr.text).toContain('au plus tard le vendredi 4 décembre 2026');
-    expect(fr.text).toContain('déposée le vendredi 27 novembre 2026 à 10:42');
+    expect(fr.text).toContain('déposée le vendredi 27 novembre 2026 à 10 h 42, heure de Paris');
     expect(en.text).toContain('by Friday 4 December 2026 at the latest');
-    expect(en.text).toContain('submitted on Friday 27 November 2026 at 10:42');
+    expect(en.text).toContain('submitted on Friday 27 November 2026 at 10:42, Paris time');
   });
 
   it('shows people’s words as written in the text part: no &amp; and no &#x27;', () => {

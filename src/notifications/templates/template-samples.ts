@@ -217,7 +217,7 @@ export const TEMPLATE_SAMPLES: { [N in TemplateName]: TemplateContexts[N] } = {
     application: CARDIOSENSE,
     programme: HHSF,
     cohort: { id: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', name: 'Printemps 2027' },
-    milestone: { id: 'e1d2c3b4-a5f6-4e7d-8c9b-0a1f2e3d4c5b', title: 'Plan de développement clinique', dueOn: '2027-03-31' },
+    milestone: { id: 'e1d2c3b4-a5f6-4e7d-8c9b-0a1f2e3d4c5b', title: 'Plan de développement clinique', dueOn: '2027-03-31', daysLeft: 3 },
   },
 
   'weekly-digest-advisor': {
@@ -288,6 +288,17 @@ export const TEMPLATE_SAMPLES: { [N in TemplateName]: TemplateContexts[N] } = {
     application: { ...NEUROVIGIE, status: 'draft' },
     lastActivityAt: new Date('2026-05-20T21:03:00Z'),
     purgeOn: '2026-12-18',
+  },
+
+  'new-message': {
+    recipientName: 'Camille Martin',
+    locale: 'fr',
+    publicUrl: PUBLIC_URL,
+    audience: 'founder',
+    application: { ...CARDIOSENSE, status: 'in_review' },
+    authorName: 'Julien Moreau',
+    message: 'Pourriez-vous passer au campus jeudi ?\nNous aimerions voir le prototype.',
+    sentAt: new Date('2026-12-03T08:30:00Z'),
   },
 
   'verify-email': {

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
-import { IsOptional } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
+import { CSV_DIALECTS, type CsvDialect } from '../csv';
 import { ListApplicationsQuery } from '../../applications/dto/application-actions.dto';
 
 /**
@@ -22,4 +23,13 @@ export class FunnelQuery {
 }
 
 /** `GET /reports/applications.csv`: the inbox's filters and sorts (no paging: every matching case). */
-export class ApplicationsCsvQuery extends OmitType(ListApplicationsQuery, ['limit', 'cursor'] as const) {}
+export class ApplicationsCsvQuery extends OmitType(ListApplicationsQuery, ['limit', 'cursor'] as const) {
+  @ApiPropertyOptional({
+    enum: CSV_DIALECTS,
+    default: 'rfc4180',
+    description: '`rfc4180`: comma-separated, no BOM. `excel`: a UTF-8 BOM and `;` separators, for French spreadsheet software',
+  })
+  @IsOptional()
+  @IsIn(CSV_DIALECTS, { message: `dialect must be one of ${CSV_DIALECTS.join(', ')}` })
+  dialect?: CsvDialect;
+}

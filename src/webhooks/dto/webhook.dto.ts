@@ -72,7 +72,7 @@ export class WebhookPage {
 
 export class DeliveryView {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ description: 'the webhook-id header sent, the same on every retry and replay' }) messageId: string;
+  @ApiProperty({ description: 'the webhook-id header sent, the same on every retry and replay', pattern: '^msg_[0-9a-f]{32}$', example: 'msg_2f1c9a4e7b6d4c3a9e8f1a2b3c4d5e6f' }) messageId: string;
   @ApiProperty({ enum: WEBHOOK_EVENT_TYPES }) eventType: string;
   @ApiProperty({ enum: ['pending', 'delivered', 'failed'] }) status: string;
   @ApiProperty({ description: 'every try counted, replays included' }) attempts: number;
