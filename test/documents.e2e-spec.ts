@@ -325,11 +325,11 @@ describe('documents', () => {
     const upload = doc.paths['/api/v1/applications/{id}/documents'].post;
     expect(Object.keys(upload.requestBody.content)).toEqual(['multipart/form-data']);
     expect(upload.requestBody.content['multipart/form-data'].schema.properties.kind.enum).toEqual(['pitch_deck', 'business_plan', 'team_cv', 'financials', 'regulatory', 'other']);
-    expect(Object.keys(upload.responses).sort()).toEqual(['201', '400', '404', '409', '413', '415', '422']);
+    expect(Object.keys(upload.responses).sort()).toEqual(['201', '400', '401', '403', '404', '409', '413', '415', '422', '503']);
     expect(upload.responses['201'].content['application/json'].schema.$ref).toBe('#/components/schemas/DocumentView');
-    expect(Object.keys(doc.paths['/api/v1/applications/{id}/documents'].get.responses).sort()).toEqual(['200', '404']);
-    expect(Object.keys(doc.paths['/api/v1/documents/{id}/content'].get.responses).sort()).toEqual(['200', '404']);
-    expect(Object.keys(doc.paths['/api/v1/documents/{id}'].delete.responses).sort()).toEqual(['204', '404', '422']);
+    expect(Object.keys(doc.paths['/api/v1/applications/{id}/documents'].get.responses).sort()).toEqual(['200', '400', '401', '403', '404', '503']);
+    expect(Object.keys(doc.paths['/api/v1/documents/{id}/content'].get.responses).sort()).toEqual(['200', '400', '401', '403', '404', '503']);
+    expect(Object.keys(doc.paths['/api/v1/documents/{id}'].delete.responses).sort()).toEqual(['204', '400', '401', '403', '404', '422', '503']);
     expect(doc.components.schemas.UpdateProgrammeDto.properties).toHaveProperty('requiredDocuments');
     expect(doc.components.schemas.TransitionDto.properties).toHaveProperty('documents');
   });
