@@ -1,5 +1,6 @@
-/* Jest runs unit specs (src, *.spec.ts: pure logic) and integration specs
- * (test, *.e2e-spec.ts: the real app on real PostgreSQL, Redis and SMTP).
+/* Jest runs unit specs (src, *.spec.ts: pure logic), integration specs
+ * (test, *.e2e-spec.ts: the real app on real PostgreSQL, Redis and SMTP) and browser specs
+ * (test/browser, *.browser-spec.ts: the web pages driven in Chromium).
  * NestJS 12 ships ESM: @swc/jest transforms it to CommonJS along with our code. */
 const swc = ['@swc/jest', {
   jsc: {
@@ -31,6 +32,13 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
+    },
+    {
+      // the web pages in a real Chromium (Debian's, see test/browser/support/chromium.ts), with axe-core
+      ...common,
+      displayName: 'browser',
+      testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
+      globalSetup: '<rootDir>/test/browser/support/global-setup.ts',
     },
     {
       // stop and restart the machine's PostgreSQL and Redis: CI or FAULT_TESTS=1 only, run alone after the rest

@@ -3,14 +3,14 @@
  * reports/bench.md and reports/bench.json and prints the markdown. See bench/README.md.
  *
  *   --smoke                 tiny data, short runs (the whole run about a minute and a half; for CI)
- *   --only a,b              only these benchmarks: routing, templates, submit, app, inbox, emails, digests, reports, webhooks, uploads
+ *   --only a,b              only these benchmarks: routing, templates, submit, app, inbox, pages, emails, digests, reports, webhooks, uploads
  *   --drafts N              measured submissions (default 4000, smoke 150)
  *   --founders N            founders owning the drafts (default 1000, smoke 30)
- *   --connections N         concurrent connections of the load client (default 20)
+ *   --connections N         concurrent connections of the load client (default 20; the pages benchmark uses 10, its target's concurrency)
  *   --role all|api          APP_ROLE of the app under load (default all: API and worker in one process)
  *   --cpu-prof              run the app under `node --cpu-prof` (the seeded benchmarks' apps too); the profiles are summarised in the report
  *   --database-url URL      run the app on this existing database (kept) instead of a fresh one; the
- *                           seeded benchmarks (inbox, emails, digests, reports) use it instead of seeding
+ *                           seeded benchmarks (inbox, pages, emails, digests, reports) use it instead of seeding
  *   --cases N               demo cases seeded for inbox, emails, digests, reports (default 200000, smoke 5000)
  *   --emails N              outbox rows of the emails benchmark (default 5000, smoke 500)
  *   --webhooks N            events of the webhooks benchmark (default 5000, smoke 1000)
@@ -31,6 +31,7 @@ import type { BenchFigure, BenchSection } from './bench-result';
 import { benchDigests } from './digests.bench';
 import { benchEmails } from './emails.bench';
 import { benchInbox } from './inbox.bench';
+import { benchPages } from './pages.bench';
 import { benchReports } from './reports.bench';
 import { benchRouting } from './routing.bench';
 import { benchSubmit } from './submit.bench';
@@ -47,7 +48,7 @@ import { evaluateSection, renderJson, renderMarkdown, type Report, type ReportSe
 import { round } from './support/stats';
 
 const ROOT = resolve(__dirname, '..', '..');
-const BENCH_IDS = ['routing', 'templates', 'submit', 'app', 'inbox', 'emails', 'digests', 'reports', 'webhooks', 'uploads'] as const;
+const BENCH_IDS = ['routing', 'templates', 'submit', 'app', 'inbox', 'pages', 'emails', 'digests', 'reports', 'webhooks', 'uploads'] as const;
 type BenchId = (typeof BENCH_IDS)[number];
 
 interface Options {
@@ -372,7 +373,7 @@ async function main(): Promise<number> {
   if (wanted('uploads')) await attempt('Document uploads (HTTP multipart, running app)', () => benchUploads({ smoke: options.smoke, log }));
 
   // 3. benchmarks on seeded demo databases (src/seed): inbox, reports, emails on one, digests on one with many staff
-  const mainWanted = wanted('inbox') || wanted('reports') || wanted('emails');
+  const mainWanted = wanted('inbox') || wanted('pages') || wanted('reports') || wanted('emails');
   if (mainWanted || wanted('digests')) {
     const sink = new SmtpSink();
     await sink.start();
@@ -475,13 +476,18 @@ async function main(): Promise<number> {
                   benchInbox({ app, connections: options.connections, durationSeconds: options.smoke ? 1 : 8, warmupSeconds: options.smoke ? 0.5 : 2, log }),
                 );
               }
+              if (wanted('pages')) {
+                await attempt('Web pages (founder, seeded database)', () =>
+                  benchPages({ app, connections: 10, durationSeconds: options.smoke ? 1 : 8, warmupSeconds: options.smoke ? 0.5 : 2, log }),
+                );
+              }
               if (wanted('reports')) await attempt('Reports: funnel and CSV export (seeded database)', () => benchReports({ app, runs: options.smoke ? 2 : 5, log }));
               if (wanted('emails')) {
                 await attempt('Emails: outbox → BullMQ → SMTP (seeded database)', () =>
                   benchEmails({ app, sink, emails: options.emails, idleMs: options.smoke ? 15_000 : 30_000, timeoutMs: options.smoke ? 60_000 : 300_000, log }),
                 );
               }
-            }, 'inbox, reports and emails on the seeded database').then(() => []),
+            }, 'inbox, pages, reports and emails on the seeded database').then(() => []),
           );
         }
       }
@@ -513,7 +519,7 @@ async function main(): Promise<number> {
       }
     }
     if (seedFigures.length > 0 || seedNotes.length > 0) {
-      const at = sections.findIndex((s) => s.title.startsWith('Staff inbox') || s.title.startsWith('Reports') || s.title.startsWith('Emails') || s.title.startsWith('Weekly digests'));
+      const at = sections.findIndex((s) => s.title.startsWith('Staff inbox') || s.title.startsWith('Web pages') || s.title.startsWith('Reports') || s.title.startsWith('Emails') || s.title.startsWith('Weekly digests'));
       const seedSection = evaluateSection({ title: 'Demo data (npm run seed:demo)', figures: seedFigures, details: seedNotes.join('\n\n') });
       sections.splice(at >= 0 ? at : sections.length, 0, seedSection);
     }

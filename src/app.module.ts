@@ -1,4 +1,5 @@
 import { DynamicModule, Global, Module, Provider, Type } from '@nestjs/common';
+import { RouterModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsWorkerModule } from './accounts/accounts-worker.module';
 import { ApplicationsModule } from './applications/applications.module';
@@ -27,8 +28,12 @@ import { RetentionModule } from './retention/retention.module';
 import { ReportsModule } from './reports/reports.module';
 import { ReportsWorkerModule } from './reports/reports-worker.module';
 import { UsersModule } from './users/users.module';
+import { WebModule } from './web/web.module';
 import { WebhooksWorkerModule } from './webhooks/webhooks-worker.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+
+/** The JSON API's path prefix. */
+export const API_PREFIX = 'api/v1';
 
 export interface AppModuleOptions {
   /** tests inject a ManualClock */
@@ -54,8 +59,14 @@ class CoreModule {
   }
 }
 
-/** The HTTP API's modules. */
-const API_MODULES: Type[] = [AuthModule, UsersModule, HealthModule, ProgrammesModule, ApplicationsModule, CasesModule, NotificationsModule, DigestsModule, CohortsModule, PrivacyModule, ReportsModule, WebhooksModule, DocumentsModule];
+/** The HTTP API's modules: their routes are served under API_PREFIX. */
+const API_MODULES: Type[] = [AuthModule, UsersModule, ProgrammesModule, ApplicationsModule, CasesModule, NotificationsModule, DigestsModule, CohortsModule, PrivacyModule, ReportsModule, WebhooksModule, DocumentsModule];
+/**
+ * Served outside the prefix: `GET /health` and the web pages (`/`, `/applications/:id`…). The
+ * prefix is given per module (RouterModule) rather than by `setGlobalPrefix`, whose exclusions
+ * match route paths as text: `/applications/:id` of the pages would also exclude the API's.
+ */
+const UNPREFIXED_MODULES: Type[] = [HealthModule, WebModule];
 /** Modules the worker needs besides WorkerModule (job handlers live in their domain module). */
 const WORKER_MODULES: Type[] = [WorkerModule, NotificationsWorkerModule, AccountsWorkerModule, DigestsWorkerModule, RetentionModule, ReportsWorkerModule, WebhooksWorkerModule, DocumentsWorkerModule];
 
@@ -68,7 +79,9 @@ export class AppModule {
   static forRoot(config: AppConfig, options: AppModuleOptions = {}): DynamicModule {
     const role = config.appRole;
     const imports: (Type | DynamicModule)[] = [CoreModule.forRoot(config, options.clock ?? new SystemClock()), RedisModule, QueueModule, TemplatesModule, DocumentStorageModule];
-    if (role === 'api' || role === 'all') imports.push(...API_MODULES);
+    if (role === 'api' || role === 'all') {
+      imports.push(...API_MODULES, ...UNPREFIXED_MODULES, RouterModule.register(API_MODULES.map((module) => ({ path: API_PREFIX, module }))));
+    }
     if (role === 'worker' || role === 'all') imports.push(...WORKER_MODULES);
     imports.push(...(options.extraModules ?? []));
     return { module: AppModule, imports };

@@ -1,4 +1,3 @@
-import { RequestMethod } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express, { NextFunction, Request, Response } from 'express';
@@ -10,8 +9,8 @@ import { HttpErrorFilter, toErrorBody } from './common/http/http-error.filter';
 import { createValidationPipe } from './common/http/validation';
 import { currentLogContext, runWithLogContext } from './common/logging/log-context';
 import { AppConfig } from './config/app-config';
+import { findPublicDir } from './web/views/assets';
 
-export const API_PREFIX = 'api/v1';
 
 /** Deepest nesting a body may have: validation (class-transformer) recurses once per level and overflows the stack near 2 000. */
 export const MAX_BODY_DEPTH = 64;
@@ -49,12 +48,29 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig,
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.set('query parser', 'simple');
   app.disable('x-powered-by');
-  app.use(
-    helmet({
-      // the Swagger UI page needs its inline assets
-      contentSecurityPolicy: { directives: { 'script-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } },
-    }),
-  );
+  // the API and its documentation keep their headers (the Swagger UI page needs its inline assets)
+  const apiHeaders = helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } } });
+  // the web pages: everything from this origin only, no inline script, forms post here only
+  const pageHeaders = helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        'default-src': ["'self'"],
+        'script-src': ["'self'"],
+        'style-src': ["'self'"],
+        'img-src': ["'self'", 'data:'],
+        'connect-src': ["'self'"],
+        'form-action': ["'self'"],
+        'frame-ancestors': ["'none'"],
+        'base-uri': ["'none'"],
+        'object-src': ["'none'"],
+      },
+    },
+    strictTransportSecurity: config.nodeEnv === 'production',
+  });
+  app.use((req: Request, res: Response, next: NextFunction) => (req.path.startsWith('/api/') || req.path === '/health' ? apiHeaders : pageHeaders)(req, res, next));
+  // the pages' stylesheet and script: their URLs carry a hash of their content (see web/views/assets.ts)
+  app.use('/assets', express.static(findPublicDir(), { immutable: true, maxAge: '365d', index: false, fallthrough: false }));
   // the request id (the caller's x-request-id when sane, else a new uuid, echoed back), then
   // everything written while serving the request carries it (and, once authenticated, the user)
   app.use((req: Request, res: Response, next: NextFunction) => {
@@ -83,7 +99,8 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig,
     }),
   );
   app.use(express.json({ limit: config.bodyLimit, strict: true, type: ['application/json', 'application/*+json'] }));
-  app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }));
+  // the web forms (the application form has about 40 controls, a project summary up to 5 000 characters)
+  app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 100 }));
   // body-parser errors (bad JSON, too large, bad charset) as JSON 4xx, not Express's HTML page
   app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (!err) return next();
@@ -98,7 +115,6 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig,
     res.status(400).json({ statusCode: 400, error: 'Bad Request', message: [problem.message], errors: [{ field: problem.field, messages: [problem.message] }] });
   });
 
-  app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'health', method: RequestMethod.GET }] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();

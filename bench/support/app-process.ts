@@ -183,6 +183,7 @@ export async function startApp(options: AppProcessOptions = {}): Promise<AppProc
     REDIS_URL: redisUrl,
     REDIS_PREFIX: redisPrefix,
     JWT_SECRET: randomBytes(20).toString('hex'), // 40 characters
+    SESSION_SECRET: randomBytes(20).toString('hex'),
     LOG_LEVEL: role === 'worker' ? 'info' : 'warn',
     ADMIN_EMAIL: adminEmail,
     ADMIN_PASSWORD: adminPassword,

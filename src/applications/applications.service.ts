@@ -2,7 +2,7 @@ import { preparedQuery } from '../database/prepared-query';
 import { ConflictException, ForbiddenException, HttpException, HttpStatus, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user';
-import { checkTransition } from '../cases/case-state-machine';
+import { checkTransition, type CaseStatus } from '../cases/case-state-machine';
 import { parisDate } from '../cases/business-calendar';
 import { atRiskThreshold, decisionDueAt, firstResponseDueAt } from '../cases/service-level';
 import { Clock } from '../common/clock';
@@ -40,6 +40,9 @@ const FIELD_COLUMNS: Record<keyof ApplicationFields, string> = {
   website: 'website',
 };
 const FIELDS = Object.keys(FIELD_COLUMNS) as (keyof ApplicationFields)[];
+
+/** The founder may edit the application in these statuses (and only these). */
+export const EDITABLE_STATUSES = ['draft', 'info_requested'] as const satisfies readonly CaseStatus[];
 
 export function profileOf(row: ApplicationRow): ProfileInput {
   return fieldsOf(row) as ProfileInput;
@@ -118,7 +121,7 @@ export class ApplicationsService {
     await this.dataSource.transaction(async (em) => {
       const row = await this.ownedForUpdate(em, id, user);
       if (dto.expectedVersion !== undefined && dto.expectedVersion !== row.version) throw staleVersion(row.version);
-      if (row.status !== 'draft' && row.status !== 'info_requested') {
+      if (!(EDITABLE_STATUSES as readonly string[]).includes(row.status)) {
         throw unprocessable(`An application can be edited only as a draft or while information is requested (it is ${row.status})`);
       }
       const changes = pickFields(dto);

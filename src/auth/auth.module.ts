@@ -30,6 +30,6 @@ import { AuthService } from './auth.service';
   controllers: [AuthController, AccountController],
   providers: [AuthService, AccessTokenService, AccountLifecycleService, { provide: APP_GUARD, useClass: AuthGuard }],
   // the web pages (server-rendered) drive the same flows
-  exports: [JwtModule, AccessTokenService, AccountLifecycleService],
+  exports: [JwtModule, AuthService, AccessTokenService, AccountLifecycleService],
 })
 export class AuthModule {}

@@ -10,6 +10,6 @@ import { CasesController } from './cases.controller';
   imports: [ApplicationsModule],
   controllers: [CasesController],
   providers: [CaseWorkflowService, AssignmentService, CaseThreadService, TimelineService],
-  exports: [CaseWorkflowService],
+  exports: [CaseWorkflowService, CaseThreadService, TimelineService],
 })
 export class CasesModule {}

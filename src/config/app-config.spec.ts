@@ -26,6 +26,8 @@ describe('loadConfig', () => {
     [{ ADMIN_EMAIL: 'nope', ADMIN_PASSWORD: 'long enough password' }, 'ADMIN_EMAIL'],
     [{ NODE_ENV: 'production' }, 'JWT_SECRET'],
     [{ NODE_ENV: 'production', JWT_SECRET: 'short' }, 'JWT_SECRET'],
+    [{ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }, 'SESSION_SECRET'],
+    [{ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), SESSION_SECRET: 'too-short-for-production' }, 'SESSION_SECRET'],
     [{ MAIL_FROM: 'nobody' }, 'MAIL_FROM'],
     [{ S3_URL: 'https://s3.example/bucket' }, 'S3_URL'],
     [{ S3_URL: 's3://minio:9000/documents' }, 'S3_URL'],
@@ -44,7 +46,7 @@ describe('loadConfig', () => {
   });
 
   it('accepts a production setup', () => {
-    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), SMTP_URL: 'smtp://mailpit:1025', PUBLIC_URL: 'https://guichet.example/' });
+    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), SESSION_SECRET: 'y'.repeat(40), SMTP_URL: 'smtp://mailpit:1025', PUBLIC_URL: 'https://guichet.example/' });
     expect(config.smtpUrl).toBe('smtp://mailpit:1025');
     expect(config.publicUrl).toBe('https://guichet.example');
   });

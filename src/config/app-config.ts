@@ -19,6 +19,8 @@ export interface AppConfig {
   publicUrl: string;
   jwtSecret: string;
   jwtExpiresInSeconds: number;
+  /** signs the web session cookie (HMAC); required and >= 32 characters in production */
+  sessionSecret: string;
   adminEmail: string | null;
   adminPassword: string | null;
   appRole: AppRole;
@@ -54,6 +56,7 @@ export class ConfigError extends Error {
 type Env = Record<string, string | undefined>;
 
 const DEV_JWT_SECRET = 'guichet-development-secret-change-me-please';
+const DEV_SESSION_SECRET = 'guichet-development-session-secret-change-me';
 
 function str(env: Env, name: string, fallback: string): string {
   const v = env[name];
@@ -144,6 +147,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
     throw new ConfigError('JWT_SECRET', 'must be at least 16 characters');
   }
 
+  const sessionSecret = optional(env, 'SESSION_SECRET');
+  if (nodeEnv === 'production') {
+    if (sessionSecret === null) throw new ConfigError('SESSION_SECRET', 'is required in production');
+    if (sessionSecret.length < 32) throw new ConfigError('SESSION_SECRET', 'must be at least 32 characters in production');
+  } else if (sessionSecret !== null && sessionSecret.length < 16) {
+    throw new ConfigError('SESSION_SECRET', 'must be at least 16 characters');
+  }
+
   const adminEmail = optional(env, 'ADMIN_EMAIL');
   const adminPassword = optional(env, 'ADMIN_PASSWORD');
   if ((adminEmail === null) !== (adminPassword === null)) {
@@ -179,6 +190,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     publicUrl: publicUrl.replace(/\/+$/, ''),
     jwtSecret: jwtSecret ?? DEV_JWT_SECRET,
     jwtExpiresInSeconds: int(env, 'JWT_EXPIRES_IN_SECONDS', 3600, 60, 30 * 24 * 3600),
+    sessionSecret: sessionSecret ?? DEV_SESSION_SECRET,
     adminEmail: adminEmail?.toLowerCase() ?? null,
     adminPassword,
     appRole: oneOf<AppRole>(env, 'APP_ROLE', 'all', ['all', 'api', 'worker']),

@@ -3,5 +3,5 @@ import { AccountsModule } from '../accounts/accounts.module';
 import { PrivacyController } from './privacy.controller';
 import { PrivacyService } from './privacy.service';
 
-@Module({ imports: [AccountsModule], controllers: [PrivacyController], providers: [PrivacyService] })
+@Module({ imports: [AccountsModule], controllers: [PrivacyController], providers: [PrivacyService], exports: [PrivacyService] })
 export class PrivacyModule {}

@@ -51,6 +51,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
     REDIS_PREFIX: options.shareDatabaseOf?.config.redisPrefix ?? `guichet-test-${randomBytes(4).toString('hex')}`,
     JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
+    SESSION_SECRET: 'test-session-secret-that-is-long-enough-0123',
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
     PUBLIC_URL: 'https://guichet.test',

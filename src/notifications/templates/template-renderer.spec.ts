@@ -628,7 +628,8 @@ describe('TemplateRenderer.load', () => {
 
   it('has one folder per template name, no more, no less', () => {
     const folders = readdirSync(DEFAULT_TEMPLATES_DIR, { withFileTypes: true })
-      .filter((entry) => entry.isDirectory() && entry.name !== 'layouts' && entry.name !== 'partials')
+      // web/ holds the web pages' views (src/web/views), not emails
+      .filter((entry) => entry.isDirectory() && entry.name !== 'layouts' && entry.name !== 'partials' && entry.name !== 'web')
       .map((entry) => entry.name)
       .sort();
     expect(folders).toEqual([...TEMPLATE_NAMES].sort());

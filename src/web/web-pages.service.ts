@@ -1,0 +1,146 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import type { Response } from 'express';
+import { Clock } from '../common/clock';
+import type { PageLocale } from './i18n/catalogue';
+import { SESSION_COOKIE, Session, WebSessionService } from './session/web-session.service';
+import { WebContext, WebRequest } from './web-context';
+import { assetUrls } from './views/assets';
+import { PageRoot, WebViews } from './views/web-views';
+
+export interface PageData {
+  /** catalogue key of the page's <title> and <h1> */
+  titleKey: string;
+  titleParams?: Record<string, unknown>;
+  /** field → message (already translated), shown in the error summary and beside each field */
+  errors?: Record<string, string>;
+  [key: string]: unknown;
+}
+
+/** Renders pages and keeps the session cookie: what every web controller shares. */
+@Injectable()
+export class WebPages implements OnModuleInit {
+  private views: WebViews | null = null;
+  private assets: { css: string; js: string } | null = null;
+
+  constructor(
+    private readonly sessions: WebSessionService,
+    private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    this.views = WebViews.load();
+    this.assets = assetUrls();
+  }
+
+  private get loaded(): { views: WebViews; assets: { css: string; js: string } } {
+    if (!this.views || !this.assets) this.onModuleInit();
+    return { views: this.views as WebViews, assets: this.assets as { css: string; js: string } };
+  }
+
+  t(locale: PageLocale, key: string, params?: Record<string, unknown>): string {
+    return this.loaded.views.t(locale, key, params);
+  }
+
+  /** Renders `page` in the layout, with the session's CSRF token and its pending message. */
+  async render(req: WebRequest, res: Response, page: string, data: PageData, status = 200): Promise<void> {
+    const { views, assets } = this.loaded;
+    const web: WebContext = req.web ?? { session: null, user: null, locale: 'fr', cookies: {} };
+    let flash: string | null = null;
+    if (web.session?.data.flash) {
+      flash = views.t(web.locale, web.session.data.flash.key, web.session.data.flash.params);
+      web.session.data.flash = null;
+      await this.sessions.save(web.session);
+    }
+    const errorList = data.errors ? Object.entries(data.errors).map(([field, message]) => ({ field, message })) : [];
+    const other: PageLocale = web.locale === 'fr' ? 'en' : 'fr';
+    const url = new URL(req.originalUrl, 'http://page');
+    url.searchParams.set('lang', other);
+    const title = views.t(web.locale, data.titleKey, data.titleParams);
+    const root: PageRoot = {
+      ...data,
+      locale: web.locale,
+      title,
+      documentTitle: errorList.length > 0 ? views.t(web.locale, 'layout.errorTitle', { title }) : title,
+      csrfToken: web.session?.data.csrf ?? null,
+      user: web.user ? { fullName: web.user.fullName, role: web.user.role } : null,
+      isFounder: web.user?.role === 'founder',
+      // a founder who has not confirmed their address is told how to, on every page (they cannot submit before)
+      unverifiedEmail: web.user?.role === 'founder' && !web.user.emailVerified ? web.user.email : null,
+      errors: data.errors ?? {},
+      errorList,
+      flash,
+      otherLocale: { locale: other, href: `${url.pathname}${url.search}`, label: views.t(other, 'layout.languageName') },
+      assets,
+      path: url.pathname,
+      localeOptions: [
+        { value: 'fr', label: views.t('fr', 'layout.languageName') },
+        { value: 'en', label: views.t('en', 'layout.languageName') },
+      ],
+      yesNo: [
+        { value: 'true', label: views.t(web.locale, 'form.yes') },
+        { value: 'false', label: views.t(web.locale, 'form.no') },
+      ],
+    };
+    res.status(status);
+    res.setHeader('Content-Type', 'text/html; charset=utf-8');
+    // personal pages: never kept by a shared cache or the back button of a signed-out browser
+    res.setHeader('Cache-Control', 'no-store');
+    res.send(views.render(page, root));
+  }
+
+  /** A bare fragment (the routing preview the page's script refreshes). */
+  fragment(req: WebRequest, res: Response, page: string, data: Record<string, unknown>): void {
+    const { views } = this.loaded;
+    res.setHeader('Content-Type', 'text/html; charset=utf-8');
+    res.setHeader('Cache-Control', 'no-store');
+    res.send(views.renderFragment(page, { ...data, locale: req.web.locale } as unknown as PageRoot));
+  }
+
+  /** A form needs a CSRF token, hence a session, even before signing in (login, sign-up). */
+  async ensureSession(req: WebRequest, res: Response): Promise<Session> {
+    if (req.web.session) return req.web.session;
+    const session = await this.sessions.create(null, this.clock.now());
+    this.setCookie(res, session);
+    req.web.session = session;
+    return session;
+  }
+
+  /**
+   * Signing in, from what the account service answered (the API's `{accessToken, user}`): a new
+   * session id (the old one is destroyed, so an id planted before is worthless), bound to the
+   * token version the access token carries.
+   */
+  async signIn(req: WebRequest, res: Response, signedIn: { accessToken: string; user: { id: string } }, flash?: { key: string; params?: Record<string, string> }): Promise<void> {
+    await this.sessions.destroy(req.web.session);
+    const session = await this.sessions.create(signedIn.user.id, this.clock.now(), tokenVersionOf(signedIn.accessToken));
+    if (flash) {
+      session.data.flash = flash;
+      await this.sessions.save(session);
+    }
+    this.setCookie(res, session);
+  }
+
+  async signOut(req: WebRequest, res: Response): Promise<void> {
+    await this.sessions.destroy(req.web.session);
+    req.web.session = null;
+    res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure: this.sessions.secureCookie, path: '/' });
+  }
+
+  async flash(req: WebRequest, key: string, params?: Record<string, string>): Promise<void> {
+    const session = req.web.session;
+    if (!session) return;
+    session.data.flash = { key, params };
+    await this.sessions.save(session);
+  }
+
+  private setCookie(res: Response, session: Session): void {
+    res.cookie(SESSION_COOKIE, this.sessions.cookieValue(session), { httpOnly: true, sameSite: 'lax', secure: this.sessions.secureCookie, path: '/' });
+  }
+}
+
+/** The `ver` claim of an access token we just signed (no need to verify our own signature). */
+export function tokenVersionOf(accessToken: string): number {
+  const claims = JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as { ver?: unknown };
+  if (!Number.isInteger(claims.ver)) throw new Error('the access token carries no token version');
+  return claims.ver as number;
+}

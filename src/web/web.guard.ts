@@ -1,0 +1,81 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Response } from 'express';
+import { DataSource } from 'typeorm';
+import type { AuthUser } from '../auth/auth-user';
+import { preparedQuery } from '../database/prepared-query';
+import type { Role } from '../users/user.entity';
+import { pickPageLocale } from './i18n/catalogue';
+import { csrfMatches, SESSION_COOKIE, WebSessionService } from './session/web-session.service';
+import { CsrfRefused, parseCookies, WEB_ROLES, WebRedirect, WebRequest } from './web-context';
+
+export const LANG_COOKIE = 'guichet_lang';
+
+export class WebForbidden extends Error {}
+
+/**
+ * Every page goes through here (the API's bearer guard lets pages through: they are @Public).
+ * It reads the session and, as the API's guard does, re-reads the account on each request, so
+ * a deactivated or erased account, or one whose tokens were revoked, is signed out at once. Then: the page's language; a POST
+ * without the session's CSRF token is refused (403) before anything else; a page for signed-in
+ * users sends a visitor to the login page (and back afterwards); a role that may never see the
+ * page gets 403.
+ */
+@Injectable()
+export class WebGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly sessions: WebSessionService,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<WebRequest>();
+    const res = context.switchToHttp().getResponse<Response>();
+    const cookies = parseCookies(req.headers.cookie);
+    let session = await this.sessions.read(cookies[SESSION_COOKIE]);
+    let user: AuthUser | null = null;
+    if (session?.data.userId) {
+      user = await this.activeUser(session.data.userId, session.data.tokenVersion);
+      if (!user) {
+        await this.sessions.destroy(session);
+        session = null;
+      }
+    }
+    const lang = req.query.lang;
+    if (lang === 'fr' || lang === 'en') {
+      res.cookie(LANG_COOKIE, lang, { httpOnly: true, sameSite: 'lax', secure: this.sessions.secureCookie, path: '/', maxAge: 365 * 24 * 3600 * 1000 });
+      cookies[LANG_COOKIE] = lang;
+    }
+    const locale = pickPageLocale({ query: lang, cookie: cookies[LANG_COOKIE], userLocale: user?.locale, acceptLanguage: req.headers['accept-language'] });
+    req.web = { session, user, locale, cookies };
+
+    if (req.method === 'POST' && !csrfMatches(session, (req.body as Record<string, unknown> | undefined)?._csrf)) throw new CsrfRefused();
+
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(WEB_ROLES, [context.getHandler(), context.getClass()]);
+    if (roles === undefined) return true;
+    if (!user) {
+      const next = req.method === 'GET' ? req.originalUrl : '/applications';
+      throw new WebRedirect(`/login?next=${encodeURIComponent(next)}`);
+    }
+    if (roles.length > 0 && !roles.includes(user.role)) throw new WebForbidden();
+    return true;
+  }
+
+  /**
+   * The account, if it may still use this session: active, not erased, and with the token version
+   * the session was opened with — a password change or reset, a logout everywhere or an erasure
+   * moves the version on, which closes every session as it refuses every API token.
+   */
+  private async activeUser(id: string, tokenVersion: unknown): Promise<AuthUser | null> {
+    if (!Number.isInteger(tokenVersion)) return null;
+    const rows = await preparedQuery<{ id: string; role: Role; email: string; full_name: string; locale: 'fr' | 'en'; programmes: string[]; email_verified: boolean }>(
+      this.dataSource,
+      `SELECT id, role, email, full_name, locale, programmes, email_verified_at IS NOT NULL AS email_verified
+       FROM users WHERE id = $1 AND active AND erased_at IS NULL AND token_version = $2`,
+      [id, tokenVersion],
+    );
+    const row = rows[0];
+    return row ? { id: row.id, role: row.role, email: row.email, fullName: row.full_name, locale: row.locale, programmes: row.programmes, emailVerified: row.email_verified } : null;
+  }
+}

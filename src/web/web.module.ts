@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { ApplicationsModule } from '../applications/applications.module';
+import { AuthModule } from '../auth/auth.module';
+import { CasesModule } from '../cases/cases.module';
+import { PrivacyModule } from '../privacy/privacy.module';
+import { ProgrammesModule } from '../programmes/programmes.module';
+import { UsersModule } from '../users/users.module';
+import { AccountPagesController } from './pages/account-pages.controller';
+import { AccountFlowsController } from './pages/account-flows.controller';
+import { ApplicationPagesController } from './pages/application-pages.controller';
+import { AuthPagesController } from './pages/auth-pages.controller';
+import { HomeController } from './pages/home.controller';
+import { ProgrammeNamesService } from './pages/programme-names';
+import { WebSessionService } from './session/web-session.service';
+import { WebExceptionFilter } from './web-exception.filter';
+import { WebGuard } from './web.guard';
+import { WebPages } from './web-pages.service';
+
+/**
+ * The web pages: server-rendered HTML on the same services as the API (never HTTP calls to
+ * itself), with a server-side session, a CSRF token on every form and texts in French and
+ * English. The foundation (session, guard, pages, error filter, views) is shared by every area.
+ */
+@Module({
+  imports: [ApplicationsModule, AuthModule, CasesModule, PrivacyModule, ProgrammesModule, UsersModule],
+  controllers: [HomeController, AuthPagesController, AccountFlowsController, ApplicationPagesController, AccountPagesController],
+  providers: [WebSessionService, WebPages, WebGuard, WebExceptionFilter, ProgrammeNamesService],
+  exports: [WebSessionService, WebPages, WebGuard, WebExceptionFilter],
+})
+export class WebModule {}

@@ -1,0 +1,125 @@
+import type { Page } from 'playwright-core';
+import { auth, move } from '../support/cases';
+import { COMPLETE_APPLICATION } from '../support/fixtures';
+import { ADMIN, createStaff, login, registerFounder } from '../support/test-app';
+import { axe, BrowserApp, horizontalOverflow, logIn, seriousOrCritical, startBrowserApp } from './support/browser-app';
+
+jest.setTimeout(180_000);
+
+/**
+ * Every page, in French and in English: no serious or critical axe-core violation, one <h1>,
+ * and nothing to scroll sideways on a 375 px wide phone.
+ */
+describe.each(['fr', 'en'] as const)('every page (%s)', (lang) => {
+  let b: BrowserApp;
+  let adminToken: string;
+  beforeAll(async () => {
+    b = await startBrowserApp();
+    adminToken = await login(b.t.http, ADMIN.email, ADMIN.password);
+  });
+  afterAll(async () => {
+    await b.close();
+  });
+
+  async function check(page: Page, label: string): Promise<void> {
+    expect({ label, lang: await page.getAttribute('html', 'lang') }).toEqual({ label, lang });
+    expect({ label, serious: seriousOrCritical(await axe(page, `${lang} ${label}`)) }).toEqual({ label, serious: [] });
+    expect({ label, h1: await page.locator('h1').count() }).toEqual({ label, h1: 1 });
+    await page.setViewportSize({ width: 375, height: 800 });
+    expect({ label, overflow: await horizontalOverflow(page) }).toEqual({ label, overflow: 0 });
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }
+
+  it('passes axe and fits a phone, signed out, as a founder and as staff', async () => {
+    const context = await b.context({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`/?lang=${lang}`);
+    await check(page, 'home');
+    for (const path of [
+      '/signup',
+      '/login',
+      '/accessibility',
+      '/privacy',
+      '/applications/00000000-0000-4000-8000-000000000000',
+      '/verify-email?token=abc',
+      '/password/forgot',
+      '/password/reset?token=abc',
+      '/invitation?token=abc',
+    ]) {
+      await page.goto(path);
+      await check(page, path);
+    }
+    await page.goto('/signup');
+    await page.click('form[action="/signup"] button[type=submit]');
+    await check(page, 'signup with errors');
+    await page.goto('/password/reset?token=abc');
+    await page.fill('[name=password]', 'a long enough passphrase');
+    await page.click('form[action="/password/reset"] button[type=submit]');
+    await check(page, 'reset with a used link');
+    await page.goto('/password/forgot');
+    await page.fill('[name=email]', 'nobody@startup.test');
+    await page.click('form[action="/password/forgot"] button[type=submit]');
+    await check(page, 'reset link sent');
+    await page.goto('/login');
+    await page.fill('[name=email]', 'nobody@startup.test');
+    await page.fill('[name=password]', 'wrong password here');
+    await page.click('form[action="/login"] button[type=submit]');
+    await check(page, 'login with errors');
+
+    // a founder with one application in each interesting state
+    const founder = await registerFounder(b.t.http);
+    const draft = await b.t.http.post('/api/v1/applications').set(...auth(founder.token)).send({ startupName: 'Brouillon', trl: 3, academicAffiliation: 'inserm' }).expect(201);
+    const asked = await b.t.http.post('/api/v1/applications').set(...auth(founder.token)).send(COMPLETE_APPLICATION).expect(201);
+    await b.t.http.post(`/api/v1/applications/${asked.body.id}/submit`).set(...auth(founder.token)).send({}).expect(200);
+    await move(b.t.http, adminToken, asked.body.id, { to: 'info_requested', message: 'Which lab exactly?' });
+    await logIn(page, founder.email, 'founder-password-123');
+    for (const [path, label] of [
+      ['/applications', 'my applications'],
+      ['/applications/new', 'new application'],
+      [`/applications/${draft.body.id}/edit`, 'draft form with preview'],
+      [`/applications/${draft.body.id}`, 'draft page'],
+      [`/applications/${asked.body.id}`, 'case page (information requested)'],
+      [`/applications/${asked.body.id}/edit`, 'answer form'],
+      [`/applications/${asked.body.id}/withdraw`, 'withdraw confirmation'],
+      ['/account', 'founder account'],
+    ]) {
+      await page.goto(path);
+      await check(page, label);
+    }
+    await page.goto(`/applications/${draft.body.id}/edit`);
+    await page.click('button[name=action][value=submit]');
+    await check(page, 'form with errors');
+    await page.goto('/account');
+    await page.fill('[name=currentPassword]', 'not my password');
+    await page.fill('[name=newPassword]', 'short');
+    await page.click('form[action="/account/password"] button[type=submit]');
+    await check(page, 'password change with errors');
+    await page.goto('/account');
+    await page.fill('[name=password]', 'not my password');
+    await page.click('form[action="/account/erase"] button[type=submit]');
+    await check(page, 'erasure with errors');
+    await context.close();
+
+    // a founder who has not confirmed the address yet: the reminder and its resend form on every page
+    const unverified = await registerFounder(b.t.http, { verified: false });
+    const unverifiedContext = await b.context({ viewport: { width: 1280, height: 900 } });
+    const unverifiedPage = await unverifiedContext.newPage();
+    await unverifiedPage.goto(`/login?lang=${lang}`);
+    await logIn(unverifiedPage, unverified.email, 'founder-password-123');
+    expect(await unverifiedPage.locator('form[action="/verify-email/resend"]').count()).toBe(1);
+    await check(unverifiedPage, 'unverified founder');
+    await unverifiedContext.close();
+
+    const staff = await createStaff(b.t.http, adminToken, { role: 'advisor' });
+    const staffContext = await b.context({ viewport: { width: 1280, height: 900 } });
+    const staffPage = await staffContext.newPage();
+    await staffPage.goto(`/login?lang=${lang}`);
+    await logIn(staffPage, staff.email, 'staff-password-1234');
+    expect(new URL(staffPage.url()).pathname).toBe('/account');
+    await check(staffPage, 'staff account');
+    // a staff email's link to a case opens the staff's page of it
+    await staffPage.goto(`/applications/${asked.body.id}`);
+    expect(new URL(staffPage.url()).pathname).toBe(`/staff/cases/${asked.body.id}`);
+    await staffContext.close();
+  });
+});
