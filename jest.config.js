@@ -14,7 +14,9 @@ const swc = ['@swc/jest', {
 }];
 const common = {
   transform: { '^.+\\.(t|j|mj)s$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|file-type|strtok3|token-types|uint8array-extras|@tokenizer|@borewit)/)'],
+  // file-type (ESM-only, like its dependencies listed above) exports itself under `import`/`module-sync`, conditions Jest's resolver does not use
+  moduleNameMapper: { '^file-type$': '<rootDir>/node_modules/file-type/index.js' },
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   testEnvironment: 'node',
 };

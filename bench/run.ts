@@ -3,7 +3,7 @@
  * reports/bench.md and reports/bench.json and prints the markdown. See bench/README.md.
  *
  *   --smoke                 tiny data, short runs (the whole run about a minute and a half; for CI)
- *   --only a,b              only these benchmarks: routing, templates, submit, app, inbox, pages, emails, digests, reports, webhooks
+ *   --only a,b              only these benchmarks: routing, templates, submit, app, inbox, pages, emails, digests, reports, webhooks, uploads
  *   --drafts N              measured submissions (default 4000, smoke 150)
  *   --founders N            founders owning the drafts (default 1000, smoke 30)
  *   --connections N         concurrent connections of the load client (default 20; the pages benchmark uses 10, its target's concurrency)
@@ -35,6 +35,7 @@ import { benchPages } from './pages.bench';
 import { benchReports } from './reports.bench';
 import { benchRouting } from './routing.bench';
 import { benchSubmit } from './submit.bench';
+import { benchUploads } from './uploads.bench';
 import { benchWebhooks } from './webhooks.bench';
 import { startApp, stopAllApps, type AppProcess } from './support/app-process';
 import { login } from './support/http';
@@ -47,7 +48,7 @@ import { evaluateSection, renderJson, renderMarkdown, type Report, type ReportSe
 import { round } from './support/stats';
 
 const ROOT = resolve(__dirname, '..', '..');
-const BENCH_IDS = ['routing', 'templates', 'submit', 'app', 'inbox', 'pages', 'emails', 'digests', 'reports', 'webhooks'] as const;
+const BENCH_IDS = ['routing', 'templates', 'submit', 'app', 'inbox', 'pages', 'emails', 'digests', 'reports', 'webhooks', 'uploads'] as const;
 type BenchId = (typeof BENCH_IDS)[number];
 
 interface Options {
@@ -367,6 +368,9 @@ async function main(): Promise<number> {
       if (app) await app.stop().catch((error: Error) => log(error.message));
     }
   }
+
+  // 2c. document uploads: their own app (APP_ROLE=api), so its RSS says what streaming uploads cost
+  if (wanted('uploads')) await attempt('Document uploads (HTTP multipart, running app)', () => benchUploads({ smoke: options.smoke, log }));
 
   // 3. benchmarks on seeded demo databases (src/seed): inbox, reports, emails on one, digests on one with many staff
   const mainWanted = wanted('inbox') || wanted('pages') || wanted('reports') || wanted('emails');

@@ -10,6 +10,9 @@ import { Clock, SystemClock } from './common/clock';
 import { AppConfig } from './config/app-config';
 import { APP_CONFIG } from './config/config.constants';
 import { dataSourceOptions } from './database/data-source';
+import { DocumentStorageModule } from './documents/document-storage.module';
+import { DocumentsWorkerModule } from './documents/documents-worker.module';
+import { DocumentsModule } from './documents/documents.module';
 import { DigestsWorkerModule } from './digests/digests-worker.module';
 import { DigestsModule } from './digests/digests.module';
 import { HealthModule } from './health/health.module';
@@ -57,7 +60,7 @@ class CoreModule {
 }
 
 /** The HTTP API's modules: their routes are served under API_PREFIX. */
-const API_MODULES: Type[] = [AuthModule, UsersModule, ProgrammesModule, ApplicationsModule, CasesModule, NotificationsModule, DigestsModule, CohortsModule, PrivacyModule, ReportsModule, WebhooksModule];
+const API_MODULES: Type[] = [AuthModule, UsersModule, ProgrammesModule, ApplicationsModule, CasesModule, NotificationsModule, DigestsModule, CohortsModule, PrivacyModule, ReportsModule, WebhooksModule, DocumentsModule];
 /**
  * Served outside the prefix: `GET /health` and the web pages (`/`, `/applications/:id`…). The
  * prefix is given per module (RouterModule) rather than by `setGlobalPrefix`, whose exclusions
@@ -65,7 +68,7 @@ const API_MODULES: Type[] = [AuthModule, UsersModule, ProgrammesModule, Applicat
  */
 const UNPREFIXED_MODULES: Type[] = [HealthModule, WebModule];
 /** Modules the worker needs besides WorkerModule (job handlers live in their domain module). */
-const WORKER_MODULES: Type[] = [WorkerModule, NotificationsWorkerModule, AccountsWorkerModule, DigestsWorkerModule, RetentionModule, ReportsWorkerModule, WebhooksWorkerModule];
+const WORKER_MODULES: Type[] = [WorkerModule, NotificationsWorkerModule, AccountsWorkerModule, DigestsWorkerModule, RetentionModule, ReportsWorkerModule, WebhooksWorkerModule, DocumentsWorkerModule];
 
 /**
  * One codebase, two entrypoints: APP_ROLE=api serves HTTP, APP_ROLE=worker runs the queue
@@ -75,7 +78,7 @@ const WORKER_MODULES: Type[] = [WorkerModule, NotificationsWorkerModule, Account
 export class AppModule {
   static forRoot(config: AppConfig, options: AppModuleOptions = {}): DynamicModule {
     const role = config.appRole;
-    const imports: (Type | DynamicModule)[] = [CoreModule.forRoot(config, options.clock ?? new SystemClock()), RedisModule, QueueModule, TemplatesModule];
+    const imports: (Type | DynamicModule)[] = [CoreModule.forRoot(config, options.clock ?? new SystemClock()), RedisModule, QueueModule, TemplatesModule, DocumentStorageModule];
     if (role === 'api' || role === 'all') {
       imports.push(...API_MODULES, ...UNPREFIXED_MODULES, RouterModule.register(API_MODULES.map((module) => ({ path: API_PREFIX, module }))));
     }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { signUnsubscribeToken } from '../src/digests/unsubscribe-token';
 import { auth } from './support/cases';
+import { png } from './support/document-files';
 import { COMPLETE_APPLICATION } from './support/fixtures';
 import { declaredRoutes, routeKey } from './support/route-inventory';
 import { ADMIN, createStaff, createTestApp, login, registerFounder, TestApp } from './support/test-app';
@@ -45,11 +46,13 @@ const ALL: Role[] = ['founder', ...STAFF];
  * - `cohort`, `programme`, `enrolment`: of poc-funding, the programme pmOwn manages (pmOther
  *   manages startup-studio);
  * - `staffUser`, `founderUser`: account ids for the admin's user routes;
+ * - `document`, `draftDocument`: a document of the owner's case (attached during an information
+ *   request), of the owner's draft (invisible to staff, like the draft);
  * - `webhook`: a registered webhook with one delivery (`deliveryId`);
  * - `none`: the route takes no id.
  */
-type Target = 'case' | 'draft' | 'unknown' | 'malformed' | 'cohort' | 'programme' | 'enrolment' | 'staffUser' | 'founderUser' | 'webhook' | 'none';
-type Fresh = 'draft' | 'submitted' | 'info_requested' | 'accepted' | 'enrolment' | 'milestone' | 'webhook';
+type Target = 'case' | 'draft' | 'document' | 'draftDocument' | 'unknown' | 'malformed' | 'cohort' | 'programme' | 'enrolment' | 'staffUser' | 'founderUser' | 'webhook' | 'none';
+type Fresh = 'draft' | 'submitted' | 'info_requested' | 'accepted' | 'enrolment' | 'milestone' | 'webhook' | 'document' | 'draftDocument';
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 interface Ids {
@@ -88,12 +91,15 @@ interface RouteSpec {
   /** each cell signs the caller in again and calls with that token (the route ends the token) */
   freshSession?: boolean;
   body?: (cell: Cell) => unknown;
+  /** the body is multipart/form-data with a small PNG as `file` (document uploads) */
+  upload?: boolean;
   headers?: (cell: Cell) => Record<string, string>;
   /** allowed callers: the statuses the contract gives, per target ('*' for any) */
   ok: Partial<Record<Target | '*', number[]>>;
 }
 
 const APP_TARGETS: Target[] = ['case', 'draft', 'unknown', 'malformed'];
+const DOCUMENT_TARGETS: Target[] = ['document', 'draftDocument', 'unknown', 'malformed'];
 let sequence = 0;
 const next = (): number => ++sequence;
 /** non-overlapping cohort dates, two weeks apart, from 2031 on */
@@ -257,6 +263,12 @@ const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/applications/:id/timeline', who: ALL, scope: 'application', targets: APP_TARGETS, ok: { '*': [200] } },
   { method: 'GET', path: '/applications/:id/timeline/verify', who: ['admin'], scope: 'application', targets: APP_TARGETS, ok: { case: [200] } },
 
+  // ── documents (staff see them once the application is submitted)
+  { method: 'POST', path: '/applications/:id/documents', who: ['founder'], scope: 'application', targets: APP_TARGETS, fresh: { case: 'info_requested' }, upload: true, ok: { '*': [201] } },
+  { method: 'GET', path: '/applications/:id/documents', who: ALL, scope: 'application', targets: APP_TARGETS, ok: { '*': [200] } },
+  { method: 'GET', path: '/documents/:id/content', who: ALL, scope: 'application', targets: DOCUMENT_TARGETS, ok: { '*': [200] } },
+  { method: 'DELETE', path: '/documents/:id', who: ['founder'], scope: 'application', targets: DOCUMENT_TARGETS, fresh: { document: 'document', draftDocument: 'draftDocument' }, ok: { '*': [204] } },
+
   // ── cohorts
   {
     method: 'POST',
@@ -362,7 +374,7 @@ function expected(route: RouteSpec, target: Target, caller: Caller): number[] {
   const role = ROLE_OF[caller];
   if (!route.who.includes(role)) return [403];
   if (target === 'unknown' || target === 'malformed') return [404];
-  if (route.scope === 'application' && (caller === 'otherFounder' || (role !== 'founder' && target === 'draft'))) return [404];
+  if (route.scope === 'application' && (caller === 'otherFounder' || (role !== 'founder' && (target === 'draft' || target === 'draftDocument')))) return [404];
   if (route.scope === 'staffAccount' && target === 'founderUser') return [404];
   if (route.scope === 'programme' && caller === 'pmOther') return [403];
   if (!allowed) throw new Error(`no allowed status for ${route.method} ${route.path} on ${target}`);
@@ -386,6 +398,8 @@ interface Fixture {
   admin: { token: string; id: string };
   case: string;
   draft: string;
+  document: string;
+  draftDocument: string;
   cohort: string;
   enrolment: string;
   milestone: string;
@@ -413,6 +427,8 @@ describe(`authorization matrix: ${built.length} routes × ${CALLERS.length} call
     fx = { owner, otherFounder, loginUser, advisor, spareAdvisor, pmOwn, pmOther, admin: { token: adminToken, id: adminId } } as Fixture;
     fx.case = await makeFresh('submitted').then((i) => i.id);
     fx.draft = await makeFresh('draft').then((i) => i.id);
+    fx.document = (await makeFresh('document')).id;
+    fx.draftDocument = (await makeFresh('draftDocument')).id;
     const cohort = await t.http.post(`${API}/programmes/poc-funding/cohorts`).set(...auth(adminToken)).send({ name: 'Matrix shared cohort', startsOn: '2030-01-01', endsOn: '2030-12-31', capacity: 1000 }).expect(201);
     fx.cohort = cohort.body.id;
     fx.milestone = (await t.http.post(`${API}/cohorts/${fx.cohort}/milestones`).set(...auth(adminToken)).send({ title: 'Shared milestone', dueOn: '2030-06-01' }).expect(201)).body.id;
@@ -513,6 +529,11 @@ describe(`authorization matrix: ${built.length} routes × ${CALLERS.length} call
 
 /** Creates a record in the state a cell needs (owned by the owner; cohort work by the admin). */
 async function makeFresh(kind: Fresh): Promise<Ids> {
+  if (kind === 'document' || kind === 'draftDocument') {
+    const application = await makeFresh(kind === 'document' ? 'info_requested' : 'draft');
+    const doc = await t.http.post(`${API}/applications/${application.id}/documents`).set(...auth(fx.owner.token)).field('kind', 'other').attach('file', png(), 'logo.png').expect(201);
+    return { id: doc.body.id };
+  }
   if (kind === 'milestone') {
     const milestone = await t.http.post(`${API}/cohorts/${fx.cohort}/milestones`).set(...auth(fx.admin.token)).send({ title: `Fresh milestone ${next()}`, dueOn: '2030-07-01' }).expect(201);
     return { id: fx.cohort, milestoneId: milestone.body.id };
@@ -555,6 +576,10 @@ async function idsFor(route: RouteSpec, target: Target): Promise<Ids> {
       return { id: fx.case, version: await versionOf(fx.case) };
     case 'draft':
       return { id: fx.draft, version: await versionOf(fx.draft) };
+    case 'document':
+      return { id: fx.document };
+    case 'draftDocument':
+      return { id: fx.draftDocument };
     case 'unknown':
       return { id: randomUUID(), enrolmentId: randomUUID(), milestoneId: randomUUID(), deliveryId: randomUUID() };
     case 'malformed':
@@ -611,7 +636,7 @@ async function runCell(route: RouteSpec, target: Target, caller: Caller, want: n
   if (token) req = req.set(...auth(token));
   for (const [name, value] of Object.entries(route.headers?.(cell) ?? {})) req = req.set(name, value);
   const body = route.body?.(cell);
-  const res = await (body === undefined ? req : req.send(body as object));
+  const res = await (route.upload ? req.field('kind', 'other').attach('file', png(), 'logo.png') : body === undefined ? req : req.send(body as object));
 
   const problems: string[] = [];
   if (!want.includes(res.status)) problems.push(`answered ${res.status}, the contract says ${want.join(' or ')} (${JSON.stringify(res.body).slice(0, 200)})`);

@@ -170,6 +170,7 @@ export async function startApp(options: AppProcessOptions = {}): Promise<AppProc
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const mailDir = mkdtempSync(join(tmpdir(), 'guichet-bench-mail-'));
+  const filesDir = mkdtempSync(join(tmpdir(), 'guichet-bench-files-'));
   const adminEmail = `bench-admin-${tag}@bench.example`;
   const adminPassword = `bench-${randomBytes(12).toString('hex')}`;
 
@@ -187,6 +188,7 @@ export async function startApp(options: AppProcessOptions = {}): Promise<AppProc
     ADMIN_EMAIL: adminEmail,
     ADMIN_PASSWORD: adminPassword,
     MAIL_DIR: mailDir,
+    FILES_DIR: filesDir,
     APP_ROLE: role,
     PUBLIC_URL: url,
     ...options.env,
@@ -245,6 +247,7 @@ export async function startApp(options: AppProcessOptions = {}): Promise<AppProc
       if (ownsDatabase) await dropDatabase(databaseUrl).catch((e: Error) => problems.push(`drop database: ${e.message}`));
       await deleteRedisKeys(redisUrl, redisPrefix).catch((e: Error) => problems.push(`redis keys: ${e.message}`));
       rmSync(mailDir, { recursive: true, force: true });
+      rmSync(filesDir, { recursive: true, force: true });
       if (problems.length > 0) throw new Error(`cleanup after the app failed: ${problems.join('; ')}`);
     })();
     return stopped;

@@ -11,6 +11,8 @@ import { atRiskThreshold, decisionDueAt, firstResponseDueAt } from '../cases/ser
 import { Clock } from '../common/clock';
 import { FieldError } from '../common/http/validation';
 import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
+import { missingDocumentKinds } from '../documents/document-rules';
+import { DocumentsRepository } from '../documents/documents.repository';
 import { ProgrammesService } from '../programmes/programmes.service';
 import type { ProfileInput } from '../routing/application-profile';
 import { recommend, recommendInAllLocales, type Recommendations } from '../routing/routing-engine';
@@ -68,6 +70,7 @@ export class ApplicationsService {
     private readonly programmes: ProgrammesService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly documents: DocumentsRepository,
   ) {}
 
   /** A new draft, with its reference (`GU-<year>-<6 digits>`, sequential per Paris year). */
@@ -207,6 +210,8 @@ export class ApplicationsService {
       if (errors.length > 0) throw unprocessable('The application is not complete', errors);
 
       const recommendations = recommendInAllLocales(programmes, profileOf(row), { today });
+      const top = programmes.find((p) => p.slug === recommendations.en.eligible[0]?.programme);
+      if (top) await this.checkRequiredDocuments(em, id, top.slug, top.requiredDocuments);
       const rulesVersions = Object.fromEntries(programmes.filter((p) => p.active).map((p) => [p.slug, p.rulesVersion]));
       // the update, and the timeline's last event read in the same statement (after the lock)
       const [updated]: (ApplicationRow & { last_seq: number | null; last_hash: string | null })[] = await em.query(
@@ -245,6 +250,15 @@ export class ApplicationsService {
       return updated;
     });
     return this.view(submitted, user);
+  }
+
+  /** The documents the top-ranked eligible programme requires: 422 naming each missing kind. */
+  private async checkRequiredDocuments(em: EntityManager, id: string, topProgramme: string, required: string[]): Promise<void> {
+    if (required.length === 0) return; // the usual case costs no query
+    const missing = missingDocumentKinds(required, await this.documents.kinds(em, id));
+    if (missing.length === 0) return;
+    const messages = missing.map((kind) => `a ${kind} document is required by ${topProgramme}`);
+    throw new UnprocessableEntityException({ message: messages, errors: [{ field: 'documents', messages }], missingDocuments: missing, programme: topProgramme });
   }
 
   /** The stored recommendation (what the founder was told); staff also get what today's rules say. */

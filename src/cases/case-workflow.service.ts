@@ -58,6 +58,10 @@ export class CaseWorkflowService {
         }
         programmeKind = found[0].kind;
       }
+      if (dto.documents !== undefined && to !== 'info_requested') {
+        const message = 'documents can be named only when requesting information (to: info_requested)';
+        throw new BadRequestException({ message: [message], errors: [{ field: 'documents', messages: [message] }] });
+      }
       const check = checkTransition({ from: row.status, to, actor: user.role, programmeKind, reason: dto.reason, message: dto.message });
       if (!check.ok) {
         if (check.status === 422) throw unprocessable(check.message);
@@ -67,7 +71,13 @@ export class CaseWorkflowService {
           check.status,
         );
       }
-      await this.applyMove(em, row, { to, kind: check.kind, programme: dto.programme ?? null, reason: dto.reason ?? null, message: dto.message ?? null }, { id: user.id, role: user.role }, now);
+      await this.applyMove(
+        em,
+        row,
+        { to, kind: check.kind, programme: dto.programme ?? null, reason: dto.reason ?? null, message: dto.message ?? null, documents: dto.documents },
+        { id: user.id, role: user.role },
+        now,
+      );
     });
     return this.applications.get(id, user);
   }
@@ -120,7 +130,7 @@ export class CaseWorkflowService {
   async applyMove(
     em: EntityManager,
     row: ApplicationRow,
-    move: { to: CaseStatus; kind: string; programme: string | null; reason: string | null; message: string | null },
+    move: { to: CaseStatus; kind: string; programme: string | null; reason: string | null; message: string | null; documents?: string[] },
     actor: { id: string; role: string },
     now: Date,
   ): Promise<void> {
@@ -174,7 +184,15 @@ export class CaseWorkflowService {
       type: move.kind === 'withdraw' ? 'withdrawn' : 'status_changed',
       actor,
       public: true,
-      data: { from: row.status, to: move.to, programme: move.to === 'accepted' || move.to === 'referred' ? move.programme : null, reason: move.reason, messageId },
+      data: {
+        from: row.status,
+        to: move.to,
+        programme: move.to === 'accepted' || move.to === 'referred' ? move.programme : null,
+        reason: move.reason,
+        messageId,
+        // the documents an information request names (only then, so other events keep their shape)
+        ...(move.kind === 'info_request' && move.documents?.length ? { documents: move.documents } : {}),
+      },
     }, { caseLocked: true });
     await enqueueWebhookEvent(em, 'case.status_changed', { applicationId: row.id, reference: row.reference, from: row.status, to: move.to, programme: programmeAfterMove(row, move) }, now);
     if (row.status === 'accepted' && move.to !== 'accepted') await this.releaseSeats(em, row, actor, now);
@@ -182,7 +200,7 @@ export class CaseWorkflowService {
     if (founderEmail && (move.kind === 'decision' || move.kind === 'info_request')) {
       await enqueueEmails(
         em,
-        [{ template: founderEmail, recipientId: row.owner_id, eventKey: event.id, applicationId: row.id, data: { eventId: event.id, messageId } }],
+        [{ template: founderEmail, recipientId: row.owner_id, eventKey: event.id, applicationId: row.id, data: { eventId: event.id, messageId, ...(move.kind === 'info_request' ? { documents: (move.documents ?? []).join(',') } : {}) } }],
         now,
       );
     }

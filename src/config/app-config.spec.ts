@@ -39,6 +39,12 @@ describe('loadConfig', () => {
     [{ TRUST_PROXY: 'everyone' }, 'TRUST_PROXY'],
     [{ TRUST_PROXY: ' , ' }, 'TRUST_PROXY'],
     [{ DRAFTS_PER_DAY: '0' }, 'DRAFTS_PER_DAY'],
+    [{ S3_URL: 'https://s3.example/bucket' }, 'S3_URL'],
+    [{ S3_URL: 's3://minio:9000/documents' }, 'S3_URL'],
+    [{ S3_URL: 's3://key:secret@minio:9000/' }, 'S3_URL'],
+    [{ S3_URL: 's3://key:secret@minio:9000/Bad_Bucket' }, 'S3_URL'],
+    [{ S3_URL: 's3://key:secret@minio:9000/documents?tls=no' }, 'S3_URL'],
+    [{ S3_URL: 's3://key:secret@minio:9000/documents?secure=false' }, 'S3_URL'],
   ])('refuses %j naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     try {
@@ -70,5 +76,21 @@ describe('loadConfig', () => {
     expect(readFileSync(file, 'utf8').trim()).toBe(first);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(loadConfig({ JWT_SECRET_FILE: join(dir, 'other') }).jwtSecret).not.toBe(first);
+  });
+
+  it('stores documents under var/files unless S3_URL names a bucket', () => {
+    expect(loadConfig({})).toMatchObject({ filesDir: 'var/files', s3: null });
+    expect(loadConfig({ FILES_DIR: '/srv/guichet/files' }).filesDir).toBe('/srv/guichet/files');
+    expect(loadConfig({ S3_URL: 's3://guichet:s%2Fcret@minio:9000/documents?tls=false' }).s3).toEqual({
+      endpoint: 'http://minio:9000',
+      region: 'us-east-1',
+      bucket: 'documents',
+      accessKeyId: 'guichet',
+      secretAccessKey: 's/cret',
+    });
+    expect(loadConfig({ S3_URL: 's3://AKIA:secret@s3.eu-west-3.amazonaws.com/guichet-docs?region=eu-west-3' }).s3).toMatchObject({
+      endpoint: 'https://s3.eu-west-3.amazonaws.com',
+      region: 'eu-west-3',
+    });
   });
 });

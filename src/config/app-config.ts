@@ -41,6 +41,20 @@ export interface AppConfig {
   /** how long a client may take to send a whole request, and its headers (408 after) */
   requestTimeoutMs: number;
   headersTimeoutMs: number;
+  /** where document bytes go with the default (local directory) storage */
+  filesDir: string;
+  /** S3-compatible object storage for documents (several API machines); null: `filesDir` */
+  s3: S3Config | null;
+}
+
+/** `S3_URL` = `s3://ACCESS_KEY:SECRET_KEY@host[:port]/bucket[?region=eu-west-3&tls=false]` */
+export interface S3Config {
+  /** `https://host[:port]`, or `http://` with `tls=false` (a MinIO on a private network) */
+  endpoint: string;
+  region: string;
+  bucket: string;
+  accessKeyId: string;
+  secretAccessKey: string;
 }
 
 export class ConfigError extends Error {
@@ -146,6 +160,40 @@ function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: r
 
 const CRON_FIELD = /^[\d*,/-]+$/;
 
+/**
+ * Parses `S3_URL`: `s3://ACCESS_KEY:SECRET_KEY@host[:port]/bucket[?region=…&tls=false]`
+ * (key and secret percent-encoded; HTTPS unless `tls=false`; path-style addressing, which
+ * MinIO, Garage, Ceph and AWS all accept).
+ */
+export function parseS3Url(raw: string): S3Config {
+  const shape = 's3://ACCESS_KEY:SECRET_KEY@host[:port]/bucket[?region=eu-west-3&tls=false]';
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError('S3_URL', `must be a URL like ${shape}`);
+  }
+  if (parsed.protocol !== 's3:') throw new ConfigError('S3_URL', `must start with s3:// (${shape}), got "${parsed.protocol}"`);
+  if (!parsed.hostname) throw new ConfigError('S3_URL', `must name a host (${shape})`);
+  if (!parsed.username || !parsed.password) throw new ConfigError('S3_URL', `must carry the access key and secret as user and password (${shape})`);
+  const bucket = parsed.pathname.replace(/^\/+|\/+$/g, '');
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) throw new ConfigError('S3_URL', `must end with a bucket name (3-63 lowercase letters, digits, dots or dashes), got "${bucket}"`);
+  for (const key of parsed.searchParams.keys()) {
+    if (key !== 'region' && key !== 'tls') throw new ConfigError('S3_URL', `knows only the parameters region and tls, got "${key}"`);
+  }
+  const tls = parsed.searchParams.get('tls') ?? 'true';
+  if (tls !== 'true' && tls !== 'false') throw new ConfigError('S3_URL', `tls must be true or false, got "${tls}"`);
+  const region = parsed.searchParams.get('region') ?? 'us-east-1';
+  if (!/^[a-z0-9-]{2,32}$/.test(region)) throw new ConfigError('S3_URL', `region must be a region name like eu-west-3, got "${region}"`);
+  return {
+    endpoint: `${tls === 'true' ? 'https' : 'http'}://${parsed.host}`,
+    region,
+    bucket,
+    accessKeyId: decodeURIComponent(parsed.username),
+    secretAccessKey: decodeURIComponent(parsed.password),
+  };
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const nodeEnv = oneOf<NodeEnv>(env, 'NODE_ENV', 'development', ['development', 'test', 'production']);
 
@@ -220,5 +268,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 30_000, 1000, 3_600_000),
     headersTimeoutMs: int(env, 'HEADERS_TIMEOUT_MS', 10_000, 1000, 3_600_000),
+    filesDir: str(env, 'FILES_DIR', 'var/files'),
+    s3: optional(env, 'S3_URL') === null ? null : parseS3Url(optional(env, 'S3_URL') as string),
   };
 }

@@ -168,6 +168,8 @@ export class EmailComposer {
       advisorName: (await this.userName(em, message.author_id)) ?? '',
       message: message.body,
       requestedAt: message.created_at,
+      // written by the info_requested move as a comma-separated list of kinds
+      documents: typeof e.data.documents === 'string' && e.data.documents !== '' ? e.data.documents.split(',') : [],
     };
     return { send: true, context };
   }

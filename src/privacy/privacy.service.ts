@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { AccountTokensRepository } from '../accounts/account-tokens.repository';
 import { APPLICATION_COLUMNS, ApplicationRow, toApplicationView } from '../applications/application.view';
+import { DocumentCleanupService } from '../documents/document-cleanup.service';
+import { toDocumentView } from '../documents/document.view';
+import { DocumentsRepository } from '../documents/documents.repository';
 import type { AuthUser } from '../auth/auth-user';
 import { loginBuckets } from '../auth/auth.service';
 import { Clock } from '../common/clock';
@@ -37,6 +40,8 @@ export class PrivacyService {
     private readonly queues: QueueService,
     private readonly accountTokens: AccountTokensRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly documents: DocumentsRepository,
+    private readonly documentCleanup: DocumentCleanupService,
   ) {}
 
   async export(user: AuthUser): Promise<Record<string, unknown>> {
@@ -66,6 +71,7 @@ export class PrivacyService {
        FROM enrolments e JOIN cohorts c ON c.id = e.cohort_id WHERE e.application_id = ANY($1::uuid[])`,
       [ids],
     );
+    const documents = await this.documents.listForApplications(em, ids);
     return {
       exportedAt: now.toISOString(),
       account: {
@@ -82,6 +88,8 @@ export class PrivacyService {
         messages: messages.filter((m) => m.application_id === a.id).map((m) => ({ id: m.id, from: m.author_role === 'founder' ? 'you' : 'campus', body: m.body, at: m.created_at.toISOString() })),
         timeline: events.filter((e) => e.application_id === a.id).map((e) => ({ id: e.id, at: e.at.toISOString(), type: e.type, actorRole: e.actor_role, data: e.data })),
         enrolments: enrolments.filter((e) => e.application_id === a.id).map((e) => ({ cohort: e.cohort, programme: e.programme, startsOn: e.starts_on, endsOn: e.ends_on, enrolledAt: e.created_at.toISOString() })),
+        // the bytes: GET /api/v1/documents/:id/content
+        documents: documents.filter((d) => d.application_id === a.id).map((d) => ({ ...toDocumentView(d), contentPath: `/api/v1/documents/${d.id}/content` })),
       })),
       emails: emails.map((e) => ({ id: e.id, template: e.template, status: e.status, applicationId: e.application_id, createdAt: e.created_at.toISOString(), sentAt: e.sent_at?.toISOString() ?? null })),
     };
@@ -91,10 +99,12 @@ export class PrivacyService {
    * Erases the founder's account. In one transaction: drafts (and their emails) are deleted, open
    * cases are withdrawn, then every column listed in PERSONAL_DATA_SCRUBS is scrubbed (the account
    * anonymised, application texts, messages, notes, staff reasons in the timeline, milestone
-   * notes, stored digests, the email log's address). Then, best effort (the database is already
-   * clean, and jobs carry ids only): pending jobs are removed from Redis, every `.eml` file of an
-   * email to the founder or about their cases (staff emails quote them) is deleted, and the login
-   * counters dropped.
+   * notes, stored digests, the email log's address), and the documents' rows are deleted. Then
+   * the documents' bytes are deleted (what fails is retried by the document sweep: the keys were
+   * listed in the same transaction). Then, best effort (the database is already clean, and jobs
+   * carry ids only): pending jobs are removed from Redis, every `.eml` file of an email to the
+   * founder or about their cases (staff emails quote them) is deleted, and the login counters
+   * dropped.
    */
   async erase(user: AuthUser): Promise<void> {
     const now = this.clock.now();
@@ -115,6 +125,8 @@ export class PrivacyService {
             OR (data->>'digestId')::uuid IN (SELECT id FROM digests WHERE content::text ~ $3)`,
         [user.id, apps.map((a) => a.id), apps.length > 0 ? apps.map((a) => a.id).join('|') : '^$never'],
       );
+      // every document goes, rows now and bytes right after commit (or at the next sweep)
+      const documentKeys = await this.documents.detach(em, { applicationIds: apps.map((a) => a.id) }, now);
       await em.query('DELETE FROM emails WHERE application_id = ANY($1::uuid[])', [drafts]);
       await em.query('DELETE FROM applications WHERE id = ANY($1::uuid[])', [drafts]);
 
@@ -127,8 +139,9 @@ export class PrivacyService {
       await this.accountTokens.deleteAllOf(em, user.id);
       const scope: ErasureScope = { userId: user.id, applicationIds: kept, now, placeholder: ERASED };
       for (const step of PERSONAL_DATA_SCRUBS) await step.scrub(em, scope);
-      return { emails, email: account.email };
+      return { emails, email: account.email, documentKeys };
     });
+    await this.documentCleanup.deleteBytes(erased.documentKeys);
 
     await Promise.allSettled([this.removeJobs(erased.emails), this.removeMailFiles(erased.emails.map((e) => e.id)), this.redis.client.del(this.redis.key('rl', loginBuckets(erased.email, '').account))]);
     this.logger.log(`account ${user.id} erased`);

@@ -25,6 +25,10 @@ export class Programme {
   @Column('boolean')
   active: boolean;
 
+  /** document kinds an application must carry to be submitted when this programme ranks first */
+  @Column('text', { array: true, name: 'required_documents' })
+  requiredDocuments: string[];
+
   @Column('integer')
   position: number;
 

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { DOCUMENT_KINDS } from '../documents/document-rules';
 import { formatCondition, type Locale } from '../routing/rule-language';
 import type { Programme } from './programme.entity';
 
@@ -23,6 +24,7 @@ export class ProgrammeView {
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) names: { fr: string; en: string };
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) descriptions: { fr: string; en: string };
   @ApiProperty() active: boolean;
+  @ApiProperty({ type: [String], enum: DOCUMENT_KINDS, description: 'document kinds required at submission when this programme ranks first' }) requiredDocuments: string[];
   @ApiProperty() rulesVersion: number;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'the rules as data' }) rules: unknown;
   @ApiProperty({ type: () => ReadableRulesView, description: 'hard conditions (all must hold) and weighted preferences, readable' })
@@ -39,6 +41,7 @@ export function toProgrammeView(p: Programme, locale: Locale): ProgrammeView {
     names: p.name,
     descriptions: p.description,
     active: p.active,
+    requiredDocuments: p.requiredDocuments,
     rulesVersion: p.rulesVersion,
     rules: p.rules,
     readableRules: {

@@ -47,9 +47,9 @@ export class ProgrammesService {
    * the caller's connection when given one (inside a transaction, never a second pool
    * connection), and fetches a programme's rules only when its rules version changed.
    */
-  async routable(em: EntityManager = this.dataSource.manager): Promise<(RoutableProgramme & { rulesVersion: number })[]> {
-    const rows: { slug: string; kind: 'internal' | 'external'; active: boolean; rules_version: number }[] = await em.query(
-      'SELECT slug, kind, active, rules_version FROM programmes ORDER BY position, slug',
+  async routable(em: EntityManager = this.dataSource.manager): Promise<(RoutableProgramme & { rulesVersion: number; requiredDocuments: string[] })[]> {
+    const rows: { slug: string; kind: 'internal' | 'external'; active: boolean; rules_version: number; required_documents: string[] }[] = await em.query(
+      'SELECT slug, kind, active, rules_version, required_documents FROM programmes ORDER BY position, slug',
     );
     const stale = rows.filter((row) => this.rulesCache.get(row.slug)?.version !== row.rules_version).map((row) => row.slug);
     if (stale.length > 0) {
@@ -60,7 +60,7 @@ export class ProgrammesService {
       .filter((row) => this.rulesCache.has(row.slug))
       .map((row) => {
         const cached = this.rulesCache.get(row.slug) as { version: number; rules: ProgrammeRules };
-        return { slug: row.slug, kind: row.kind, active: row.active, rules: cached.rules, rulesVersion: cached.version };
+        return { slug: row.slug, kind: row.kind, active: row.active, rules: cached.rules, rulesVersion: cached.version, requiredDocuments: row.required_documents };
       });
   }
 
@@ -68,10 +68,10 @@ export class ProgrammesService {
     const rules = checkRules(dto.rules);
     await this.dataSource.transaction(async (em) => {
       const inserted: unknown[] = await em.query(
-        `INSERT INTO programmes (slug, kind, name, description, rules, active, position)
-         VALUES ($1, $2, $3, $4, $5, $6, (SELECT coalesce(max(position), 0) + 1 FROM programmes))
+        `INSERT INTO programmes (slug, kind, name, description, rules, active, required_documents, position)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT coalesce(max(position), 0) + 1 FROM programmes))
          ON CONFLICT (slug) DO NOTHING RETURNING slug`,
-        [dto.slug, dto.kind, dto.name, dto.description, JSON.stringify(rules), dto.active ?? true],
+        [dto.slug, dto.kind, dto.name, dto.description, JSON.stringify(rules), dto.active ?? true, dto.requiredDocuments ?? []],
       );
       if (inserted.length === 0) throw new ConflictException(`A programme with the slug ${dto.slug} already exists`);
       await em.query('INSERT INTO programme_rule_versions (programme, version, rules, changed_by) VALUES ($1, 1, $2, $3)', [dto.slug, JSON.stringify(rules), adminId]);
@@ -93,6 +93,7 @@ export class ProgrammesService {
       if (dto.name) add('name', dto.name);
       if (dto.description) add('description', dto.description);
       if (dto.active !== undefined) add('active', dto.active);
+      if (dto.requiredDocuments !== undefined) add('required_documents', dto.requiredDocuments);
       if (rules && JSON.stringify(rules) !== JSON.stringify(rows[0].rules)) {
         const version = rows[0].rules_version + 1;
         add('rules', JSON.stringify(rules));

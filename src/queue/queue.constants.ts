@@ -22,6 +22,8 @@ export interface JobPayloads {
   'retention.run': Record<string, never>;
   /** daily: roll the funnel report's past days up (src/reports/funnel.service.ts) */
   'reports.rollup': Record<string, never>;
+  /** every 10 minutes: delete document bytes that no row names (src/documents/document-cleanup.service.ts) */
+  'documents.sweep': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
@@ -33,4 +35,5 @@ export const JOB_QUEUE: { [J in JobName]: QueueName } = {
   'digests.run': QUEUES.scheduler,
   'retention.run': QUEUES.scheduler,
   'reports.rollup': QUEUES.scheduler,
+  'documents.sweep': QUEUES.scheduler,
 };

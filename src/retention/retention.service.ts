@@ -4,6 +4,8 @@ import { addCalendarDays, parisDate } from '../cases/business-calendar';
 import type { CaseStatus } from '../cases/case-state-machine';
 import { PERSONAL_DATA_SCRUBS } from '../privacy/personal-data';
 import { Clock } from '../common/clock';
+import { DocumentCleanupService } from '../documents/document-cleanup.service';
+import { DocumentsRepository } from '../documents/documents.repository';
 import { EmailComposer } from '../notifications/email-composer';
 import { enqueueEmails } from '../notifications/outbox/email-outbox';
 import { JobHandlerRegistry } from '../queue/job-handler.registry';
@@ -41,6 +43,8 @@ export class RetentionService implements OnModuleInit, OnApplicationBootstrap {
     private readonly registry: JobHandlerRegistry,
     private readonly queues: QueueService,
     private readonly composer: EmailComposer,
+    private readonly documents: DocumentsRepository,
+    private readonly documentCleanup: DocumentCleanupService,
   ) {}
 
   onModuleInit(): void {
@@ -73,7 +77,8 @@ export class RetentionService implements OnModuleInit, OnApplicationBootstrap {
 
   async run(): Promise<{ warned: number; purged: number }> {
     const now = this.clock.now();
-    return this.dataSource.transaction(async (em) => {
+    const documentKeys: string[] = [];
+    const result = await this.dataSource.transaction(async (em) => {
       const [{ locked }]: { locked: boolean }[] = await em.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [RETENTION_LOCK]);
       if (!locked) return { warned: 0, purged: 0 };
       let warned = 0;
@@ -110,14 +115,18 @@ export class RetentionService implements OnModuleInit, OnApplicationBootstrap {
                          AND e.available_at <= $2)`,
           [new Date(now.getTime() - days * DAY), new Date(now.getTime() - RETENTION_NOTICE_DAYS * DAY)],
         );
-        purged += await this.purge(em, kind, toPurge.map((r) => r.id), now);
+        purged += await this.purge(em, kind, toPurge.map((r) => r.id), now, documentKeys);
       }
       return { warned, purged };
     });
+    // the documents' rows went with the purge; their bytes go now (or at the next document sweep)
+    await this.documentCleanup.deleteBytes(documentKeys);
+    return result;
   }
 
-  private async purge(em: EntityManager, kind: 'draft' | 'closed_case', ids: string[], now: Date): Promise<number> {
+  private async purge(em: EntityManager, kind: 'draft' | 'closed_case', ids: string[], now: Date, documentKeys: string[]): Promise<number> {
     if (ids.length === 0) return 0;
+    documentKeys.push(...(await this.documents.detach(em, { applicationIds: ids }, now)));
     if (kind === 'draft') {
       await em.query('DELETE FROM emails WHERE application_id = ANY($1::uuid[])', [ids]);
       await em.query('DELETE FROM applications WHERE id = ANY($1::uuid[])', [ids]);

@@ -15,6 +15,8 @@ export const EVENT_TYPES = [
   'sla_breached',
   'enrolled',
   'unenrolled',
+  'document_added',
+  'document_removed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

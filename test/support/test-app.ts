@@ -56,6 +56,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ADMIN_PASSWORD: ADMIN.password,
     PUBLIC_URL: 'https://guichet.test',
     MAIL_DIR: mkdtempSync(join(tmpdir(), 'guichet-mail-')),
+    FILES_DIR: mkdtempSync(join(tmpdir(), 'guichet-files-')),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     // the suites submit a hundred cases and more per founder at one instant of a manual clock;
     // the flood limits themselves are tested with their own values (test/hardening.e2e-spec.ts)

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, TransformFnParams } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import { CASE_STATUSES } from '../case-state-machine';
+import { DOCUMENT_KINDS } from '../../documents/document-rules';
 
 const trim = ({ value }: TransformFnParams): unknown => (typeof value === 'string' ? value.trim() : value);
 
@@ -38,6 +39,14 @@ export class TransitionDto extends ExpectedVersionDto {
   @MinLength(1)
   @MaxLength(10000)
   message?: string;
+
+  @ApiPropertyOptional({ type: [String], enum: DOCUMENT_KINDS, description: 'with info_requested only: the document kinds the founder should attach (shown in the email and on the timeline)' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(DOCUMENT_KINDS.length)
+  @ArrayUnique({ message: 'documents must not repeat a kind' })
+  @IsIn(DOCUMENT_KINDS, { each: true, message: `each of documents must be one of ${DOCUMENT_KINDS.join(', ')}` })
+  documents?: string[];
 }
 
 export class AssignDto extends ExpectedVersionDto {

@@ -127,6 +127,8 @@ export interface InfoRequestedContext extends BaseEmailContext {
   /** the advisor's question, as written */
   message: string;
   requestedAt: Date;
+  /** document kinds the advisor asked for (may be empty) */
+  documents: string[];
 }
 
 /** To the founder: still no answer 5 business days after a request (once per request). */

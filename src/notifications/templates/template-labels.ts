@@ -5,6 +5,7 @@
  */
 
 import type { CaseStatus, ProgrammeKind } from '../../cases/case-state-machine';
+import type { DocumentKind } from '../../documents/document-rules';
 import type { ApplicationField, InvitedRole, ServiceLevelKind, TemplateLocale } from './template-contexts';
 
 export type LocalizedLabel = { readonly [L in TemplateLocale]: string };
@@ -45,6 +46,15 @@ export const FIELD_LABELS: { readonly [F in ApplicationField]: LocalizedLabel } 
   teamSize: { fr: 'taille de l’équipe', en: 'team size' },
   fundingSoughtEur: { fr: 'montant recherché', en: 'funding sought' },
   website: { fr: 'site web', en: 'website' },
+};
+
+export const DOCUMENT_KIND_LABELS: { readonly [K in DocumentKind]: LocalizedLabel } = {
+  pitch_deck: { fr: 'présentation (pitch deck)', en: 'pitch deck' },
+  business_plan: { fr: 'business plan', en: 'business plan' },
+  team_cv: { fr: 'CV de l’équipe', en: 'team CVs' },
+  financials: { fr: 'éléments financiers', en: 'financials' },
+  regulatory: { fr: 'documents réglementaires', en: 'regulatory papers' },
+  other: { fr: 'autre document', en: 'other document' },
 };
 
 export const ROLE_LABELS: { readonly [R in InvitedRole]: LocalizedLabel } = {
@@ -88,6 +98,7 @@ const ALL_LABELS: ReadonlyMap<string, LocalizedLabel> = new Map<string, Localize
   ...prefixed('kind', PROGRAMME_KIND_LABELS),
   ...prefixed('serviceLevel', SERVICE_LEVEL_LABELS),
   ...prefixed('field', FIELD_LABELS),
+  ...prefixed('document', DOCUMENT_KIND_LABELS),
   ...prefixed('role', ROLE_LABELS),
   ...Object.entries(COMMON_LABELS),
 ]);

@@ -70,6 +70,7 @@ const EXPECTED: { [N in TemplateName]: Expectation<N> } = {
     ...c.message.split('\n'),
     formatDateTime(c.requestedAt, l),
     buildUrl(c.publicUrl, ['applications', c.application.id]),
+    ...c.documents.map((kind) => label(l, `document.${kind}`)),
   ],
   'new-message': (c, l) => [
     c.application.reference,

@@ -98,6 +98,7 @@ export const TEMPLATE_SAMPLES: { [N in TemplateName]: TemplateContexts[N] } = {
       'Bonjour, pourriez-vous préciser le calendrier de votre étude clinique ?\n' +
       'Et le budget R&D prévu pour 2027, si possible.',
     requestedAt: new Date('2026-12-01T14:05:00Z'),
+    documents: ['financials', 'regulatory'],
   },
 
   'founder-replied': {

@@ -1,8 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, registerDecorator, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsDefined, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, registerDecorator, ValidateNested } from 'class-validator';
 import { NESTED_PATHS_CONSTRAINT } from '../../common/http/validation';
 import { validateRules } from '../../routing/rule-language';
+import { DOCUMENT_KINDS } from '../../documents/document-rules';
+
+/** `requiredDocuments`: each a document kind, once. */
+function RequiredDocuments(): PropertyDecorator {
+  const decorators = [
+    ApiPropertyOptional({ type: [String], enum: DOCUMENT_KINDS, description: 'document kinds an application needs to be submitted when this programme ranks first (default none)' }),
+    IsOptional(),
+    IsArray(),
+    ArrayMaxSize(DOCUMENT_KINDS.length),
+    ArrayUnique({ message: 'requiredDocuments must not repeat a kind' }),
+    IsIn(DOCUMENT_KINDS, { each: true, message: `each of requiredDocuments must be one of ${DOCUMENT_KINDS.join(', ')}` }),
+  ];
+  return (target: object, key: string | symbol) => decorators.forEach((d) => d(target, key));
+}
 
 /** Runs the rule language's own validator, so each bad part is named by its path. */
 function IsProgrammeRules(): PropertyDecorator {
@@ -69,6 +83,9 @@ export class CreateProgrammeDto {
   @IsOptional()
   @IsBoolean()
   active?: boolean;
+
+  @RequiredDocuments()
+  requiredDocuments?: string[];
 }
 
 export class UpdateProgrammeDto {
@@ -93,6 +110,9 @@ export class UpdateProgrammeDto {
   @IsOptional()
   @IsBoolean()
   active?: boolean;
+
+  @RequiredDocuments()
+  requiredDocuments?: string[];
 }
 
 export class ProgrammeListQuery {
