@@ -23,14 +23,9 @@ export class DocumentSweepJob implements OnModuleInit, OnApplicationBootstrap {
     });
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    try {
-      await this.queues
-        .queue('scheduler')
-        .upsertJobScheduler('documents-sweep', { every: SWEEP_EVERY_MS }, { name: 'documents.sweep', data: {}, opts: { removeOnComplete: 20, removeOnFail: 20 } });
-    } catch (error) {
-      this.logger.warn(`document sweep schedule not registered yet (Redis unavailable?): ${(error as Error).message}`);
-    }
+  onApplicationBootstrap(): void {
+    // idempotent, and never blocks the boot (see QueueService.schedule)
+    this.queues.schedule('documents-sweep', { every: SWEEP_EVERY_MS }, { name: 'documents.sweep', data: {}, opts: { removeOnComplete: 20, removeOnFail: 20 } });
   }
 }
 
