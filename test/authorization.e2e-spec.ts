@@ -8,7 +8,7 @@ import { ADMIN, createStaff, createTestApp, login, registerFounder, TestApp } fr
 
 /**
  * The authorization matrix (issue 8: "one account never sees or changes another's data").
- * Every route of the HTTP contract (PRODUCT.md) × every kind of caller × the ids it is tried
+ * Every route of the HTTP contract × every kind of caller × the ids it is tried
  * with, each cell with the status the contract requires:
  * - 401 without a token (except the public routes);
  * - 403 for a role that may never call the route (whatever the id, even an unknown one);
@@ -18,7 +18,7 @@ import { ADMIN, createStaff, createTestApp, login, registerFounder, TestApp } fr
  * - otherwise the route's own answer: 2xx, or a documented 4xx for the state (e.g. 422).
  * A refused write must change nothing: the case's version is checked after each refusal.
  *
- * The table is the contract's, not the code's: `who` comes from PRODUCT.md. Routes the code
+ * The table is the contract's, not the code's: `who` comes from the contract. Routes the code
  * declares (read from the controllers' decorators) must all have a row; contract routes not
  * built yet are listed as todos and tested as soon as a controller declares them.
  */
@@ -75,7 +75,7 @@ interface RouteSpec {
   method: Method;
   /** with `:id`, `:slug`, `:enrolmentId`, `:milestoneId` placeholders */
   path: string;
-  /** who may ever call it (PRODUCT.md), or public (no token needed) */
+  /** who may ever call it (the contract), or public (no token needed) */
   who: 'public' | Role[];
   /**
    * - application: owner or staff; another founder → 404; staff on a draft → 404;

@@ -3,7 +3,7 @@ import { COMPLETE_APPLICATION, HHSF_PROFILE } from './support/fixtures';
 import { ADMIN, createStaff, createTestApp, login, registerFounder, TestApp } from './support/test-app';
 
 /**
- * The staff inbox over HTTP (PRODUCT.md, `GET /applications` for staff; issue 4): every filter
+ * The staff inbox over HTTP (the contract, `GET /applications` for staff; issue 4): every filter
  * and sort with exact ids and order, cursor pagination while cases keep arriving, and the
  * service-level filter as the clock moves. Drafts never reach staff.
  */

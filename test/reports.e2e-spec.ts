@@ -4,7 +4,7 @@ import { COMPLETE_APPLICATION, HHSF_PROFILE } from './support/fixtures';
 import { ADMIN, createStaff, createTestApp, login, registerFounder, TestApp } from './support/test-app';
 
 /**
- * Reports (PRODUCT.md `/reports` routes; issue 7): the funnel on a hand-computed scenario driven
+ * Reports (the contract's `/reports` routes; issue 7): the funnel on a hand-computed scenario driven
  * by a controlled clock, role checks, validation, and the CSV export of 10,000 seeded cases read
  * back with an RFC 4180 parser (quoting round-trips, formula-like cells neutralised).
  */

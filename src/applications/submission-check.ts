@@ -37,7 +37,7 @@ function missing(value: unknown): boolean {
 }
 
 /**
- * Everything that stops a draft from being submitted, all at once (PRODUCT.md: "422 listing
+ * Everything that stops a draft from being submitted, all at once (the contract: "422 listing
  * missing fields"). Field formats were checked when written; this checks completeness and the
  * rules that depend on other fields or on today (`today` is the Europe/Paris day).
  */

@@ -1,5 +1,5 @@
 /**
- * Auto-assignment choice (pure). See PRODUCT.md, `POST /applications/:id/auto-assign`:
+ * Auto-assignment choice (pure). See the contract, `POST /applications/:id/auto-assign`:
  * "picks an active advisor with the programme expertise and spare capacity, least loaded first;
  * the explanation lists every candidate and why it was or was not chosen".
  *

@@ -298,7 +298,7 @@ export function startOfParisDay(day: ParisDay): Date {
 
 /**
  * The instant 23:59:59.999 Europe/Paris of `day` — the last millisecond of the day.
- * PRODUCT.md says "23:59:59"; we use .999 so that every instant of that Paris day is ≤ the due
+ * The contract says "23:59:59"; we use .999 so that every instant of that Paris day is ≤ the due
  * date (a reply at 23:59:59.500 is on time) and `parisDate(endOfParisDay(d)) === d`. The ISO
  * string therefore ends in `:59.999Z`; PostgreSQL `timestamptz` stores it exactly.
  */

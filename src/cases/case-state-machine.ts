@@ -1,5 +1,5 @@
 /**
- * The case (application) state machine (pure). See PRODUCT.md, "States".
+ * The case (application) state machine (pure). See README "Cases: states, service levels, assignment".
  *
  *   draft ──submit──▶ submitted ──review──▶ in_review ◀──info_request / resume──▶ info_requested
  *   in_review ──decision──▶ accepted (internal programme) | referred (external) | declined (reason)

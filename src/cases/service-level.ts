@@ -1,5 +1,5 @@
 /**
- * Service levels of a case (pure). See PRODUCT.md, "Service levels".
+ * Service levels of a case (pure). See README "Cases: states, service levels, assignment".
  *
  * Definitions (the SQL side mirrors them exactly; all instants compared as timestamptz):
  *

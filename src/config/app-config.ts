@@ -1,5 +1,5 @@
 /**
- * The whole configuration, read and validated once at boot (PRODUCT.md "Environment").
+ * The whole configuration, read and validated once at boot (README "Environment").
  * A missing or malformed value throws a ConfigError naming the variable, so the process
  * stops before it serves anything.
  */

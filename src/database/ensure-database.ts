@@ -2,7 +2,7 @@ import { Client } from 'pg';
 
 /**
  * Creates the database named in `databaseUrl` when it does not exist yet, connecting to the
- * server's `postgres` maintenance database (PRODUCT.md: "the database is created if missing").
+ * server's `postgres` maintenance database (the contract: "the database is created if missing").
  */
 export async function ensureDatabase(databaseUrl: string): Promise<void> {
   const target = new URL(databaseUrl);

@@ -30,7 +30,7 @@ interface Assignee {
 }
 
 /**
- * The columns, in order. The first seven are the contract (PRODUCT.md); the others are extras.
+ * The columns, in order. The first seven are the contract's; the others are extras.
  * `programme` is the decided programme (empty until accepted/referred), `recommendedProgramme`
  * the top recommendation at submission (the inbox's programme filter matches either: decided,
  * else recommended). `assignee` is the assignee's full name. Lists (domains, needs) are joined

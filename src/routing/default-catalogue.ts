@@ -1,5 +1,5 @@
 /**
- * The campus's six programmes as seeded by the catalogue migration (PRODUCT.md, "Programme
+ * The campus's six programmes as seeded by the catalogue migration (the contract, "Programme
  * catalogue"), then editable by admins. Plain JSON-compatible data: the migration inserts it as
  * is, and every `rules` object passes `validateRules`.
  *

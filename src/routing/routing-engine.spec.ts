@@ -500,7 +500,7 @@ const WEIGHTS = new Map<string, Map<string, number>>(
 
 const INTERNAL = new Set(DEFAULT_CATALOGUE.filter((programme) => programme.kind === 'internal').map((programme) => programme.slug));
 
-/** The catalogue's hard conditions, written again by hand from PRODUCT.md. */
+/** The catalogue's hard conditions, written again by hand from the contract's catalogue. */
 function oracleEligible(profile: ApplicationProfile, today: string): Set<string> {
   const academic = (ACADEMIC_AFFILIATIONS as readonly string[]).includes(profile.academicAffiliation);
   const needs = (need: string): boolean => (profile.needs as readonly string[]).includes(need);
@@ -599,7 +599,7 @@ describe('recommend: properties over arbitrary valid profiles', () => {
     );
   });
 
-  it('finds the programmes PRODUCT.md describes (hand-written oracle), with the fallback', () => {
+  it('finds the programmes the contract describes (hand-written oracle), with the fallback', () => {
     fc.assert(
       fc.property(todayArb.chain((today) => fc.tuple(fc.constant(today), profileArb(today))), ([today, profile]) => {
         const result = recommend(DEFAULT_CATALOGUE, profile, { today, locale: 'en' });

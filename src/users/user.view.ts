@@ -6,7 +6,7 @@ export class PreferencesView {
   @ApiProperty({ enum: LOCALES }) locale: Locale;
 }
 
-/** A user as the API shows it (PRODUCT.md: `{id,email,fullName,role,locale,active,capacity?,programmes?,languages?}`). */
+/** A user as the API shows it (the contract: `{id,email,fullName,role,locale,active,capacity?,programmes?,languages?}`). */
 export class UserView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() email: string;

@@ -1,5 +1,5 @@
 /**
- * The data each email template needs, one interface per template (see PRODUCT.md, "Emails").
+ * The data each email template needs, one interface per template (README "Notifications").
  * Plain types, no Nest or TypeORM import: the notification jobs build these from the database
  * and `TemplateRenderer.render` checks them against the template name at compile time.
  *
@@ -85,7 +85,7 @@ export interface RecommendedProgramme {
   reasons: ReasonText[];
 }
 
-/** The two clocks of PRODUCT.md "Service levels". */
+/** The two clocks of the contract's "Service levels". */
 export type ServiceLevelKind = 'first_response' | 'decision';
 
 /** Application fields a founder may still have to fill in (labels in template-labels.ts). */
