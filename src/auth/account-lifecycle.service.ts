@@ -106,13 +106,9 @@ export class AccountLifecycleService {
     );
     const now = this.clock.now();
     await this.dataSource.transaction(async (em) => {
-      const rows: { id: string; has_password: boolean }[] = await em.query(
-        'SELECT id, password_hash IS NOT NULL AS has_password FROM users WHERE email = $1 AND active AND erased_at IS NULL FOR UPDATE',
-        [email],
-      );
-      const account = rows[0];
+      const account = await this.users.lockActiveByEmail(em, email);
       // an invitation not yet accepted is completed through its own link, not a reset
-      if (!account || !account.has_password) return;
+      if (!account || !account.hasPassword) return;
       const link = await this.accountTokens.create(em, account.id, 'password_reset', now);
       await enqueueEmails(em, [{ template: 'password-reset', recipientId: account.id, eventKey: link.id, data: { tokenId: link.id } }], now);
     });
@@ -170,13 +166,9 @@ export class AccountLifecycleService {
     const now = this.clock.now();
     const user = await this.dataSource.transaction(async (em) => {
       const link = await this.spend(em, token, purpose, now);
-      const rows: { active: boolean; has_password: boolean; erased: boolean }[] = await em.query(
-        'SELECT active, password_hash IS NOT NULL AS has_password, erased_at IS NOT NULL AS erased FROM users WHERE id = $1 FOR UPDATE',
-        [link.userId],
-      );
-      const account = rows[0];
+      const account = await this.users.lockState(em, link.userId);
       if (!account || !account.active || account.erased) throw refusal('inactive');
-      if (purpose === 'invitation' && account.has_password) throw refusal('used');
+      if (purpose === 'invitation' && account.hasPassword) throw refusal('used');
       const updated: User = await this.users.setPassword(em, link.userId, password, now);
       await this.accountTokens.spendAll(em, link.userId, purpose, now);
       return updated;

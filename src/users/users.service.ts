@@ -175,6 +175,24 @@ export class UsersService implements OnApplicationBootstrap {
     return this.getIn(em, id);
   }
 
+  /** Locks an active account by its address for a password reset; null when there is none. */
+  async lockActiveByEmail(em: EntityManager, email: string): Promise<{ id: string; hasPassword: boolean } | null> {
+    const rows: { id: string; has_password: boolean }[] = await em.query(
+      'SELECT id, password_hash IS NOT NULL AS has_password FROM users WHERE email = $1 AND active AND erased_at IS NULL FOR UPDATE',
+      [email],
+    );
+    return rows[0] ? { id: rows[0].id, hasPassword: rows[0].has_password } : null;
+  }
+
+  /** Locks an account and tells whether a link may still set its password. */
+  async lockState(em: EntityManager, id: string): Promise<{ active: boolean; hasPassword: boolean; erased: boolean } | null> {
+    const rows: { active: boolean; has_password: boolean; erased: boolean }[] = await em.query(
+      'SELECT active, password_hash IS NOT NULL AS has_password, erased_at IS NOT NULL AS erased FROM users WHERE id = $1 FOR UPDATE',
+      [id],
+    );
+    return rows[0] ? { active: rows[0].active, hasPassword: rows[0].has_password, erased: rows[0].erased } : null;
+  }
+
   async markEmailVerified(em: EntityManager, id: string, now: Date): Promise<User> {
     await em.query('UPDATE users SET email_verified_at = COALESCE(email_verified_at, $2), updated_at = $2 WHERE id = $1', [id, now]);
     return this.getIn(em, id);
