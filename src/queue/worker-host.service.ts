@@ -66,7 +66,15 @@ export class WorkerHostService implements OnApplicationBootstrap, OnApplicationS
     const redisUp = await redisAnswers(this.config.redisUrl);
     await Promise.all(
       this.workers.map(async (w) => {
-        if (redisUp) return w.close();
+        if (redisUp) {
+          // a graceful close lets jobs in flight finish; after a Redis cut it can also wait on a
+          // blocking read lost with the old connection, so it is bounded (a job cut short is
+          // taken again once its lock expires, and the ledger keeps it from acting twice)
+          let closed = false;
+          await settleWithin(w.close().then(() => (closed = true)), GRACEFUL_CLOSE_MS);
+          if (closed) return;
+          this.logger.warn(`worker ${w.name} did not stop within ${GRACEFUL_CLOSE_MS} ms; closing it without waiting`);
+        }
         await settleWithin(w.close(true), 2000);
         await settleWithin(w.disconnect(), 1000);
       }),
@@ -75,6 +83,9 @@ export class WorkerHostService implements OnApplicationBootstrap, OnApplicationS
     this.logger.log('worker stopped');
   }
 }
+
+/** How long a worker may take to finish its jobs in flight at shutdown. */
+const GRACEFUL_CLOSE_MS = 10_000;
 
 /** Waits for `promise` at most `ms` (its outcome is ignored). */
 export async function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
