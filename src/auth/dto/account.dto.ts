@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { NormaliseEmail } from '../../users/dto/user-fields';
@@ -5,6 +6,21 @@ import { NormaliseEmail } from '../../users/dto/user-fields';
 /** The same rule as at sign-up: at least 12 characters (a passphrase), at most 200. */
 const PASSWORD_MIN = 12;
 const PASSWORD_MAX = 200;
+
+/** The token of an emailed link (`PUBLIC_URL<path>?token=…`). */
+function LinkToken(path: string): PropertyDecorator {
+  return applyDecorators(ApiProperty({ description: `the token of the link \`PUBLIC_URL${path}?token=…\`` }), IsString(), MinLength(1), MaxLength(200));
+}
+
+/** A password being set: the same length rules wherever one is chosen. */
+function NewPassword(field: string): PropertyDecorator {
+  return applyDecorators(
+    ApiProperty({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX }),
+    IsString(),
+    MinLength(PASSWORD_MIN, { message: `${field} must be at least ${PASSWORD_MIN} characters long` }),
+    MaxLength(PASSWORD_MAX),
+  );
+}
 
 export class VerifyEmailDto {
   @ApiProperty({ description: 'the token of the link `PUBLIC_URL/verify-email?token=…`' })
@@ -23,30 +39,18 @@ export class ForgotPasswordDto {
 }
 
 export class ResetPasswordDto {
-  @ApiProperty({ description: 'the token of the link `PUBLIC_URL/password/reset?token=…`' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
+  @LinkToken('/password/reset')
   token: string;
 
-  @ApiProperty({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX })
-  @IsString()
-  @MinLength(PASSWORD_MIN, { message: `password must be at least ${PASSWORD_MIN} characters long` })
-  @MaxLength(PASSWORD_MAX)
+  @NewPassword('password')
   password: string;
 }
 
 export class AcceptInvitationDto {
-  @ApiProperty({ description: 'the token of the link `PUBLIC_URL/invitation?token=…`' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
+  @LinkToken('/invitation')
   token: string;
 
-  @ApiProperty({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX })
-  @IsString()
-  @MinLength(PASSWORD_MIN, { message: `password must be at least ${PASSWORD_MIN} characters long` })
-  @MaxLength(PASSWORD_MAX)
+  @NewPassword('password')
   password: string;
 }
 
@@ -57,10 +61,7 @@ export class ChangePasswordDto {
   @MaxLength(PASSWORD_MAX)
   currentPassword: string;
 
-  @ApiProperty({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX })
-  @IsString()
-  @MinLength(PASSWORD_MIN, { message: `newPassword must be at least ${PASSWORD_MIN} characters long` })
-  @MaxLength(PASSWORD_MAX)
+  @NewPassword('newPassword')
   newPassword: string;
 }
 
