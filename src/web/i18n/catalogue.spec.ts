@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WEB_TEMPLATES_DIR } from '../views/web-views';
 import { flatten, loadCatalogues, missingKeys, pickPageLocale, translate } from './catalogue';
@@ -19,6 +21,22 @@ describe('the pages’ message catalogues', () => {
   it('use the same placeholders in both languages', () => {
     const placeholders = (text: string): string[] => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
     for (const [key, text] of catalogues.fr) expect({ key, p: placeholders(catalogues.en.get(key) as string) }).toEqual({ key, p: placeholders(text) });
+  });
+
+  it('merge an area’s files into its language, and refuse a key defined twice', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'catalogue-'));
+    try {
+      writeFileSync(join(dir, 'fr.json'), JSON.stringify({ a: { b: 'x' } }));
+      writeFileSync(join(dir, 'en.json'), JSON.stringify({ a: { b: 'x' } }));
+      writeFileSync(join(dir, 'staff.fr.json'), JSON.stringify({ staff: { t: 'Boîte' } }));
+      writeFileSync(join(dir, 'staff.en.json'), JSON.stringify({ staff: { t: 'Inbox' } }));
+      const merged = loadCatalogues(dir);
+      expect([merged.fr.get('staff.t'), merged.en.get('staff.t'), merged.en.get('a.b')]).toEqual(['Boîte', 'Inbox', 'x']);
+      writeFileSync(join(dir, 'other.fr.json'), JSON.stringify({ a: { b: 'again' } }));
+      expect(() => loadCatalogues(dir)).toThrow('"a.b" is defined twice');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('fill placeholders and refuse an unknown key', () => {

@@ -1,10 +1,12 @@
 /**
- * The pages' texts, one JSON catalogue per language under `templates/web/i18n/` (nested
- * objects, read as dotted keys). Pure: no Nest import. Loaded once at boot; a key missing from
+ * The pages' texts, JSON catalogues per language under `templates/web/i18n/` (nested objects,
+ * read as dotted keys): `fr.json` / `en.json`, plus one pair per area of the site
+ * (`staff.fr.json`, `reviews.en.json`…) so that areas grow without touching each other's files.
+ * A key defined by two files of one language is an error. Pure: no Nest import. Loaded once at boot; a key missing from
  * one language is caught by a unit test, and asking for a key that exists nowhere throws (a
  * typo fails the page in tests, not silently in production).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const PAGE_LOCALES = ['fr', 'en'] as const;
@@ -24,7 +26,17 @@ export function flatten(tree: unknown, prefix = '', out = new Map<string, string
 }
 
 export function loadCatalogues(dir: string): Catalogues {
-  const read = (locale: PageLocale): Catalogue => flatten(JSON.parse(readFileSync(join(dir, `${locale}.json`), 'utf8')));
+  const files = readdirSync(dir).sort();
+  const read = (locale: PageLocale): Catalogue => {
+    const catalogue = new Map<string, string>();
+    for (const file of files.filter((name) => name === `${locale}.json` || name.endsWith(`.${locale}.json`))) {
+      for (const [key, text] of flatten(JSON.parse(readFileSync(join(dir, file), 'utf8')))) {
+        if (catalogue.has(key)) throw new Error(`catalogue key "${key}" is defined twice in the ${locale} files (${file})`);
+        catalogue.set(key, text);
+      }
+    }
+    return catalogue;
+  };
   return { fr: read('fr'), en: read('en') };
 }
 
