@@ -15,7 +15,7 @@ import { AccessTokenResponse, AuthResponse, UserResponse } from '../users/user.v
 import { AccountLifecycleService } from './account-lifecycle.service';
 import { ErrorBody, ValidationErrorBody } from './account.views';
 import type { AuthUser } from './auth-user';
-import { CurrentUser, Public, Roles } from './auth.decorators';
+import { CurrentUser, EveryAccount, Public, Roles } from './auth.decorators';
 import { AcceptInvitationDto, ChangePasswordDto, ForgotPasswordDto, LogoutQuery, ResetPasswordDto, VerifyEmailDto } from './dto/account.dto';
 
 const BAD_LINK = 'the body is invalid (every failing field named), or `token` is forged, already used or expired';
@@ -84,6 +84,7 @@ export class AccountController {
     return this.accounts.acceptInvitation(dto.token, dto.password, ip);
   }
 
+  @EveryAccount()
   @Post('auth/logout')
   @HttpCode(204)
   @ApiBearerAuth()
@@ -95,6 +96,7 @@ export class AccountController {
     await this.accounts.logout(user, query.everywhere === 'true');
   }
 
+  @EveryAccount()
   @Post('me/password')
   @HttpCode(200)
   @ApiTags('me')

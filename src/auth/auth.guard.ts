@@ -1,17 +1,19 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, ForbiddenException, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
 import { preparedQuery } from '../database/prepared-query';
 import type { Role } from '../users/user.entity';
-import { IS_PUBLIC, ROLES_KEY } from './auth.decorators';
+import { EVERY_ACCOUNT, INSIDE_ROLES, IS_PUBLIC, ROLES_KEY } from './auth.decorators';
 import type { AuthUser, JwtClaims } from './auth-user';
 import { addToLogContext } from '../common/logging/log-context';
 
 /**
  * Global guard: every route needs a valid bearer token unless marked @Public(), and a role
- * listed by @Roles() when it has one. The account is re-read on each request so that a
+ * listed by @Roles() when it has one. A route without @Roles() serves founders and staff; outside
+ * people (experts, partners) reach only the routes that name them or are marked @EveryAccount(),
+ * and get 404 elsewhere: they see what they are given and learn nothing of the rest. The account is re-read on each request so that a
  * deactivated or erased account stops working at once, not when its token expires; so does a
  * token issued before the account's last password change, reset, logout everywhere or
  * deactivation (its version is behind), and a token logged out alone (its `jti` is revoked).
@@ -72,7 +74,11 @@ export class AuthGuard implements CanActivate {
     };
 
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
-    if (roles && !roles.includes(row.role)) throw new ForbiddenException(`This action is not available to the ${row.role} role`);
+    if (roles && !roles.includes(row.role)) {
+      if (!(INSIDE_ROLES as readonly Role[]).includes(row.role)) throw new NotFoundException('Not found');
+      throw new ForbiddenException(`This action is not available to the ${row.role} role`);
+    }
+    if (!roles && !(INSIDE_ROLES as readonly Role[]).includes(row.role) && !this.reflector.getAllAndOverride<boolean>(EVERY_ACCOUNT, targets)) throw new NotFoundException('Not found');
     return true;
   }
 }

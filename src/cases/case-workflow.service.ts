@@ -9,7 +9,7 @@ import type { TemplateName } from '../notifications/templates/template-contexts'
 import { releaseSeatsOf } from '../cohorts/enrolments.repository';
 import { appendCaseEvent } from '../timeline/case-events';
 import { enqueueWebhookEvent } from '../webhooks/webhook-outbox';
-import { CaseStatus, checkTransition, type ProgrammeKind } from './case-state-machine';
+import { CaseStatus, checkTransition, isActor, type ProgrammeKind } from './case-state-machine';
 import { decisionDueAfterPause } from './service-level';
 import { TransitionDto } from './dto/case-actions.dto';
 
@@ -62,6 +62,8 @@ export class CaseWorkflowService {
         const message = 'documents can be named only when requesting information (to: info_requested)';
         throw new BadRequestException({ message: [message], errors: [{ field: 'documents', messages: [message] }] });
       }
+      // outside people (experts, partners) never reach a case's moves: the machine knows none of them
+      if (!isActor(user.role)) throw new NotFoundException('Application not found');
       const check = checkTransition({ from: row.status, to, actor: user.role, programmeKind, reason: dto.reason, message: dto.message });
       if (!check.ok) {
         if (check.status === 422) throw unprocessable(check.message);

@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-export const ROLES = ['founder', 'advisor', 'programme_manager', 'admin'] as const;
+/** `expert` and `partner` accounts come by invitation: outside reviewers and partner organisations' contacts. */
+export const ROLES = ['founder', 'advisor', 'programme_manager', 'admin', 'expert', 'partner'] as const;
 export type Role = (typeof ROLES)[number];
 export const STAFF_ROLES: readonly Role[] = ['advisor', 'programme_manager', 'admin'];
 export const LOCALES = ['fr', 'en'] as const;
@@ -64,5 +65,5 @@ export class User {
 }
 
 export function isStaff(role: Role): boolean {
-  return role !== 'founder';
+  return STAFF_ROLES.includes(role);
 }
