@@ -5,7 +5,8 @@ import type { EmailRow } from './email-composer';
 
 /** An outbox row as the sender reads it before claiming it, with its recipient's account (null: no such user). */
 export interface EmailToSend extends EmailRow {
-  locked_until: Date | null;
+  /** another sender holds a live lease on it */
+  leased: boolean;
   user_email: string | null;
   full_name: string | null;
   locale: 'fr' | 'en' | null;
@@ -36,7 +37,9 @@ export type EmailOutcome =
  *
  * Claim, send, record: no statement here is held open across SMTP. Each one is a single
  * autocommitted statement; a lease (`lease_id`, `locked_until`) stands in for the row lock the
- * sender used to keep during the exchange.
+ * sender used to keep during the exchange. Leases are timed by the database's clock (`now()`),
+ * the one clock every worker shares: a worker's skewed (or, in tests, manual) clock never makes
+ * a live lease look lapsed.
  */
 @Injectable()
 export class EmailOutboxRepository {
@@ -45,7 +48,7 @@ export class EmailOutboxRepository {
   /** One row and its recipient in one round trip; no lock taken. */
   async findForSending(id: string): Promise<EmailToSend | null> {
     const rows: EmailToSend[] = await this.dataSource.query(
-      `SELECT e.id, e.template, e.recipient_id, e.application_id, e.data, e.status, e.attempts, e.created_at, e.locked_until,
+      `SELECT e.id, e.template, e.recipient_id, e.application_id, e.data, e.status, e.attempts, e.created_at, NOT ${leaseIsFree('e', 'now()')} AS leased,
               u.email AS user_email, u.full_name, u.locale, u.active, u.weekly_digest, u.erased_at
        FROM emails e LEFT JOIN users u ON u.id = e.recipient_id WHERE e.id = $1`,
       [id],
@@ -57,11 +60,11 @@ export class EmailOutboxRepository {
    * Marks a row skipped (not worth sending any more), unless it was sent meanwhile or someone
    * holds a live lease on it. No attempt is counted: nothing went to the SMTP server.
    */
-  async skip(id: string, why: string, now: Date): Promise<boolean> {
+  async skip(id: string, why: string): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(
       `WITH skipped AS (UPDATE emails SET status = 'skipped', last_error = $2
-       WHERE id = $1 AND status = 'queued' AND ${leaseIsFree('emails', '$3')} RETURNING id) SELECT id FROM skipped`,
-      [id, why, now],
+       WHERE id = $1 AND status = 'queued' AND ${leaseIsFree('emails', 'now()')} RETURNING id) SELECT id FROM skipped`,
+      [id, why],
     );
     return rows.length > 0;
   }
@@ -71,12 +74,12 @@ export class EmailOutboxRepository {
    * to the SMTP server, so an attempt whose worker died is still counted). Null when the row is
    * not queued any more or another sender holds a live lease on it.
    */
-  async claim(id: string, now: Date, leaseMs: number): Promise<EmailClaim | null> {
+  async claim(id: string, leaseMs: number): Promise<EmailClaim | null> {
     const rows: EmailClaim[] = await this.dataSource.query(
-      `WITH claimed AS (UPDATE emails SET lease_id = gen_random_uuid(), locked_until = $3, attempts = attempts + 1
-       WHERE id = $1 AND status = 'queued' AND ${leaseIsFree('emails', '$2')}
+      `WITH claimed AS (UPDATE emails SET lease_id = gen_random_uuid(), locked_until = now() + $2 * interval '1 millisecond', attempts = attempts + 1
+       WHERE id = $1 AND status = 'queued' AND ${leaseIsFree('emails', 'now()')}
        RETURNING id, lease_id, attempts) SELECT * FROM claimed`,
-      [id, now, new Date(now.getTime() + leaseMs)],
+      [id, leaseMs],
     );
     return rows[0] ?? null;
   }
@@ -121,7 +124,7 @@ export class EmailOutboxRepository {
   async lockRelayBatch(em: EntityManager, now: Date, staleBefore: Date, limit: number): Promise<{ id: string; relay_count: number }[]> {
     return em.query(
       `SELECT id, relay_count FROM emails
-       WHERE status = 'queued' AND available_at <= $1 AND (relayed_at IS NULL OR relayed_at < $2 OR locked_until <= $1)
+       WHERE status = 'queued' AND available_at <= $1 AND (relayed_at IS NULL OR relayed_at < $2 OR locked_until <= now())
        ORDER BY available_at, id LIMIT ${Number(limit)} FOR UPDATE SKIP LOCKED`,
       [now, staleBefore],
     );
@@ -133,7 +136,7 @@ export class EmailOutboxRepository {
    */
   async markRelayed(em: EntityManager, ids: string[], now: Date): Promise<void> {
     await em.query(
-      `UPDATE emails SET relayed_at = $2, relay_count = relay_count + 1, locked_until = CASE WHEN locked_until <= $2 THEN NULL ELSE locked_until END
+      `UPDATE emails SET relayed_at = $2, relay_count = relay_count + 1, locked_until = CASE WHEN locked_until <= now() THEN NULL ELSE locked_until END
        WHERE id = ANY($1::uuid[])`,
       [ids, now],
     );

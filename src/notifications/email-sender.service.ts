@@ -61,10 +61,10 @@ export class EmailSenderService implements OnModuleInit {
     if (email.application_id) addToLogContext({ caseId: email.application_id });
     if (email.status !== 'queued') return 'done';
     // someone else is sending it: they record the outcome, or their lease lapses and the relay hands it out again
-    if (email.locked_until && email.locked_until > now) return 'busy';
+    if (email.leased) return 'busy';
 
     if (!email.user_email || email.erased_at || !email.active) {
-      return (await this.outbox.skip(email.id, 'recipient inactive or erased', now)) ? 'skipped' : 'busy';
+      return (await this.outbox.skip(email.id, 'recipient inactive or erased')) ? 'skipped' : 'busy';
     }
     const recipient: Recipient = {
       id: email.recipient_id as string,
@@ -77,13 +77,13 @@ export class EmailSenderService implements OnModuleInit {
     // the composers read the case as it is now, outside any transaction (reads only)
     const composition = await this.composer.compose(this.dataSource.manager, email, recipient, now);
     if (!composition.send) {
-      if (!(await this.outbox.skip(email.id, composition.why, now))) return 'busy';
+      if (!(await this.outbox.skip(email.id, composition.why))) return 'busy';
       this.logger.log(`${email.template} skipped: ${composition.why}`);
       return 'skipped';
     }
     const rendered = this.renderer.get().render(email.template, composition.context as never);
 
-    const claim = await this.outbox.claim(email.id, now, this.config.emailLeaseMs);
+    const claim = await this.outbox.claim(email.id, this.config.emailLeaseMs);
     if (!claim) return 'busy'; // sent, skipped or claimed by another sender since we read it
     let messageId: string;
     try {
