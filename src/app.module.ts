@@ -10,6 +10,7 @@ import { Clock, SystemClock } from './common/clock';
 import { AppConfig } from './config/app-config';
 import { APP_CONFIG } from './config/config.constants';
 import { dataSourceOptions } from './database/data-source';
+import { ENTITIES } from './entities';
 import { DocumentStorageModule } from './documents/document-storage.module';
 import { DocumentsWorkerModule } from './documents/documents-worker.module';
 import { DocumentsModule } from './documents/documents.module';
@@ -52,7 +53,7 @@ class CoreModule {
     ];
     return {
       module: CoreModule,
-      imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl, config.appRole === 'worker' ? 10 : 20) })],
+      imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl, config.appRole === 'worker' ? 10 : 20, ENTITIES) })],
       providers,
       exports: providers,
     };

@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ApplicationView } from '../applications/application.view';
 import { ApplicationsService, unprocessable } from '../applications/applications.service';
 import type { AuthUser } from '../auth/auth-user';
-import { isOpen } from '../cases/case-state-machine';
+import { isOpen } from '../domain/case-state-machine';
 import { CaseWorkflowService } from '../cases/case-workflow.service';
 import { Clock } from '../common/clock';
 import { enqueueEmails } from '../notifications/outbox/email-outbox';

@@ -9,8 +9,8 @@ import type { TemplateName } from '../notifications/templates/template-contexts'
 import { releaseSeatsOf } from '../cohorts/enrolments.repository';
 import { appendCaseEvent } from '../timeline/case-events';
 import { enqueueWebhookEvent } from '../webhooks/webhook-outbox';
-import { CaseStatus, checkTransition, isActor, type ProgrammeKind } from './case-state-machine';
-import { decisionDueAfterPause } from './service-level';
+import { CaseStatus, checkTransition, isActor, type ProgrammeKind } from '../domain/case-state-machine';
+import { decisionDueAfterPause } from '../domain/service-level';
 import { TransitionDto } from './dto/case-actions.dto';
 
 /** What the founder is told, by move. */

@@ -9,7 +9,7 @@ import type { AuthUser } from '../auth/auth-user';
 import { Clock } from '../common/clock';
 import { appendCaseEvent } from '../timeline/case-events';
 import { DocumentCleanupService, UPLOAD_RESERVATION_MS } from './document-cleanup.service';
-import { ACCEPTED_FORMAT_NAMES, DOCUMENT_KINDS, isDocumentKind, MAX_DOCUMENT_BYTES, MAX_DOCUMENTS_PER_APPLICATION, sanitizeFilename } from './document-rules';
+import { ACCEPTED_FORMAT_NAMES, DOCUMENT_KINDS, isDocumentKind, MAX_DOCUMENT_BYTES, MAX_DOCUMENTS_PER_APPLICATION, sanitizeFilename } from '../domain/document-rules';
 import { DocumentBytesMissing, DOCUMENT_STORAGE, type DocumentStorage } from './document-storage';
 import { DocumentsRepository, type DocumentRow } from './documents.repository';
 import { DocumentView, toDocumentView } from './document.view';

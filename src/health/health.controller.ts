@@ -8,7 +8,7 @@ class HealthView {
 }
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
-import { Public } from '../auth/auth.decorators';
+import { Public } from '../common/http/auth.decorators';
 import { RedisService } from '../redis/redis.service';
 
 export interface HealthReport {

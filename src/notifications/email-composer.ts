@@ -3,13 +3,13 @@ import type { EntityManager } from 'typeorm';
 import { submissionErrors } from '../applications/submission-check';
 import { fieldsOf } from '../applications/application.view';
 import { APPLICATION_COLUMNS, ApplicationRow } from '../applications/application.view';
-import { parisDate } from '../cases/business-calendar';
+import { parisDate } from '../domain/business-calendar';
 
 /** Whole calendar days from one `YYYY-MM-DD` to another (negative when `to` is earlier). */
 function calendarDaysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
-import { isCaseStatus, isTerminal, type CaseStatus } from '../cases/case-state-machine';
+import { isCaseStatus, isTerminal, type CaseStatus } from '../domain/case-state-machine';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
 import type { ApplicationField, BaseEmailContext, CaseRef, ProgrammeRef, ServiceLevelKind, TemplateContexts, TemplateName } from './templates/template-contexts';

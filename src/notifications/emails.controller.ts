@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOpt
 import { ApiErrors } from '../common/http/api-errors';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { DataSource } from 'typeorm';
-import { Roles } from '../auth/auth.decorators';
+import { Roles } from '../common/http/auth.decorators';
 import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
 import { PageQuery } from '../common/pagination/page-query.dto';
 import { TEMPLATE_NAMES } from './templates/template-contexts';

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { addCalendarDays, parisDate } from '../cases/business-calendar';
-import type { CaseStatus } from '../cases/case-state-machine';
+import { addCalendarDays, parisDate } from '../domain/business-calendar';
+import type { CaseStatus } from '../domain/case-state-machine';
 import { PERSONAL_DATA_SCRUBS } from '../privacy/personal-data';
 import { Clock } from '../common/clock';
 import { DocumentCleanupService } from '../documents/document-cleanup.service';

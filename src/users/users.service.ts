@@ -3,7 +3,7 @@ import { DataSource, EntityManager, IsNull, Repository } from 'typeorm';
 import { AccountTokensRepository } from '../accounts/account-tokens.repository';
 import { Clock } from '../common/clock';
 import { enqueueEmails } from '../notifications/outbox/email-outbox';
-import { hashPassword } from '../auth/password';
+import { hashPassword } from './password';
 import { FieldValidationException } from '../common/http/validation';
 import { ProgrammesService } from '../programmes/programmes.service';
 import { AppConfig } from '../config/app-config';
