@@ -5,6 +5,7 @@ import { AccountsWorkerModule } from './accounts/accounts-worker.module';
 import { ApplicationsModule } from './applications/applications.module';
 import { AuthModule } from './auth/auth.module';
 import { CasesModule } from './cases/cases.module';
+import { CasesWorkerModule } from './cases/cases-worker.module';
 import { CohortsModule } from './cohorts/cohorts.module';
 import { Clock, SystemClock } from './common/clock';
 import { AppConfig } from './config/app-config';
@@ -69,7 +70,7 @@ const API_MODULES: Type[] = [AuthModule, UsersModule, ProgrammesModule, Applicat
  */
 const UNPREFIXED_MODULES: Type[] = [HealthModule, WebModule];
 /** Modules the worker needs besides WorkerModule (job handlers live in their domain module). */
-const WORKER_MODULES: Type[] = [WorkerModule, NotificationsWorkerModule, AccountsWorkerModule, DigestsWorkerModule, RetentionModule, ReportsWorkerModule, WebhooksWorkerModule, DocumentsWorkerModule];
+const WORKER_MODULES: Type[] = [WorkerModule, NotificationsWorkerModule, CasesWorkerModule, AccountsWorkerModule, DigestsWorkerModule, RetentionModule, ReportsWorkerModule, WebhooksWorkerModule, DocumentsWorkerModule];
 
 /**
  * One codebase, two entrypoints: APP_ROLE=api serves HTTP, APP_ROLE=worker runs the queue

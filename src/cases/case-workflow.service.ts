@@ -39,10 +39,8 @@ export class CaseWorkflowService {
    * Locks a case for a staff write and checks `expectedVersion` before anything else, so a stale
    * write is a 409 even when the move would also be illegal.
    */
-  async lockForStaff(em: EntityManager, id: string, user: AuthUser, expectedVersion: number | undefined): Promise<ApplicationRow> {
-    const row = await this.applications.findVisible(em, id, user, true);
-    if (expectedVersion !== undefined && expectedVersion !== row.version) throw staleVersion(row.version);
-    return row;
+  lockForStaff(em: EntityManager, id: string, user: AuthUser, expectedVersion: number | undefined): Promise<ApplicationRow> {
+    return this.applications.lockForStaff(em, id, user, expectedVersion);
   }
 
   async transition(id: string, user: AuthUser, dto: TransitionDto): Promise<ApplicationView> {

@@ -4,7 +4,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { DataSource, EntityManager } from 'typeorm';
 import type { ApplicationRow } from '../applications/application.view';
-import { ApplicationsService, unprocessable } from '../applications/applications.service';
+import { CaseVisibility } from '../common/case-visibility';
+import { unprocessable } from '../common/http/validation';
 import type { AuthUser } from '../auth/auth-user';
 import { Clock } from '../common/clock';
 import { appendCaseEvent } from '../timeline/case-events';
@@ -44,7 +45,7 @@ export class DocumentsService {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly applications: ApplicationsService,
+    private readonly applications: CaseVisibility,
     private readonly repository: DocumentsRepository,
     private readonly cleanup: DocumentCleanupService,
     @Inject(DOCUMENT_STORAGE) private readonly storage: DocumentStorage,
