@@ -42,6 +42,7 @@
  * Inputs that a move does not need (a programme on a decline, a reason on a review) are
  * ignored here. Blank strings (only whitespace) count as missing.
  */
+import { INSIDE_ROLES, STAFF_ROLES, type StaffRole } from './roles';
 
 export const CASE_STATUSES = [
   'draft',
@@ -55,11 +56,10 @@ export const CASE_STATUSES = [
 ] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
-export const ACTORS = ['founder', 'advisor', 'programme_manager', 'admin', 'system'] as const;
+export const ACTORS = [...INSIDE_ROLES, 'system'] as const;
 export type Actor = (typeof ACTORS)[number];
 
-export const STAFF_ROLES = ['advisor', 'programme_manager', 'admin'] as const;
-export type StaffRole = (typeof STAFF_ROLES)[number];
+export { STAFF_ROLES, type StaffRole };
 
 export type ProgrammeKind = 'internal' | 'external';
 

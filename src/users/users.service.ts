@@ -198,6 +198,11 @@ export class UsersService implements OnApplicationBootstrap {
     return this.getIn(em, id);
   }
 
+  /** The one-click unsubscribe: no more weekly digest (an erased account is left as it is). */
+  async stopWeeklyDigest(id: string): Promise<void> {
+    await this.dataSource.query('UPDATE users SET weekly_digest = false, updated_at = now() WHERE id = $1 AND erased_at IS NULL', [id]);
+  }
+
   /** Logout everywhere: every access token of the account stops working. */
   async revokeAllTokens(id: string): Promise<void> {
     await this.dataSource.query('UPDATE users SET token_version = token_version + 1 WHERE id = $1', [id]);

@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import type { Role } from '../../users/user.entity';
+import type { Role } from '../../domain/roles';
 import type { AuthUser } from '../../auth/auth-user';
 
 export const IS_PUBLIC = 'guichet:public';
@@ -19,9 +19,8 @@ export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator => Set
  */
 export const EveryAccount = (): MethodDecorator & ClassDecorator => SetMetadata(EVERY_ACCOUNT, true);
 
-export const STAFF = ['advisor', 'programme_manager', 'admin'] as const satisfies readonly Role[];
-/** The campus's own people: what a route without @Roles() serves. */
-export const INSIDE_ROLES = ['founder', ...STAFF] as const satisfies readonly Role[];
+/** The staff roles and the campus's own people (founders and staff), from `src/domain/roles.ts`. */
+export { STAFF_ROLES as STAFF, INSIDE_ROLES } from '../../domain/roles';
 
 export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): AuthUser => {
   return ctx.switchToHttp().getRequest<{ user: AuthUser }>().user;
