@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ApplicationView } from '../applications/application.view';
 import { ApplicationsService, unprocessable } from '../applications/applications.service';
 import type { AuthUser } from '../auth/auth-user';
+import { openSql } from '../domain/case-sql';
 import { isOpen } from '../domain/case-state-machine';
 import { Clock } from '../common/clock';
 import { enqueueEmails } from '../notifications/outbox/email-outbox';
@@ -10,7 +11,7 @@ import { appendCaseEvent } from '../timeline/case-events';
 import { enqueueWebhookEvent } from '../webhooks/webhook-outbox';
 import { AssignmentExplanation, chooseAssignee } from './assignment-choice';
 
-const OPEN_LOAD_SQL = `(SELECT count(*)::int FROM applications o WHERE o.assignee_id = u.id AND o.status IN ('submitted', 'in_review', 'info_requested'))`;
+const OPEN_LOAD_SQL = `(SELECT count(*)::int FROM applications o WHERE o.assignee_id = u.id AND ${openSql('o')})`;
 
 interface CandidateRow {
   id: string;

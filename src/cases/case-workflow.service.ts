@@ -9,7 +9,7 @@ import type { TemplateName } from '../notifications/templates/template-contexts'
 import { releaseSeatsOf } from '../cohorts/enrolments.repository';
 import { appendCaseEvent } from '../timeline/case-events';
 import { enqueueWebhookEvent } from '../webhooks/webhook-outbox';
-import { CaseStatus, checkTransition, isActor, type ProgrammeKind } from '../domain/case-state-machine';
+import { assertLegalMove, CaseStatus, checkTransition, countsAsFirstResponse, isActor, type Actor, type ProgrammeKind } from '../domain/case-state-machine';
 import { decisionDueAfterPause } from '../domain/service-level';
 import { TransitionDto } from './dto/case-actions.dto';
 
@@ -140,8 +140,9 @@ export class CaseWorkflowService {
       params.push(value);
       sets.push(`${column} = $${params.length}`);
     };
-    const byStaff = actor.role !== 'founder' && actor.role !== 'system';
-    if (byStaff && row.status === 'submitted' && row.first_responded_at === null) set('first_responded_at', now);
+    // the machine checks the move it is asked to write, whoever the caller (a transition, the founder's reply)
+    assertLegalMove(row.status, move.to, actor.role);
+    if (row.first_responded_at === null && countsAsFirstResponse(row.status, actor.role as Actor)) set('first_responded_at', now);
 
     switch (move.kind) {
       case 'decision':

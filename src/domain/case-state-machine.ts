@@ -263,6 +263,21 @@ export function allowedTransitions(from: CaseStatus, actor: Actor): { to: CaseSt
 }
 
 /**
+ * The kind of a move about to be written, checked once more where the row is written: its
+ * `from` → `to` is a move of the machine, in a state it leaves from, by an actor allowed to make
+ * it. The caller has already checked the request (programme, reason, message) with
+ * checkTransition; a move that fails here is a bug in the caller, not a user's mistake, and
+ * throws (nothing is written, the transaction rolls back).
+ */
+export function assertLegalMove(from: CaseStatus, to: CaseStatus, actor: string): TransitionKind {
+  const kind = transitionKind(from, to);
+  if (kind === null || !KIND_FROM[kind].includes(from) || !isActor(actor) || !KIND_ACTORS[kind].includes(actor)) {
+    throw new Error(`illegal case move ${from} → ${to} by ${actor}`);
+  }
+  return kind;
+}
+
+/**
  * Whether a (legal) transition is the case's first response for the service level: the first
  * staff transition out of `submitted` (the caller also counts the first staff message and
  * only the first occurrence).
