@@ -5,11 +5,13 @@ import { AccountsWorkerModule } from './accounts/accounts-worker.module';
 import { ApplicationsModule } from './applications/applications.module';
 import { AuthModule } from './auth/auth.module';
 import { CasesModule } from './cases/cases.module';
+import { CasesWorkerModule } from './cases/cases-worker.module';
 import { CohortsModule } from './cohorts/cohorts.module';
 import { Clock, SystemClock } from './common/clock';
 import { AppConfig } from './config/app-config';
 import { APP_CONFIG } from './config/config.constants';
 import { dataSourceOptions } from './database/data-source';
+import { ENTITIES } from './entities';
 import { DocumentStorageModule } from './documents/document-storage.module';
 import { DocumentsWorkerModule } from './documents/documents-worker.module';
 import { DocumentsModule } from './documents/documents.module';
@@ -52,7 +54,7 @@ class CoreModule {
     ];
     return {
       module: CoreModule,
-      imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl, config.appRole === 'worker' ? 10 : 20) })],
+      imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl, config.appRole === 'worker' ? 10 : 20, ENTITIES) })],
       providers,
       exports: providers,
     };
@@ -68,7 +70,7 @@ const API_MODULES: Type[] = [AuthModule, UsersModule, ProgrammesModule, Applicat
  */
 const UNPREFIXED_MODULES: Type[] = [HealthModule, WebModule];
 /** Modules the worker needs besides WorkerModule (job handlers live in their domain module). */
-const WORKER_MODULES: Type[] = [WorkerModule, NotificationsWorkerModule, AccountsWorkerModule, DigestsWorkerModule, RetentionModule, ReportsWorkerModule, WebhooksWorkerModule, DocumentsWorkerModule];
+const WORKER_MODULES: Type[] = [WorkerModule, NotificationsWorkerModule, CasesWorkerModule, AccountsWorkerModule, DigestsWorkerModule, RetentionModule, ReportsWorkerModule, WebhooksWorkerModule, DocumentsWorkerModule];
 
 /**
  * One codebase, two entrypoints: APP_ROLE=api serves HTTP, APP_ROLE=worker runs the queue

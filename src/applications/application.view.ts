@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { CASE_STATUSES, type CaseStatus } from '../cases/case-state-machine';
-import { serviceLevelState, type ServiceLevelState } from '../cases/service-level';
+import { CASE_STATUSES, type CaseStatus } from '../domain/case-state-machine';
+import { serviceLevelState, type ServiceLevelState } from '../domain/service-level';
 import type { Recommendations } from '../routing/routing-engine';
 import type { Locale } from '../routing/rule-language';
 import type { ApplicationFields } from './submission-check';

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nes
 import { ApiBearerAuth, ApiCreatedResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags, OmitType } from '@nestjs/swagger';
 import { ApiErrors, ErrorBody } from '../common/http/api-errors';
 import type { AuthUser } from '../auth/auth-user';
-import { CurrentUser, Roles } from '../auth/auth.decorators';
+import { CurrentUser, Roles } from '../common/http/auth.decorators';
 import { UuidParamPipe } from '../common/http/is-uuid.pipe';
 import type { Page } from '../common/pagination/cursor';
 import { ApplicationListItem, ApplicationView, RecommendationsAnswerView } from './application.view';

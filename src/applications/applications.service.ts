@@ -1,17 +1,17 @@
 import { preparedQuery } from '../database/prepared-query';
-import { ConflictException, ForbiddenException, HttpException, HttpStatus, Inject, Injectable, NotFoundException, ServiceUnavailableException, UnprocessableEntityException } from '@nestjs/common';
+import { ForbiddenException, HttpException, HttpStatus, Inject, Injectable, NotFoundException, ServiceUnavailableException, UnprocessableEntityException } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
 import { RateLimitedException } from '../common/http/rate-limited.exception';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user';
-import { checkTransition, type CaseStatus } from '../cases/case-state-machine';
-import { parisDate } from '../cases/business-calendar';
-import { atRiskThreshold, decisionDueAt, firstResponseDueAt } from '../cases/service-level';
+import { checkTransition, type CaseStatus } from '../domain/case-state-machine';
+import { parisDate } from '../domain/business-calendar';
+import { atRiskThreshold, decisionDueAt, firstResponseDueAt } from '../domain/service-level';
 import { Clock } from '../common/clock';
-import { FieldError } from '../common/http/validation';
+import { FieldError, staleVersion, unprocessable } from '../common/http/validation';
 import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
-import { missingDocumentKinds } from '../documents/document-rules';
+import { missingDocumentKinds } from '../domain/document-rules';
 import { DocumentsRepository } from '../documents/documents.repository';
 import { ProgrammesService } from '../programmes/programmes.service';
 import type { ProfileInput } from '../routing/application-profile';
@@ -51,13 +51,7 @@ export function profileOf(row: ApplicationRow): ProfileInput {
   return fieldsOf(row) as ProfileInput;
 }
 
-export function unprocessable(message: string, errors?: FieldError[]): UnprocessableEntityException {
-  return new UnprocessableEntityException(errors ? { message: errors.flatMap((e) => e.messages), errors } : { message });
-}
-
-export function staleVersion(current: number): ConflictException {
-  return new ConflictException({ message: `The application has changed since version you sent (current version is ${current})`, currentVersion: current });
-}
+export { staleVersion, unprocessable } from '../common/http/validation';
 
 /** References are `GU-<year>-<6 digits>`: this many a year at most. */
 export const MAX_REFERENCES_PER_YEAR = 999_999;
@@ -128,6 +122,13 @@ export class ApplicationsService {
   }
 
   /** Reads a case as `user` may see it: a founder only their own; staff never a draft. 404 otherwise. */
+  /** The case locked FOR UPDATE for a staff action, 409 when `expectedVersion` is not current. */
+  async lockForStaff(em: EntityManager, id: string, user: AuthUser, expectedVersion: number | undefined): Promise<ApplicationRow> {
+    const row = await this.findVisible(em, id, user, true);
+    if (expectedVersion !== undefined && expectedVersion !== row.version) throw staleVersion(row.version);
+    return row;
+  }
+
   async findVisible(em: EntityManager, id: string, user: AuthUser, lock = false): Promise<ApplicationRow> {
     const scope = user.role === 'founder' ? 'a.owner_id = $2' : `a.status <> 'draft' AND $2::uuid IS NOT NULL`;
     const rows: ApplicationRow[] = await em.query(`SELECT ${APPLICATION_COLUMNS} FROM applications a WHERE a.id = $1 AND ${scope}${lock ? ' FOR NO KEY UPDATE' : ''}`, [id, user.id]);

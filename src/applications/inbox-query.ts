@@ -1,3 +1,4 @@
+import { decisionRunningSql, firstResponseRunningSql } from '../domain/case-sql';
 import { LIST_COLUMNS } from './application.view';
 import type { CursorKey } from '../common/pagination/cursor';
 
@@ -51,14 +52,14 @@ export function buildInboxQuery(scope: InboxScope, f: InboxFilters): { sql: stri
     const now = p(scope.now);
     if (f.sla === 'breached') {
       where.push(
-        `((a.status = 'submitted' AND a.first_responded_at IS NULL AND a.first_response_due_at < ${now})
-          OR (a.status IN ('submitted', 'in_review') AND a.decision_due_at < ${now}))`,
+        `((${firstResponseRunningSql()} AND a.first_response_due_at < ${now})
+          OR (${decisionRunningSql()} AND a.decision_due_at < ${now}))`,
       );
     } else {
       const until = p(scope.atRiskUntil);
       where.push(
-        `((a.status = 'submitted' AND a.first_responded_at IS NULL AND a.first_response_due_at BETWEEN ${now} AND ${until})
-          OR (a.status IN ('submitted', 'in_review') AND a.decision_due_at BETWEEN ${now} AND ${until}))`,
+        `((${firstResponseRunningSql()} AND a.first_response_due_at BETWEEN ${now} AND ${until})
+          OR (${decisionRunningSql()} AND a.decision_due_at BETWEEN ${now} AND ${until}))`,
       );
     }
   }

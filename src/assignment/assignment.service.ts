@@ -3,15 +3,15 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ApplicationView } from '../applications/application.view';
 import { ApplicationsService, unprocessable } from '../applications/applications.service';
 import type { AuthUser } from '../auth/auth-user';
-import { isOpen } from '../cases/case-state-machine';
-import { CaseWorkflowService } from '../cases/case-workflow.service';
+import { openSql } from '../domain/case-sql';
+import { isOpen } from '../domain/case-state-machine';
 import { Clock } from '../common/clock';
 import { enqueueEmails } from '../notifications/outbox/email-outbox';
 import { appendCaseEvent } from '../timeline/case-events';
 import { enqueueWebhookEvent } from '../webhooks/webhook-outbox';
 import { AssignmentExplanation, chooseAssignee } from './assignment-choice';
 
-const OPEN_LOAD_SQL = `(SELECT count(*)::int FROM applications o WHERE o.assignee_id = u.id AND o.status IN ('submitted', 'in_review', 'info_requested'))`;
+const OPEN_LOAD_SQL = `(SELECT count(*)::int FROM applications o WHERE o.assignee_id = u.id AND ${openSql('o')})`;
 
 interface CandidateRow {
   id: string;
@@ -35,14 +35,13 @@ export class AssignmentService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly applications: ApplicationsService,
-    private readonly workflow: CaseWorkflowService,
     private readonly clock: Clock,
   ) {}
 
   async assign(id: string, user: AuthUser, assigneeId: string | null, expectedVersion: number): Promise<ApplicationView> {
     const now = this.clock.now();
     await this.dataSource.transaction(async (em) => {
-      const row = await this.workflow.lockForStaff(em, id, user, expectedVersion);
+      const row = await this.applications.lockForStaff(em, id, user, expectedVersion);
       if (!isOpen(row.status)) throw unprocessable(`Only open cases are assigned (this one is ${row.status})`);
       if (assigneeId === row.assignee_id) return;
       if (assigneeId !== null) {
@@ -73,7 +72,7 @@ export class AssignmentService {
   async autoAssign(id: string, user: AuthUser, expectedVersion: number | undefined): Promise<{ application: ApplicationView; explanation: AssignmentExplanation }> {
     const now = this.clock.now();
     const explanation = await this.dataSource.transaction(async (em) => {
-      const row = await this.workflow.lockForStaff(em, id, user, expectedVersion);
+      const row = await this.applications.lockForStaff(em, id, user, expectedVersion);
       if (!isOpen(row.status)) throw unprocessable(`Only open cases are assigned (this one is ${row.status})`);
       // lock first, count after (see assign): loads read by a later statement see every
       // assignment committed by whoever held these locks before us

@@ -11,7 +11,7 @@ import { AuthResponse, toUserView, UserView } from '../users/user.view';
 import { UsersService } from '../users/users.service';
 import { AccessTokenService } from './access-token.service';
 import type { AuthUser } from './auth-user';
-import { verifyPassword } from './password';
+import { verifyPassword } from '../users/password';
 
 const HOUR = 3600;
 

@@ -15,7 +15,7 @@ import { AccessTokenResponse, AuthResponse, UserResponse } from '../users/user.v
 import { AccountLifecycleService } from './account-lifecycle.service';
 import { ErrorBody, ValidationErrorBody } from './account.views';
 import type { AuthUser } from './auth-user';
-import { CurrentUser, EveryAccount, Public, Roles } from './auth.decorators';
+import { CurrentUser, EveryAccount, Public, Roles } from '../common/http/auth.decorators';
 import { AcceptInvitationDto, ChangePasswordDto, ForgotPasswordDto, LogoutQuery, ResetPasswordDto, VerifyEmailDto } from './dto/account.dto';
 
 const BAD_LINK = 'the body is invalid (every failing field named), or `token` is forged, already used or expired';

@@ -5,7 +5,7 @@ import type { Request } from 'express';
 import { DataSource } from 'typeorm';
 import { preparedQuery } from '../database/prepared-query';
 import type { Role } from '../users/user.entity';
-import { EVERY_ACCOUNT, INSIDE_ROLES, IS_PUBLIC, ROLES_KEY } from './auth.decorators';
+import { EVERY_ACCOUNT, INSIDE_ROLES, IS_PUBLIC, ROLES_KEY } from '../common/http/auth.decorators';
 import type { AuthUser, JwtClaims } from './auth-user';
 import { addToLogContext } from '../common/logging/log-context';
 

@@ -10,7 +10,7 @@ import { AccessTokenService } from './access-token.service';
 import { AccountLifecycleService } from './account-lifecycle.service';
 import { RegisterDto } from './dto/register.dto';
 import { LoginDto } from './dto/login.dto';
-import { DUMMY_HASH, verifyPassword } from './password';
+import { DUMMY_HASH, verifyPassword } from '../users/password';
 
 /**
  * Failed sign-ins (see README "Rate limits"): counted per account *and* client pair, so a stranger's

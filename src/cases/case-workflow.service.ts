@@ -9,8 +9,8 @@ import type { TemplateName } from '../notifications/templates/template-contexts'
 import { releaseSeatsOf } from '../cohorts/enrolments.repository';
 import { appendCaseEvent } from '../timeline/case-events';
 import { enqueueWebhookEvent } from '../webhooks/webhook-outbox';
-import { CaseStatus, checkTransition, isActor, type ProgrammeKind } from './case-state-machine';
-import { decisionDueAfterPause } from './service-level';
+import { assertLegalMove, CaseStatus, checkTransition, countsAsFirstResponse, isActor, type Actor, type ProgrammeKind } from '../domain/case-state-machine';
+import { decisionDueAfterPause } from '../domain/service-level';
 import { TransitionDto } from './dto/case-actions.dto';
 
 /** What the founder is told, by move. */
@@ -39,10 +39,8 @@ export class CaseWorkflowService {
    * Locks a case for a staff write and checks `expectedVersion` before anything else, so a stale
    * write is a 409 even when the move would also be illegal.
    */
-  async lockForStaff(em: EntityManager, id: string, user: AuthUser, expectedVersion: number | undefined): Promise<ApplicationRow> {
-    const row = await this.applications.findVisible(em, id, user, true);
-    if (expectedVersion !== undefined && expectedVersion !== row.version) throw staleVersion(row.version);
-    return row;
+  lockForStaff(em: EntityManager, id: string, user: AuthUser, expectedVersion: number | undefined): Promise<ApplicationRow> {
+    return this.applications.lockForStaff(em, id, user, expectedVersion);
   }
 
   async transition(id: string, user: AuthUser, dto: TransitionDto): Promise<ApplicationView> {
@@ -142,8 +140,9 @@ export class CaseWorkflowService {
       params.push(value);
       sets.push(`${column} = $${params.length}`);
     };
-    const byStaff = actor.role !== 'founder' && actor.role !== 'system';
-    if (byStaff && row.status === 'submitted' && row.first_responded_at === null) set('first_responded_at', now);
+    // the machine checks the move it is asked to write, whoever the caller (a transition, the founder's reply)
+    assertLegalMove(row.status, move.to, actor.role);
+    if (row.first_responded_at === null && countsAsFirstResponse(row.status, actor.role as Actor)) set('first_responded_at', now);
 
     switch (move.kind) {
       case 'decision':

@@ -7,7 +7,7 @@ import { WithdrawApplicationDto } from '../applications/dto/application-actions.
 import { AssignmentExplanation } from '../assignment/assignment-choice';
 import { AssignmentService } from '../assignment/assignment.service';
 import type { AuthUser } from '../auth/auth-user';
-import { CurrentUser, Roles, STAFF } from '../auth/auth.decorators';
+import { CurrentUser, Roles, STAFF } from '../common/http/auth.decorators';
 import { UuidParamPipe } from '../common/http/is-uuid.pipe';
 import type { Page } from '../common/pagination/cursor';
 import { TimelineEventView, TimelineService } from '../timeline/timeline.service';

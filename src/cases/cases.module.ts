@@ -1,15 +1,16 @@
 import { Module } from '@nestjs/common';
 import { ApplicationsModule } from '../applications/applications.module';
-import { AssignmentService } from '../assignment/assignment.service';
-import { TimelineService } from '../timeline/timeline.service';
+import { AssignmentModule } from '../assignment/assignment.module';
+import { TimelineModule } from '../timeline/timeline.module';
 import { CaseThreadService } from './case-thread.service';
 import { CaseWorkflowService } from './case-workflow.service';
 import { CasesController } from './cases.controller';
 
 @Module({
-  imports: [ApplicationsModule],
+  imports: [ApplicationsModule, AssignmentModule, TimelineModule],
   controllers: [CasesController],
-  providers: [CaseWorkflowService, AssignmentService, CaseThreadService, TimelineService],
-  exports: [CaseWorkflowService, CaseThreadService, TimelineService],
+  providers: [CaseWorkflowService, CaseThreadService],
+  // re-exported: whoever imports CasesModule (the web pages) gets the case's timeline and assignment too
+  exports: [CaseWorkflowService, CaseThreadService, AssignmentModule, TimelineModule],
 })
 export class CasesModule {}

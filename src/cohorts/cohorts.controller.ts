@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags
 import { ApiErrors } from '../common/http/api-errors';
 import { CohortApiView, CohortDashboardView, CohortPage, EnrolmentApiView, FounderEnrolmentPage, MilestoneApiView, MilestoneProgressView } from './cohort.api-views';
 import type { AuthUser } from '../auth/auth-user';
-import { CurrentUser, Roles, STAFF } from '../auth/auth.decorators';
+import { CurrentUser, Roles, STAFF } from '../common/http/auth.decorators';
 import { UuidParamPipe } from '../common/http/is-uuid.pipe';
 import { CohortsService, CohortView, EnrolmentView, FounderEnrolmentView, MilestoneView } from './cohorts.service';
 import { CohortListQuery, CreateCohortDto, CreateMilestoneDto, EnrolDto, MilestoneProgressDto, UpdateMilestoneDto } from './dto/cohort.dto';

@@ -1,7 +1,7 @@
 import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user';
-import { isValidDay, parisDate } from '../cases/business-calendar';
+import { isValidDay, parisDate } from '../domain/business-calendar';
 import { Clock } from '../common/clock';
 import { enqueueEmails } from '../notifications/outbox/email-outbox';
 import { appendCaseEvent } from '../timeline/case-events';

@@ -1,15 +1,17 @@
 import 'reflect-metadata';
-import { DataSource, DataSourceOptions } from 'typeorm';
-import { loadConfig } from '../config/app-config';
-import { ENTITIES } from './entities';
+import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from './migrations';
 
-/** Options shared by the app, the tests and the TypeORM CLI. Never `synchronize`: migrations only. */
-export function dataSourceOptions(databaseUrl: string, poolSize = 20): DataSourceOptions {
+/**
+ * Options shared by the app, the tests and the TypeORM CLI. Never `synchronize`: migrations only.
+ * The entities are given by the caller (the app's root, `src/entities.ts`): the database module
+ * sits below the folders that own the tables and does not import them.
+ */
+export function dataSourceOptions(databaseUrl: string, poolSize = 20, entities: NonNullable<DataSourceOptions['entities']> = []): DataSourceOptions {
   return {
     type: 'postgres',
     url: databaseUrl,
-    entities: ENTITIES,
+    entities,
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',
@@ -24,6 +26,3 @@ export function dataSourceOptions(databaseUrl: string, poolSize = 20): DataSourc
     },
   };
 }
-
-/** Used by `npm run migration:*` (TypeORM CLI). */
-export default new DataSource(dataSourceOptions(loadConfig().databaseUrl, 2));

@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
+import { UsersModule } from '../users/users.module';
 import { DigestFiguresService } from './digest-figures.service';
 import { DigestsController } from './digests.controller';
 import { DigestsService } from './digests.service';
 import { UnsubscribeController } from './unsubscribe.controller';
 
 @Module({
+  imports: [UsersModule],
   controllers: [DigestsController, UnsubscribeController],
   providers: [DigestsService, DigestFiguresService],
   exports: [DigestsService, DigestFiguresService],

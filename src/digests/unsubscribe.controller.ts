@@ -1,12 +1,12 @@
 import { Controller, Get, Header, HttpCode, Inject, Post, Query, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { DataSource } from 'typeorm';
 import { Public } from '../auth/auth.decorators';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
 import { verifyUnsubscribeToken } from './unsubscribe-token';
+import { UsersService } from '../users/users.service';
 
 function page(title: string, body: string): string {
   const escape = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -30,7 +30,7 @@ const INVALID = page(
 @Controller('unsubscribe')
 export class UnsubscribeController {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly users: UsersService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -74,7 +74,7 @@ export class UnsubscribeController {
       res.status(400);
       return INVALID;
     }
-    await this.dataSource.query('UPDATE users SET weekly_digest = false, updated_at = now() WHERE id = $1 AND erased_at IS NULL', [verified.userId]);
+    await this.users.stopWeeklyDigest(verified.userId);
     return page('Désinscription confirmée — Unsubscribed', '<p>Vous ne recevrez plus le récapitulatif hebdomadaire. You will no longer receive the weekly digest.</p>');
   }
 }

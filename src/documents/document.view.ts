@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { DOCUMENT_KINDS } from './document-rules';
+import { DOCUMENT_KINDS } from '../domain/document-rules';
 import type { DocumentRow } from './documents.repository';
 
 export class DocumentView {

@@ -2,10 +2,10 @@ import { Controller, Delete, Get, HttpCode, Param, Post, Req, Res, StreamableFil
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { AuthUser } from '../auth/auth-user';
-import { CurrentUser, Roles } from '../auth/auth.decorators';
+import { CurrentUser, Roles } from '../common/http/auth.decorators';
 import { ApiErrors, ErrorBody } from '../common/http/api-errors';
 import { UuidParamPipe } from '../common/http/is-uuid.pipe';
-import { ACCEPTED_FORMAT_NAMES, ACCEPTED_FORMATS, contentDisposition, DOCUMENT_KINDS, MAX_DOCUMENTS_PER_APPLICATION } from './document-rules';
+import { ACCEPTED_FORMAT_NAMES, ACCEPTED_FORMATS, contentDisposition, DOCUMENT_KINDS, MAX_DOCUMENTS_PER_APPLICATION } from '../domain/document-rules';
 import { DocumentList, DocumentView } from './document.view';
 import { DocumentsService } from './documents.service';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import type { DocumentKind } from './document-rules';
+import type { DocumentKind } from '../domain/document-rules';
 
 export interface DocumentRow {
   id: string;

@@ -4,12 +4,13 @@ import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { DataSource, EntityManager } from 'typeorm';
 import type { ApplicationRow } from '../applications/application.view';
-import { ApplicationsService, unprocessable } from '../applications/applications.service';
+import { CaseVisibility } from '../common/case-visibility';
+import { unprocessable } from '../common/http/validation';
 import type { AuthUser } from '../auth/auth-user';
 import { Clock } from '../common/clock';
 import { appendCaseEvent } from '../timeline/case-events';
 import { DocumentCleanupService, UPLOAD_RESERVATION_MS } from './document-cleanup.service';
-import { ACCEPTED_FORMAT_NAMES, DOCUMENT_KINDS, isDocumentKind, MAX_DOCUMENT_BYTES, MAX_DOCUMENTS_PER_APPLICATION, sanitizeFilename } from './document-rules';
+import { ACCEPTED_FORMAT_NAMES, DOCUMENT_KINDS, isDocumentKind, MAX_DOCUMENT_BYTES, MAX_DOCUMENTS_PER_APPLICATION, sanitizeFilename } from '../domain/document-rules';
 import { DocumentBytesMissing, DOCUMENT_STORAGE, type DocumentStorage } from './document-storage';
 import { DocumentsRepository, type DocumentRow } from './documents.repository';
 import { DocumentView, toDocumentView } from './document.view';
@@ -44,7 +45,7 @@ export class DocumentsService {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly applications: ApplicationsService,
+    private readonly applications: CaseVisibility,
     private readonly repository: DocumentsRepository,
     private readonly cleanup: DocumentCleanupService,
     @Inject(DOCUMENT_STORAGE) private readonly storage: DocumentStorage,

@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { fileTypeFromBuffer } from 'file-type';
-import { acceptedContentType, MAX_DOCUMENT_BYTES, SNIFF_BYTES } from './document-rules';
+import { acceptedContentType, MAX_DOCUMENT_BYTES, SNIFF_BYTES } from '../domain/document-rules';
 
 export class DocumentTooLarge extends Error {
   constructor(readonly limit: number) {

@@ -7,8 +7,8 @@ class HealthView {
   @ApiProperty({ enum: ['up', 'down'] }) redis: 'up' | 'down';
 }
 import type { Response } from 'express';
-import { DataSource } from 'typeorm';
-import { Public } from '../auth/auth.decorators';
+import { Public } from '../common/http/auth.decorators';
+import { DatabaseHealth } from '../database/database-health';
 import { RedisService } from '../redis/redis.service';
 
 export interface HealthReport {
@@ -17,15 +17,11 @@ export interface HealthReport {
   redis: 'up' | 'down';
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
-}
-
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly database: DatabaseHealth,
     private readonly redis: RedisService,
   ) {}
 
@@ -36,10 +32,7 @@ export class HealthController {
   @ApiServiceUnavailableResponse({ type: HealthView, description: 'a dependency is down: the same report, naming it' })
   async health(@Res({ passthrough: true }) res: Response): Promise<HealthReport> {
     const [db, redis] = await Promise.all([
-      withTimeout(this.dataSource.query('SELECT 1'), 1500).then(
-        () => 'up' as const,
-        () => 'down' as const,
-      ),
+      this.database.ping(1500).then((ok) => (ok ? ('up' as const) : ('down' as const))),
       this.redis.ping(1500).then((ok) => (ok ? ('up' as const) : ('down' as const))),
     ]);
     const healthy = db === 'up' && redis === 'up';

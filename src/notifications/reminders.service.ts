@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { addBusinessDays, addCalendarDays, endOfParisDay, parisDate } from '../cases/business-calendar';
-import { atRiskThreshold } from '../cases/service-level';
+import { addBusinessDays, addCalendarDays, endOfParisDay, parisDate } from '../domain/business-calendar';
+import { atRiskThreshold } from '../domain/service-level';
 import { Clock } from '../common/clock';
 import { JobHandlerRegistry } from '../queue/job-handler.registry';
 import { QueueService } from '../queue/queue.service';

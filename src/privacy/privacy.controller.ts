@@ -6,7 +6,7 @@ class ErasedView {
   @ApiProperty({ enum: [true] }) erased: true;
 }
 import type { AuthUser } from '../auth/auth-user';
-import { CurrentUser, Roles } from '../auth/auth.decorators';
+import { CurrentUser, Roles } from '../common/http/auth.decorators';
 import { PrivacyService } from './privacy.service';
 
 @ApiTags('me')

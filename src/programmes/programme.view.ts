@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { DOCUMENT_KINDS } from '../documents/document-rules';
+import { DOCUMENT_KINDS } from '../domain/document-rules';
 import { formatCondition, type Locale } from '../routing/rule-language';
 import type { Programme } from './programme.entity';
 

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, Param, Patch, Post, Query } from '@nest
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/http/api-errors';
 import type { AuthUser } from '../auth/auth-user';
-import { CurrentUser, Public, Roles } from '../auth/auth.decorators';
+import { CurrentUser, Public, Roles } from '../common/http/auth.decorators';
 import type { Locale } from '../routing/rule-language';
 import { CreateProgrammeDto, ProgrammeListQuery, UpdateProgrammeDto } from './dto/programme.dto';
 import { ProgrammeView, toProgrammeView } from './programme.view';

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { addCalendarDays, compareDays, parisDate, startOfParisDay, type ParisDay } from '../cases/business-calendar';
+import { addCalendarDays, compareDays, parisDate, startOfParisDay, type ParisDay } from '../domain/business-calendar';
 import { Clock } from '../common/clock';
 import { FieldValidationException, type FieldError } from '../common/http/validation';
 import { checkReportPeriod, type ReportPeriod } from './report-period';

@@ -1,4 +1,4 @@
-import { addCalendarDays, compareDays, isValidDay, startOfParisDay, type ParisDay } from '../cases/business-calendar';
+import { addCalendarDays, compareDays, isValidDay, startOfParisDay, type ParisDay } from '../domain/business-calendar';
 import type { FieldError } from '../common/http/validation';
 
 /** The business calendar table (`calendar_days`, migration 1795824000004) covers these years. */

@@ -42,7 +42,7 @@ class FunnelView {
 }
 import type { Response } from 'express';
 import type { AuthUser } from '../auth/auth-user';
-import { CurrentUser, Roles, STAFF } from '../auth/auth.decorators';
+import { CurrentUser, Roles, STAFF } from '../common/http/auth.decorators';
 import { ApplicationsCsvService } from './applications-csv.service';
 import { ApplicationsCsvQuery, FunnelQuery } from './dto/report-queries.dto';
 import { FunnelService, type FunnelReport } from './funnel.service';

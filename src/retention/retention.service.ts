@@ -1,7 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { addCalendarDays, parisDate } from '../cases/business-calendar';
-import type { CaseStatus } from '../cases/case-state-machine';
+import { addCalendarDays, parisDate } from '../domain/business-calendar';
+import { closedSql, statusIn } from '../domain/case-sql';
+import type { CaseStatus } from '../domain/case-state-machine';
 import { PERSONAL_DATA_SCRUBS } from '../privacy/personal-data';
 import { Clock } from '../common/clock';
 import { DocumentCleanupService } from '../documents/document-cleanup.service';
@@ -86,7 +87,7 @@ export class RetentionService implements OnModuleInit, OnApplicationBootstrap {
       for (const kind of ['draft', 'closed_case'] as const) {
         const days = kind === 'draft' ? DRAFT_RETENTION_DAYS : CLOSED_CASE_RETENTION_DAYS;
         const activity = kind === 'draft' ? 'a.updated_at' : 'coalesce(a.decided_at, a.withdrawn_at)';
-        const scope = kind === 'draft' ? `a.status = 'draft'` : `a.status IN ('accepted', 'referred', 'declined', 'withdrawn') AND a.startup_name <> '${PURGED}'`;
+        const scope = kind === 'draft' ? statusIn('a.status', ['draft']) : `${closedSql()} AND a.startup_name <> '${PURGED}'`;
 
         // warn: within the notice period
         const toWarn: Candidate[] = await em.query(

@@ -4,8 +4,8 @@
  * functions themselves (src/cases/service-level.ts), memoised by Paris day: they depend on the
  * day of their input only, so one call per distinct day gives exactly what the app computes.
  */
-import { addCalendarDays, compareDays, isBusinessDay, startOfParisDay, type ParisDay } from '../cases/business-calendar';
-import { decisionDueAfterPause, decisionDueAt, firstResponseDueAt } from '../cases/service-level';
+import { addCalendarDays, compareDays, isBusinessDay, startOfParisDay, type ParisDay } from '../domain/business-calendar';
+import { decisionDueAfterPause, decisionDueAt, firstResponseDueAt } from '../domain/service-level';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

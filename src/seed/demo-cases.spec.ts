@@ -1,6 +1,6 @@
-import { addCalendarDays, parisDate } from '../cases/business-calendar';
-import { checkTransition, type CaseStatus } from '../cases/case-state-machine';
-import { decisionDueAfterPause, decisionDueAt, firstResponseDueAt, serviceLevelState } from '../cases/service-level';
+import { addCalendarDays, parisDate } from '../domain/business-calendar';
+import { checkTransition, type CaseStatus } from '../domain/case-state-machine';
+import { decisionDueAfterPause, decisionDueAt, firstResponseDueAt, serviceLevelState } from '../domain/service-level';
 import { DEFAULT_CATALOGUE } from '../routing/default-catalogue';
 import { verifyChain } from '../timeline/event-hash';
 import { CaseFactory, type CaseBatch, type DemoAdvisor } from './demo-cases';

@@ -18,8 +18,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Pool, type PoolClient } from 'pg';
-import { hashPassword } from '../auth/password';
-import { addBusinessDays, addCalendarDays, endOfParisDay, parisDate } from '../cases/business-calendar';
+import { hashPassword } from '../users/password';
+import { addBusinessDays, addCalendarDays, endOfParisDay, parisDate } from '../domain/business-calendar';
 import { migrateDatabase } from '../database/run-migrations';
 import type { ProgrammeRules } from '../routing/rule-language';
 import { bulkInsert, columnsOf, pgArrayLiteral } from './bulk';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ApplicationsService } from '../applications/applications.service';
+import { CaseVisibility } from '../common/case-visibility';
 import type { AuthUser } from '../auth/auth-user';
 import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
 import { EventSeal, verifyChain } from './event-hash';
@@ -34,7 +34,7 @@ interface EventRow {
 export class TimelineService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly applications: ApplicationsService,
+    private readonly applications: CaseVisibility,
   ) {}
 
   /** Every event of a case in order; founders see the public ones only. */

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Patch } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/http/api-errors';
 import type { AuthUser } from '../auth/auth-user';
-import { CurrentUser, EveryAccount } from '../auth/auth.decorators';
+import { CurrentUser, EveryAccount } from '../common/http/auth.decorators';
 import { UpdatePreferencesDto } from './dto/preferences.dto';
 import { toUserView, UserView } from './user.view';
 import { UsersService } from './users.service';

@@ -1,9 +1,10 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-/** `expert` and `partner` accounts come by invitation: outside reviewers and partner organisations' contacts. */
-export const ROLES = ['founder', 'advisor', 'programme_manager', 'admin', 'expert', 'partner'] as const;
-export type Role = (typeof ROLES)[number];
-export const STAFF_ROLES: readonly Role[] = ['advisor', 'programme_manager', 'admin'];
+import { isStaffRole, ROLES, STAFF_ROLES as STAFF_ROLE_LIST, type Role } from '../domain/roles';
+
+export { ROLES, type Role };
+/** The staff roles (`src/domain/roles.ts`), typed as a list of any role for `includes`. */
+export const STAFF_ROLES: readonly Role[] = STAFF_ROLE_LIST;
 export const LOCALES = ['fr', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 
@@ -65,5 +66,5 @@ export class User {
 }
 
 export function isStaff(role: Role): boolean {
-  return STAFF_ROLES.includes(role);
+  return isStaffRole(role);
 }

@@ -3,7 +3,7 @@ import { DataSource, EntityManager, IsNull, Repository } from 'typeorm';
 import { AccountTokensRepository } from '../accounts/account-tokens.repository';
 import { Clock } from '../common/clock';
 import { enqueueEmails } from '../notifications/outbox/email-outbox';
-import { hashPassword } from '../auth/password';
+import { hashPassword } from './password';
 import { FieldValidationException } from '../common/http/validation';
 import { ProgrammesService } from '../programmes/programmes.service';
 import { AppConfig } from '../config/app-config';
@@ -196,6 +196,11 @@ export class UsersService implements OnApplicationBootstrap {
   async markEmailVerified(em: EntityManager, id: string, now: Date): Promise<User> {
     await em.query('UPDATE users SET email_verified_at = COALESCE(email_verified_at, $2), updated_at = $2 WHERE id = $1', [id, now]);
     return this.getIn(em, id);
+  }
+
+  /** The one-click unsubscribe: no more weekly digest (an erased account is left as it is). */
+  async stopWeeklyDigest(id: string): Promise<void> {
+    await this.dataSource.query('UPDATE users SET weekly_digest = false, updated_at = now() WHERE id = $1 AND erased_at IS NULL', [id]);
   }
 
   /** Logout everywhere: every access token of the account stops working. */

@@ -12,9 +12,9 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { ErrorBody, ValidationErrorBody } from '../auth/account.views';
+import { ErrorBody, ValidationErrorBody } from '../common/http/api-errors';
 import type { AuthUser } from '../auth/auth-user';
-import { CurrentUser, Roles } from '../auth/auth.decorators';
+import { CurrentUser, Roles } from '../common/http/auth.decorators';
 import { UuidParamPipe } from '../common/http/is-uuid.pipe';
 import { Page } from '../common/pagination/cursor';
 import { CreatedWebhookView, CreateWebhookDto, DeliveryPage, DeliveryView, UpdateWebhookDto, WebhookListQuery, WebhookPage, WebhookView } from './dto/webhook.dto';

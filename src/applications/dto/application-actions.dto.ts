@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, TransformFnParams } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, Min, MinLength } from 'class-validator';
-import { CASE_STATUSES } from '../../cases/case-state-machine';
+import { CASE_STATUSES } from '../../domain/case-state-machine';
 import { PageQuery } from '../../common/pagination/page-query.dto';
 
 export class SubmitApplicationDto {

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, TransformFnParams } from 'class-transformer';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
-import { CASE_STATUSES } from '../case-state-machine';
-import { DOCUMENT_KINDS } from '../../documents/document-rules';
+import { CASE_STATUSES } from '../../domain/case-state-machine';
+import { DOCUMENT_KINDS } from '../../domain/document-rules';
 
 const trim = ({ value }: TransformFnParams): unknown => (typeof value === 'string' ? value.trim() : value);
 

@@ -1,4 +1,4 @@
-import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { BadRequestException, ConflictException, UnprocessableEntityException, ValidationError, ValidationPipe } from '@nestjs/common';
 
 /** Name of constraints whose message lists nested paths, one "path\tmessage" per line. */
 export const NESTED_PATHS_CONSTRAINT = 'nestedPaths';
@@ -67,4 +67,14 @@ export function createValidationPipe(): ValidationPipe {
     validationError: { target: false, value: true },
     exceptionFactory: (errors) => new FieldValidationException(flattenValidationErrors(errors)),
   });
+}
+
+/** 422 for a request well formed but refused by a rule of the case; `errors` names the fields. */
+export function unprocessable(message: string, errors?: FieldError[]): UnprocessableEntityException {
+  return new UnprocessableEntityException(errors ? { message: errors.flatMap((e) => e.messages), errors } : { message });
+}
+
+/** 409 when the `expectedVersion` sent is not the case's current one. */
+export function staleVersion(current: number): ConflictException {
+  return new ConflictException({ message: `The application has changed since version you sent (current version is ${current})`, currentVersion: current });
 }

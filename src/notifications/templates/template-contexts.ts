@@ -15,7 +15,7 @@
  * - Links are built in the templates from `publicUrl` and ids (`{{url "applications" id}}`).
  */
 
-import type { CaseStatus, ProgrammeKind } from '../../cases/case-state-machine';
+import type { CaseStatus, ProgrammeKind } from '../../domain/case-state-machine';
 
 export const TEMPLATE_LOCALES = ['fr', 'en'] as const;
 export type TemplateLocale = (typeof TEMPLATE_LOCALES)[number];

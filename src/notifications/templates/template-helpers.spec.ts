@@ -11,7 +11,7 @@ import {
   truncate,
 } from './template-helpers';
 import { STATUS_LABELS, UnknownLabelError, label } from './template-labels';
-import { CASE_STATUSES } from '../../cases/case-state-machine';
+import { CASE_STATUSES } from '../../domain/case-state-machine';
 
 describe('date helpers (Europe/Paris, recipient locale)', () => {
   it('formats an instant as its Paris calendar day', () => {

@@ -4,8 +4,8 @@
  * the words partials and layouts share, and the enum values other code may also want to show.
  */
 
-import type { CaseStatus, ProgrammeKind } from '../../cases/case-state-machine';
-import type { DocumentKind } from '../../documents/document-rules';
+import type { CaseStatus, ProgrammeKind } from '../../domain/case-state-machine';
+import type { DocumentKind } from '../../domain/document-rules';
 import type { ApplicationField, InvitedRole, ServiceLevelKind, TemplateLocale } from './template-contexts';
 
 export type LocalizedLabel = { readonly [L in TemplateLocale]: string };

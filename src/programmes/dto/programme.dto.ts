@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsDefined, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, registerDecorator, ValidateNested } from 'class-validator';
 import { NESTED_PATHS_CONSTRAINT } from '../../common/http/validation';
 import { validateRules } from '../../routing/rule-language';
-import { DOCUMENT_KINDS } from '../../documents/document-rules';
+import { DOCUMENT_KINDS } from '../../domain/document-rules';
 
 /** `requiredDocuments`: each a document kind, once. */
 function RequiredDocuments(): PropertyDecorator {

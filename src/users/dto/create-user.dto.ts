@@ -3,8 +3,9 @@ import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsIn, IsInt, Is
 import { LOCALES, type Locale } from '../user.entity';
 import { NormaliseEmail, Trim } from './user-fields';
 
-export const STAFF_ROLE_VALUES = ['advisor', 'programme_manager', 'admin'] as const;
-export type StaffRole = (typeof STAFF_ROLE_VALUES)[number];
+import { STAFF_ROLES as STAFF_ROLE_VALUES, type StaffRole } from '../../domain/roles';
+
+export { STAFF_ROLE_VALUES, type StaffRole };
 
 export class CreateUserDto {
   @ApiProperty({ example: 'claire.martin@campus.example' })

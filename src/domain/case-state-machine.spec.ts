@@ -1,6 +1,7 @@
 import {
   ACTORS,
   allowedTransitions,
+  assertLegalMove,
   CASE_STATUSES,
   checkTransition,
   CLOSED_STATUSES,
@@ -420,5 +421,23 @@ describe('countsAsFirstResponse', () => {
       }
     }
     expect(countsAsFirstResponse('submitted', 'founder')).toBe(false); // a withdrawal is no response
+  });
+});
+
+describe('assertLegalMove (checked again where a move is written)', () => {
+  it('accepts exactly the moves allowedTransitions() offers, for every status and actor', () => {
+    for (const from of CASE_STATUSES) {
+      for (const actor of ACTORS) {
+        const allowed = new Map(allowedTransitions(from, actor).map((t) => [t.to, t.kind]));
+        for (const to of CASE_STATUSES) {
+          if (allowed.has(to)) expect(assertLegalMove(from, to, actor)).toBe(allowed.get(to));
+          else expect(() => assertLegalMove(from, to, actor)).toThrow(/illegal case move/);
+        }
+      }
+    }
+  });
+
+  it('refuses an account that is no actor of the machine', () => {
+    expect(() => assertLegalMove('submitted', 'in_review', 'partner')).toThrow(/illegal case move/);
   });
 });

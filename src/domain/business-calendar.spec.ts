@@ -16,6 +16,7 @@ import {
   parisDate,
   startOfParisDay,
 } from './business-calendar';
+import { frozenFrenchPublicHolidays } from '../database/migrations/1795824000004-digests';
 
 const at = (iso: string): Date => new Date(iso);
 
@@ -456,5 +457,11 @@ describe('extendDue', () => {
   it('rejects bad inputs', () => {
     expect(() => extendDue(at('2025-01-17T22:59:59.999Z'), -2)).toThrow(RangeError);
     expect(() => extendDue(new Date(Number.NaN), 1)).toThrow(RangeError);
+  });
+});
+
+describe('the holidays frozen in the digests migration', () => {
+  it('are the live calendar’s for every year the calendar_days table covers', () => {
+    for (let year = 2000; year <= 2100; year++) expect(frozenFrenchPublicHolidays(year)).toEqual(frenchPublicHolidays(year));
   });
 });

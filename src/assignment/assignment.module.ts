@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { ApplicationsModule } from '../applications/applications.module';
+import { AssignmentService } from './assignment.service';
+
+/** Who gets a case: manual assignment and the automatic choice (`assignment-choice.ts`). */
+@Module({ imports: [ApplicationsModule], providers: [AssignmentService], exports: [AssignmentService] })
+export class AssignmentModule {}

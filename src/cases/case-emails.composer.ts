@@ -1,0 +1,298 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { fieldsOf } from '../applications/application.view';
+import { APPLICATION_COLUMNS, ApplicationRow } from '../applications/application.view';
+import { submissionErrors } from '../applications/submission-check';
+import { parisDate } from '../domain/business-calendar';
+import { isCaseStatus, isTerminal, type CaseStatus } from '../domain/case-state-machine';
+import { EmailComposer, type Composition, type EmailRow, type Recipient } from '../notifications/email-composer';
+import type { ApplicationField, BaseEmailContext, CaseRef, ProgrammeRef, ServiceLevelKind, TemplateContexts } from '../notifications/templates/template-contexts';
+
+/** Whole calendar days from one `YYYY-MM-DD` to another (negative when `to` is earlier). */
+function calendarDaysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/**
+ * Composes the emails of a case's life (received, assigned, information requested, messages,
+ * decisions, reminders, service levels, cohorts) at send time from the database, and decides
+ * whether each is still relevant: a reminder for a request the founder has answered, or for a
+ * case decided meanwhile, is not sent. Registered with the notifications' EmailComposer.
+ */
+@Injectable()
+export class CaseEmailsComposer implements OnModuleInit {
+  constructor(private readonly composer: EmailComposer) {}
+
+  onModuleInit(): void {
+    this.composer.register('application-received', (em, e, r, base) => this.applicationReceived(em, e, r, base));
+    this.composer.register('case-assigned', (em, e, r, base) => this.caseAssigned(em, e, r, base));
+    this.composer.register('info-requested', (em, e, r, base) => this.infoRequested(em, e, base, 'info-requested'));
+    this.composer.register('info-request-reminder', (em, e, r, base) => this.infoRequested(em, e, base, 'info-request-reminder'));
+    this.composer.register('founder-replied', (em, e, r, base) => this.founderReplied(em, e, r, base));
+    this.composer.register('new-message', (em, e, r, base) => this.newMessage(em, e, base));
+    this.composer.register('decision-accepted', (em, e, r, base) => this.decision(em, e, base));
+    this.composer.register('decision-referred', (em, e, r, base) => this.decision(em, e, base));
+    this.composer.register('decision-declined', (em, e, r, base) => this.decision(em, e, base));
+    this.composer.register('draft-reminder', (em, e, r, base, now) => this.draftReminder(em, e, base, now));
+    this.composer.register('sla-warning', (em, e, r, base) => this.serviceLevel(em, e, base, 'sla-warning'));
+    this.composer.register('sla-breached', (em, e, r, base) => this.serviceLevel(em, e, base, 'sla-breached'));
+    this.composer.register('cohort-enrolled', (em, e, r, base) => this.cohortEnrolled(em, e, base));
+    this.composer.register('seat-freed', (em, e, r, base) => this.seatFreed(em, e, base));
+    this.composer.register('milestone-due', (em, e, r, base, now) => this.milestoneDue(em, e, base, now));
+  }
+
+  // -- helpers ------------------------------------------------------------------------------
+
+  private async application(em: EntityManager, id: string | null): Promise<ApplicationRow | null> {
+    if (!id) return null;
+    const rows: ApplicationRow[] = await em.query(`SELECT ${APPLICATION_COLUMNS} FROM applications a WHERE a.id = $1`, [id]);
+    return rows[0] ?? null;
+  }
+
+  private caseRef(app: ApplicationRow): CaseRef {
+    return { id: app.id, reference: app.reference, startupName: app.startup_name };
+  }
+
+  private async programme(em: EntityManager, slug: string | null, locale: 'fr' | 'en'): Promise<ProgrammeRef | null> {
+    if (!slug) return null;
+    const rows: { slug: string; kind: 'internal' | 'external'; name: { fr: string; en: string } }[] = await em.query('SELECT slug, kind, name FROM programmes WHERE slug = $1', [slug]);
+    return rows[0] ? { slug: rows[0].slug, kind: rows[0].kind, name: rows[0].name[locale] } : null;
+  }
+
+  private async userName(em: EntityManager, id: string | null | undefined): Promise<string | null> {
+    if (!id) return null;
+    const rows: { full_name: string }[] = await em.query('SELECT full_name FROM users WHERE id = $1', [id]);
+    return rows[0]?.full_name ?? null;
+  }
+
+  private async message(em: EntityManager, id: unknown): Promise<{ body: string; author_id: string | null; created_at: Date } | null> {
+    if (typeof id !== 'string') return null;
+    const rows: { body: string; author_id: string | null; created_at: Date }[] = await em.query('SELECT body, author_id, created_at FROM case_messages WHERE id = $1', [id]);
+    return rows[0] ?? null;
+  }
+
+  // -- composers ----------------------------------------------------------------------------
+
+  private async applicationReceived(em: EntityManager, e: EmailRow, r: Recipient, base: BaseEmailContext): Promise<Composition> {
+    const app = await this.application(em, e.application_id);
+    if (!app || !app.submitted_at || !app.first_response_due_at || !app.decision_due_at) return { send: false, why: 'application not submitted' };
+    const eligible = app.recommendations?.[r.locale].eligible ?? [];
+    const names: { slug: string; kind: 'internal' | 'external'; name: { fr: string; en: string } }[] = await em.query('SELECT slug, kind, name FROM programmes WHERE slug = ANY($1)', [eligible.map((p) => p.programme)]);
+    const bySlug = new Map(names.map((n) => [n.slug, n]));
+    const context: TemplateContexts['application-received'] = {
+      ...base,
+      application: this.caseRef(app),
+      submittedAt: app.submitted_at,
+      firstResponseDueAt: app.first_response_due_at,
+      decisionDueAt: app.decision_due_at,
+      recommendations: eligible.map((p) => ({
+        name: bySlug.get(p.programme)?.name[r.locale] ?? p.programme,
+        kind: bySlug.get(p.programme)?.kind ?? 'internal',
+        score: p.score,
+        reasons: p.reasons.map((reason) => ({ code: reason.code, text: reason.text })),
+      })),
+    };
+    return { send: true, context };
+  }
+
+  private async caseAssigned(em: EntityManager, e: EmailRow, r: Recipient, base: BaseEmailContext): Promise<Composition> {
+    const app = await this.application(em, e.application_id);
+    if (!app || !app.submitted_at || !app.decision_due_at) return { send: false, why: 'case not found' };
+    if (app.assignee_id !== r.id) return { send: false, why: 'the case was given to someone else meanwhile' };
+    // moot once the case is closed (decided or withdrawn since): skipped, not reworded
+    if (isTerminal(app.status)) return { send: false, why: `the case was ${app.status} before the email left` };
+    const suggested = await this.programme(em, app.programme ?? app.top_programme, r.locale);
+    // what was true when the assignment was committed (older rows, without it: read now)
+    const statusThen = isCaseStatus(e.data.status) ? e.data.status : app.status;
+    const assignedByName = e.data.auto === true ? null : typeof e.data.assignedByName === 'string' ? e.data.assignedByName : await this.userName(em, e.data.assignedBy as string | null);
+    const context: TemplateContexts['case-assigned'] = {
+      ...base,
+      application: { ...this.caseRef(app), status: statusThen },
+      assignedByName,
+      submittedAt: app.submitted_at,
+      firstResponseDueAt: app.first_responded_at ? null : app.first_response_due_at,
+      decisionDueAt: app.decision_due_at,
+      suggestedProgrammeName: suggested?.name ?? null,
+    };
+    return { send: true, context };
+  }
+
+  private async infoRequested(em: EntityManager, e: EmailRow, base: BaseEmailContext, template: 'info-requested' | 'info-request-reminder'): Promise<Composition> {
+    const app = await this.application(em, e.application_id);
+    const message = await this.message(em, e.data.messageId);
+    if (!app || !message) return { send: false, why: 'case or message not found' };
+    if (template === 'info-request-reminder' && (app.status !== 'info_requested' || app.paused_at?.toISOString() !== e.data.pausedAt)) {
+      return { send: false, why: 'the founder answered, or the request is over' };
+    }
+    const context: TemplateContexts['info-requested'] = {
+      ...base,
+      application: this.caseRef(app),
+      advisorName: (await this.userName(em, message.author_id)) ?? '',
+      message: message.body,
+      requestedAt: message.created_at,
+      // written by the info_requested move as a comma-separated list of kinds
+      documents: typeof e.data.documents === 'string' && e.data.documents !== '' ? e.data.documents.split(',') : [],
+    };
+    return { send: true, context };
+  }
+
+  private async founderReplied(em: EntityManager, e: EmailRow, r: Recipient, base: BaseEmailContext): Promise<Composition> {
+    const app = await this.application(em, e.application_id);
+    const message = await this.message(em, e.data.messageId);
+    if (!app || !message || !app.decision_due_at) return { send: false, why: 'case or message not found' };
+    const context: TemplateContexts['founder-replied'] = {
+      ...base,
+      application: this.caseRef(app),
+      founderName: (await this.userName(em, message.author_id)) ?? '',
+      message: message.body,
+      repliedAt: message.created_at,
+      decisionDueAt: app.decision_due_at,
+    };
+    return { send: true, context };
+  }
+
+  private async newMessage(em: EntityManager, e: EmailRow, base: BaseEmailContext): Promise<Composition> {
+    const app = await this.application(em, e.application_id);
+    const message = await this.message(em, e.data.messageId);
+    if (!app || !message) return { send: false, why: 'case or message not found' };
+    const statusThen = typeof e.data.status === 'string' ? (e.data.status as CaseStatus) : app.status;
+    const context: TemplateContexts['new-message'] = {
+      ...base,
+      audience: e.data.audience === 'staff' ? 'staff' : 'founder',
+      application: { ...this.caseRef(app), status: statusThen },
+      authorName: (await this.userName(em, message.author_id)) ?? '',
+      message: message.body,
+      sentAt: message.created_at,
+    };
+    return { send: true, context };
+  }
+
+  private async decision(em: EntityManager, e: EmailRow, base: BaseEmailContext): Promise<Composition> {
+    const app = await this.application(em, e.application_id);
+    const events: { at: Date; actor_id: string | null; data: { to: string; programme: string | null; reason: string | null; messageId: string | null } }[] = await em.query(
+      'SELECT at, actor_id, data FROM case_events WHERE id = $1',
+      [e.data.eventId],
+    );
+    const event = events[0];
+    if (!app || !event) return { send: false, why: 'case or decision not found' };
+    if (app.status !== event.data.to) return { send: false, why: 'the decision was reopened before the email left' };
+    const advisorName = (await this.userName(em, event.actor_id)) ?? '';
+    const message = (await this.message(em, event.data.messageId))?.body ?? null;
+    const common = { ...base, application: this.caseRef(app), advisorName, decidedAt: event.at, message };
+    if (event.data.to === 'declined') {
+      return { send: true, context: { ...common, reason: event.data.reason ?? '' } satisfies TemplateContexts['decision-declined'] };
+    }
+    const programme = await this.programme(em, event.data.programme, base.locale);
+    if (!programme) return { send: false, why: 'programme not found' };
+    if (event.data.to === 'accepted') return { send: true, context: { ...common, programme, reason: event.data.reason } satisfies TemplateContexts['decision-accepted'] };
+    const reasons = app.recommendations?.[base.locale].eligible.find((p) => p.programme === programme.slug)?.reasons ?? [];
+    return { send: true, context: { ...common, programme, reason: event.data.reason, reasons: reasons.map((x) => ({ code: x.code, text: x.text })) } satisfies TemplateContexts['decision-referred'] };
+  }
+
+  private async draftReminder(em: EntityManager, e: EmailRow, base: BaseEmailContext, now: Date): Promise<Composition> {
+    const app = await this.application(em, e.application_id);
+    if (!app || app.status !== 'draft') return { send: false, why: 'the draft was submitted or removed' };
+    if (app.updated_at.toISOString() !== e.data.updatedAt) return { send: false, why: 'the draft was edited since' };
+    const missingFields = submissionErrors(fieldsOf(app), parisDate(now)).map((x) => x.field as ApplicationField);
+    const context: TemplateContexts['draft-reminder'] = {
+      ...base,
+      draft: this.caseRef(app),
+      createdAt: app.created_at,
+      lastEditedAt: app.updated_at,
+      missingFields: [...new Set(missingFields)],
+    };
+    return { send: true, context };
+  }
+
+  private async enrolment(em: EntityManager, id: unknown): Promise<{ cohort_id: string; name: string; starts_on: string; ends_on: string; programme: string } | null> {
+    if (typeof id !== 'string') return null;
+    const rows: { cohort_id: string; name: string; starts_on: string; ends_on: string; programme: string }[] = await em.query(
+      `SELECT c.id AS cohort_id, c.name, to_char(c.starts_on, 'YYYY-MM-DD') AS starts_on, to_char(c.ends_on, 'YYYY-MM-DD') AS ends_on, c.programme
+       FROM enrolments e JOIN cohorts c ON c.id = e.cohort_id WHERE e.id = $1`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  private async cohortEnrolled(em: EntityManager, e: EmailRow, base: BaseEmailContext): Promise<Composition> {
+    const app = await this.application(em, e.application_id);
+    const enrolment = await this.enrolment(em, e.data.enrolmentId);
+    if (!app || !enrolment) return { send: false, why: 'the enrolment was removed before the email left' };
+    const programme = await this.programme(em, enrolment.programme, base.locale);
+    if (!programme) return { send: false, why: 'programme not found' };
+    const milestones: { title: string; due_on: string }[] = await em.query(`SELECT title, to_char(due_on, 'YYYY-MM-DD') AS due_on FROM milestones WHERE cohort_id = $1 ORDER BY due_on`, [enrolment.cohort_id]);
+    const context: TemplateContexts['cohort-enrolled'] = {
+      ...base,
+      application: this.caseRef(app),
+      programme,
+      cohort: { id: enrolment.cohort_id, name: enrolment.name, startsOn: enrolment.starts_on, endsOn: enrolment.ends_on },
+      milestones: milestones.map((m) => ({ title: m.title, dueOn: m.due_on })),
+    };
+    return { send: true, context };
+  }
+
+  private async seatFreed(em: EntityManager, e: EmailRow, base: BaseEmailContext): Promise<Composition> {
+    const app = await this.application(em, e.application_id);
+    const cohorts: { id: string; name: string; programme: string; capacity: number; enrolled: number }[] = await em.query(
+      'SELECT c.id, c.name, c.programme, c.capacity, (SELECT count(*)::int FROM enrolments WHERE cohort_id = c.id) AS enrolled FROM cohorts c WHERE c.id = $1',
+      [e.data.cohortId],
+    );
+    const cohort = cohorts[0];
+    if (!app || !cohort) return { send: false, why: 'the case or the cohort is gone' };
+    if (app.status === 'accepted') return { send: false, why: 'the case was accepted again' };
+    const programme = await this.programme(em, cohort.programme, base.locale);
+    if (!programme) return { send: false, why: 'programme not found' };
+    const context: TemplateContexts['seat-freed'] = {
+      ...base,
+      application: { ...this.caseRef(app), status: app.status },
+      programme,
+      cohort: { id: cohort.id, name: cohort.name },
+      capacity: cohort.capacity,
+      seatsLeft: Math.max(0, cohort.capacity - cohort.enrolled),
+    };
+    return { send: true, context };
+  }
+
+  private async milestoneDue(em: EntityManager, e: EmailRow, base: BaseEmailContext, now: Date): Promise<Composition> {
+    const app = await this.application(em, e.application_id);
+    const enrolment = await this.enrolment(em, e.data.enrolmentId);
+    const rows: { id: string; title: string; due_on: string; status: string | null }[] = await em.query(
+      `SELECT m.id, m.title, to_char(m.due_on, 'YYYY-MM-DD') AS due_on, p.status
+       FROM milestones m LEFT JOIN milestone_progress p ON p.milestone_id = m.id AND p.enrolment_id = $2 WHERE m.id = $1`,
+      [e.data.milestoneId, e.data.enrolmentId],
+    );
+    const milestone = rows[0];
+    if (!app || !enrolment || !milestone) return { send: false, why: 'the enrolment or milestone is gone' };
+    if (milestone.status !== null && milestone.status !== 'pending') return { send: false, why: 'the milestone is already settled' };
+    // the reminder goes out up to 3 days before; it says how many are really left when it leaves
+    const daysLeft = calendarDaysBetween(parisDate(now), milestone.due_on);
+    if (daysLeft < 0) return { send: false, why: 'the milestone date has passed' };
+    const programme = await this.programme(em, enrolment.programme, base.locale);
+    if (!programme) return { send: false, why: 'programme not found' };
+    const context: TemplateContexts['milestone-due'] = {
+      ...base,
+      audience: e.data.audience === 'manager' ? 'manager' : 'founder',
+      application: this.caseRef(app),
+      programme,
+      cohort: { id: enrolment.cohort_id, name: enrolment.name },
+      milestone: { id: milestone.id, title: milestone.title, dueOn: milestone.due_on, daysLeft },
+    };
+    return { send: true, context };
+  }
+
+  private async serviceLevel(em: EntityManager, e: EmailRow, base: BaseEmailContext, template: 'sla-warning' | 'sla-breached'): Promise<Composition> {
+    const app = await this.application(em, e.application_id);
+    if (!app) return { send: false, why: 'case not found' };
+    const kind = e.data.serviceLevel as ServiceLevelKind;
+    const due = kind === 'first_response' ? app.first_response_due_at : app.decision_due_at;
+    const stillRunning = kind === 'first_response' ? app.status === 'submitted' && app.first_responded_at === null : app.status === 'submitted' || app.status === 'in_review';
+    if (!stillRunning || due?.toISOString() !== e.data.dueAt) return { send: false, why: 'the service level was met or its due date moved' };
+    const application = { ...this.caseRef(app), status: app.status };
+    if (template === 'sla-warning') return { send: true, context: { ...base, application, serviceLevel: kind, dueAt: due } satisfies TemplateContexts['sla-warning'] };
+    const programme = await this.programme(em, app.inbox_programme ?? null, base.locale);
+    return {
+      send: true,
+      context: { ...base, application, serviceLevel: kind, dueAt: due, assigneeName: await this.userName(em, app.assignee_id), programmeName: programme?.name ?? null } satisfies TemplateContexts['sla-breached'],
+    };
+  }
+}
