@@ -249,15 +249,6 @@ export class ReferralsRepository {
     return rows.map((r) => r.id);
   }
 
-  /** Whether this account is a contact of the organisation a shared referral of the application went to. */
-  async sharedWithPartner(em: EntityManager, applicationId: string, userId: string): Promise<boolean> {
-    const rows: unknown[] = await em.query(
-      `SELECT 1 FROM referrals r JOIN partner_contacts c ON c.partner_id = r.partner_id WHERE r.application_id = $1 AND c.user_id = $2 AND r.status IN ${SHARED_SQL} LIMIT 1`,
-      [applicationId, userId],
-    );
-    return rows.length > 0;
-  }
-
   async sentBetween(start: Date, end: Date): Promise<{ partner_id: string; status: ReferralStatus; sent_at: Date; answered_at: Date | null }[]> {
     return this.dataSource.query('SELECT partner_id, status, sent_at, answered_at FROM referrals WHERE sent_at >= $1 AND sent_at < $2', [start, end]);
   }
