@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ReferralRemindersService } from '../src/referrals/referral-reminders.service';
+import { ReferralPanels } from '../src/web/pages/referral-panel';
 import { auth, move, submitCase, SubmittedCase } from './support/cases';
 import { pdf } from './support/document-files';
 import { uploadDocument } from './support/documents';
@@ -209,6 +210,15 @@ describe('referrals to partner organisations', () => {
     await t.http.get(`${API}/applications/${c1.id}/documents`).set(...auth(cluster.contacts[0].token)).expect(404);
     const clusterMail = await t.db.query(`SELECT count(*)::int AS n FROM emails WHERE template LIKE 'referral-%' AND recipient_id = $1`, [cluster.contacts[0].id]);
     expect(clusterMail.rows[0].n).toBe(0);
+
+    // the staff case page's panel: the case's referrals, and the partners serving its programme
+    const panel = await t.app.get(ReferralPanels).staffCase({ id: advisor.id, role: 'advisor', email: advisor.email, fullName: 'Claire Martin', locale: 'fr', programmes: [], emailVerified: true }, { id: c1.id, status: 'referred', programme: 'external-incubator' });
+    expect(panel.items.map((r) => [r.partnerName, r.status])).toEqual([
+      ['Medicen Cluster', 'refused'],
+      ['Incubateur Paris Santé', 'accepted'],
+    ]);
+    expect(panel.canSend).toBe(true);
+    expect(panel.partners.map((p) => p.label)).toEqual(['Incubateur Paris Santé', 'Medicen Cluster']);
 
     // the founder's timeline tells each step; staff see the same
     const timeline = await t.http.get(`${API}/applications/${c1.id}/timeline`).set(...auth(c1.founder.token)).expect(200);
