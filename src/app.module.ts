@@ -28,6 +28,8 @@ import { WorkerModule } from './queue/worker.module';
 import { RedisModule } from './redis/redis.module';
 import { RetentionModule } from './retention/retention.module';
 import { ReportsModule } from './reports/reports.module';
+import { ReferralsWorkerModule } from './referrals/referrals-worker.module';
+import { ReferralsModule } from './referrals/referrals.module';
 import { ReportsWorkerModule } from './reports/reports-worker.module';
 import { UsersModule } from './users/users.module';
 import { WebModule } from './web/web.module';
@@ -62,7 +64,7 @@ class CoreModule {
 }
 
 /** The HTTP API's modules: their routes are served under API_PREFIX. */
-const API_MODULES: Type[] = [AuthModule, UsersModule, ProgrammesModule, ApplicationsModule, CasesModule, NotificationsModule, DigestsModule, CohortsModule, PrivacyModule, ReportsModule, WebhooksModule, DocumentsModule];
+const API_MODULES: Type[] = [AuthModule, UsersModule, ProgrammesModule, ApplicationsModule, CasesModule, NotificationsModule, DigestsModule, CohortsModule, PrivacyModule, ReportsModule, WebhooksModule, DocumentsModule, ReferralsModule];
 /**
  * Served outside the prefix: `GET /health` and the web pages (`/`, `/applications/:id`…). The
  * prefix is given per module (RouterModule) rather than by `setGlobalPrefix`, whose exclusions
@@ -70,7 +72,7 @@ const API_MODULES: Type[] = [AuthModule, UsersModule, ProgrammesModule, Applicat
  */
 const UNPREFIXED_MODULES: Type[] = [HealthModule, WebModule];
 /** Modules the worker needs besides WorkerModule (job handlers live in their domain module). */
-const WORKER_MODULES: Type[] = [WorkerModule, NotificationsWorkerModule, CasesWorkerModule, AccountsWorkerModule, DigestsWorkerModule, RetentionModule, ReportsWorkerModule, WebhooksWorkerModule, DocumentsWorkerModule];
+const WORKER_MODULES: Type[] = [WorkerModule, NotificationsWorkerModule, CasesWorkerModule, AccountsWorkerModule, DigestsWorkerModule, RetentionModule, ReportsWorkerModule, WebhooksWorkerModule, DocumentsWorkerModule, ReferralsWorkerModule];
 
 /**
  * One codebase, two entrypoints: APP_ROLE=api serves HTTP, APP_ROLE=worker runs the queue

@@ -355,6 +355,18 @@ const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/webhooks/:id/deliveries', who: ['admin'], targets: ['webhook', 'unknown', 'malformed'], ok: { webhook: [200] } },
   { method: 'POST', path: '/webhooks/:id/deliveries/:deliveryId/replay', who: ['admin'], targets: ['webhook', 'unknown', 'malformed'], ok: { webhook: [202] } },
 
+  // ── referrals to partner organisations (the partner role's own matrix: test/referrals.e2e-spec.ts)
+  { method: 'POST', path: '/partners', who: ['admin'], body: () => ({ name: `Matrix partner ${next()}-${randomUUID().slice(0, 6)}`, kind: 'incubator', programmes: ['external-incubator'], contacts: [] }), ok: { '*': [201] } },
+  { method: 'PATCH', path: '/partners/:id', who: ['admin'], targets: ['unknown', 'malformed'], body: () => ({ name: 'Renamed' }), ok: {} },
+  { method: 'GET', path: '/partners', who: STAFF, ok: { '*': [200] } },
+  // the owner's case is not `referred` and the partner id names nothing: 400 naming partnerId
+  { method: 'POST', path: '/applications/:id/referrals', who: STAFF, scope: 'application', targets: APP_TARGETS, body: () => ({ partnerId: randomUUID() }), ok: { case: [400] } },
+  { method: 'POST', path: '/referrals/:id/consent', who: ['founder'], targets: ['unknown', 'malformed'], body: () => ({ consent: true }), ok: {} },
+  { method: 'GET', path: '/referrals', who: ALL, ok: { '*': [200] } },
+  { method: 'GET', path: '/referrals/:id', who: ALL, targets: ['unknown', 'malformed'], ok: {} },
+  { method: 'POST', path: '/referrals/:id/response', who: [], targets: ['unknown', 'malformed'], body: () => ({ outcome: 'accepted' }), ok: {} },
+  { method: 'GET', path: '/reports/referrals', who: STAFF, ok: { '*': [200] } },
+
   // ── outside the prefix
   { method: 'GET', path: '/health', who: 'public', ok: { '*': [200] } },
 ];
@@ -629,7 +641,7 @@ async function runCell(route: RouteSpec, target: Target, caller: Caller, want: n
     .replace(':id', ids.id);
   if (route.path === '/digests/preview') path += `?userId=${ids.id}`;
   if (route.path === '/unsubscribe') path += `?token=${signUnsubscribeToken(t.config.jwtSecret, fx.loginUser.id, t.clock.now())}`;
-  if (route.path === '/reports/funnel') path += '?from=2026-01-01&to=2026-12-31';
+  if (route.path === '/reports/funnel' || route.path === '/reports/referrals') path += '?from=2026-01-01&to=2026-12-31';
 
   const method = route.method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete';
   let req = t.http[method](path);

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { SHARED_STATUSES } from '../domain/referral-rules';
 import type { DocumentKind } from '../domain/document-rules';
 
 export interface DocumentRow {
@@ -36,6 +37,16 @@ export class DocumentsRepository {
   async find(em: EntityManager, id: string): Promise<DocumentRow | null> {
     const rows: DocumentRow[] = await em.query(`SELECT ${COLUMNS} FROM documents d WHERE d.id = $1`, [id]);
     return rows[0] ?? null;
+  }
+
+  /** Whether a partner contact may read this application's documents: a referral of it to their organisation was consented to. */
+  async sharedWithPartner(em: EntityManager, applicationId: string, userId: string): Promise<boolean> {
+    const rows: unknown[] = await em.query(
+      `SELECT 1 FROM referrals r JOIN partner_contacts c ON c.partner_id = r.partner_id
+       WHERE r.application_id = $1 AND c.user_id = $2 AND r.status = ANY($3::text[]) LIMIT 1`,
+      [applicationId, userId, SHARED_STATUSES],
+    );
+    return rows.length > 0;
   }
 
   async count(em: EntityManager, applicationId: string): Promise<number> {

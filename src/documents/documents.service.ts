@@ -106,8 +106,8 @@ export class DocumentsService {
   }
 
   async list(applicationId: string, user: AuthUser): Promise<{ items: DocumentView[]; nextCursor: null }> {
-    const app = await this.applications.findVisible(this.dataSource.manager, applicationId, user);
-    const rows = await this.repository.list(this.dataSource.manager, app.id);
+    await this.checkVisible(this.dataSource.manager, applicationId, user);
+    const rows = await this.repository.list(this.dataSource.manager, applicationId);
     return { items: rows.map(toDocumentView), nextCursor: null };
   }
 
@@ -144,11 +144,24 @@ export class DocumentsService {
     const row = await this.repository.find(em, documentId);
     if (!row) throw new NotFoundException('Document not found');
     try {
-      await this.applications.findVisible(em, row.application_id, user);
+      await this.checkVisible(em, row.application_id, user);
     } catch {
       throw new NotFoundException('Document not found');
     }
     return row;
+  }
+
+  /**
+   * Who may read an application's documents: who may see the application (its owner; staff
+   * once submitted) and, for a partner contact, only once the founder consented to a referral
+   * of it to their organisation (404 before, as for anything else).
+   */
+  private async checkVisible(em: EntityManager, applicationId: string, user: AuthUser): Promise<void> {
+    if (user.role === 'partner') {
+      if (!(await this.repository.sharedWithPartner(em, applicationId, user.id))) throw new NotFoundException('Application not found');
+      return;
+    }
+    await this.applications.findVisible(em, applicationId, user);
   }
 
   /** Owner, editable status, room for one more (with the case row locked when `lock`, so two uploads cannot both take the 20th place). */

@@ -31,6 +31,11 @@ export const PERSONAL_DATA_SCRUBS: { where: string; of: 'case' | 'account'; scru
       ),
   },
   { of: 'case', where: 'case_messages.body', scrub: (em, s) => em.query('UPDATE case_messages SET body = $2 WHERE application_id = ANY($1::uuid[])', [s.applicationIds, s.placeholder]) },
+  {
+    of: 'case',
+    where: 'referrals: note (for the partner), reason (the partner\'s answer)',
+    scrub: (em, s) => em.query('UPDATE referrals SET note = CASE WHEN note IS NULL THEN NULL ELSE $2 END, reason = CASE WHEN reason IS NULL THEN NULL ELSE $2 END WHERE application_id = ANY($1::uuid[])', [s.applicationIds, s.placeholder]),
+  },
   { of: 'case', where: 'case_notes.body', scrub: (em, s) => em.query('UPDATE case_notes SET body = $2 WHERE application_id = ANY($1::uuid[])', [s.applicationIds, s.placeholder]) },
   {
     of: 'case',

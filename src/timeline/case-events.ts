@@ -17,6 +17,11 @@ export const EVENT_TYPES = [
   'unenrolled',
   'document_added',
   'document_removed',
+  'referral_created',
+  'referral_consent_given',
+  'referral_consent_refused',
+  'referral_answered',
+  'referral_escalated',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

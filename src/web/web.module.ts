@@ -5,13 +5,18 @@ import { CasesModule } from '../cases/cases.module';
 import { DocumentsModule } from '../documents/documents.module';
 import { PrivacyModule } from '../privacy/privacy.module';
 import { ProgrammesModule } from '../programmes/programmes.module';
+import { ReferralsModule } from '../referrals/referrals.module';
 import { UsersModule } from '../users/users.module';
+import { WebhooksModule } from '../webhooks/webhooks.module';
 import { AccountPagesController } from './pages/account-pages.controller';
 import { AccountFlowsController } from './pages/account-flows.controller';
 import { ApplicationPagesController } from './pages/application-pages.controller';
 import { AuthPagesController } from './pages/auth-pages.controller';
 import { DocumentPagesController } from './pages/document-pages.controller';
 import { HomeController } from './pages/home.controller';
+import { ReferralPagesController } from './pages/referral-pages.controller';
+import { ReferralPanels } from './pages/referral-panel';
+import { WebhookPagesController } from './pages/webhook-pages.controller';
 import { ProgrammeNamesService } from './pages/programme-names';
 import { WebSessionService } from './session/web-session.service';
 import { WebExceptionFilter } from './web-exception.filter';
@@ -24,9 +29,9 @@ import { WebPages } from './web-pages.service';
  * English. The foundation (session, guard, pages, error filter, views) is shared by every area.
  */
 @Module({
-  imports: [ApplicationsModule, AuthModule, CasesModule, DocumentsModule, PrivacyModule, ProgrammesModule, UsersModule],
-  controllers: [HomeController, AuthPagesController, AccountFlowsController, ApplicationPagesController, AccountPagesController, DocumentPagesController],
-  providers: [WebSessionService, WebPages, WebGuard, WebExceptionFilter, ProgrammeNamesService],
-  exports: [WebSessionService, WebPages, WebGuard, WebExceptionFilter],
+  imports: [ApplicationsModule, AuthModule, CasesModule, DocumentsModule, PrivacyModule, ProgrammesModule, UsersModule, ReferralsModule, WebhooksModule],
+  controllers: [HomeController, AuthPagesController, AccountFlowsController, ApplicationPagesController, AccountPagesController, DocumentPagesController, ReferralPagesController, WebhookPagesController],
+  providers: [WebSessionService, WebPages, WebGuard, WebExceptionFilter, ProgrammeNamesService, ReferralPanels],
+  exports: [WebSessionService, WebPages, WebGuard, WebExceptionFilter, ReferralPanels],
 })
 export class WebModule {}

@@ -1,7 +1,7 @@
 /**
  * The events a webhook can subscribe to, and what each one's `data` holds: ids, references,
  * statuses and programme slugs only, never personal data (no names, emails, texts).
- * `review.submitted` and `referral.updated` have no producer yet; subscriptions accept them.
+ * `review.submitted` has no producer yet; subscriptions accept it.
  */
 export const WEBHOOK_EVENT_TYPES = ['application.submitted', 'case.status_changed', 'case.assigned', 'review.submitted', 'referral.updated'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
@@ -11,7 +11,7 @@ export interface WebhookEventData {
   'case.status_changed': { applicationId: string; reference: string; from: string; to: string; programme: string | null };
   'case.assigned': { applicationId: string; reference: string; assigneeId: string | null; previousAssigneeId: string | null; auto: boolean };
   'review.submitted': { applicationId: string; reference: string; reviewId: string };
-  'referral.updated': { applicationId: string; reference: string; referralId: string; status: string };
+  'referral.updated': { applicationId: string; reference: string; referralId: string; partnerId: string; status: string };
 }
 
 export function isWebhookEventType(value: unknown): value is WebhookEventType {

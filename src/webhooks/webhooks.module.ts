@@ -7,5 +7,6 @@ import { defaultWebhookResolver, WEBHOOK_RESOLVER, WebhooksService } from './web
 @Module({
   controllers: [WebhooksController],
   providers: [WebhooksRepository, WebhooksService, { provide: WEBHOOK_RESOLVER, useValue: defaultWebhookResolver }],
+  exports: [WebhooksService],
 })
 export class WebhooksModule {}

@@ -35,6 +35,12 @@ export class WebhooksService {
     return toPage(rows, limit, toView, (r) => [r.created_at.toISOString(), r.id]);
   }
 
+  async get(id: string): Promise<WebhookView> {
+    const row = await this.repository.find(id);
+    if (!row) throw notFound();
+    return toView(row);
+  }
+
   async update(id: string, dto: UpdateWebhookDto): Promise<WebhookView> {
     const url = dto.url === undefined ? undefined : await this.checkedUrl(dto.url);
     const row = await this.repository.update(id, { url, events: dto.events, active: dto.active }, this.clock.now());

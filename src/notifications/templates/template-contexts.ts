@@ -42,6 +42,11 @@ export const TEMPLATE_NAMES = [
   'verify-email',
   'password-reset',
   'invitation',
+  'referral-consent',
+  'referral-received',
+  'referral-reminder',
+  'referral-answered',
+  'referral-escalated',
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
@@ -386,8 +391,66 @@ export interface InvitationContext extends BaseEmailContext {
   expiresAt: Date;
 }
 
-/** The roles an invitation may carry (later: experts and partner contacts). */
-export type InvitedRole = 'advisor' | 'programme_manager' | 'admin';
+/** The roles an invitation may carry (staff, and partner organisations' contacts). */
+export type InvitedRole = 'advisor' | 'programme_manager' | 'admin' | 'partner';
+
+// ---------------------------------------------------------------------------------------------
+// Referrals to partner organisations (links: `/referrals/:id/consent`, `/partner/referrals/:id`)
+
+export type PartnerKindName = 'incubator' | 'cluster' | 'other';
+export type ReferralOutcomeName = 'accepted' | 'declined' | 'meeting';
+
+/** To the founder: an advisor proposes to send the application to a partner; nothing is shared before consent. */
+export interface ReferralConsentContext extends BaseEmailContext {
+  application: CaseRef;
+  referralId: string;
+  partnerName: string;
+  partnerKind: PartnerKindName;
+  /** who referred; null when that account is gone */
+  advisorName: string | null;
+  /** the note for the partner, as written (null: none) */
+  note: string | null;
+}
+
+/** To each contact of the partner: a referral to read and answer (the founder consented). */
+export interface ReferralReceivedContext extends BaseEmailContext {
+  application: CaseRef;
+  referralId: string;
+  partnerName: string;
+  advisorName: string | null;
+  note: string | null;
+  sentAt: Date;
+}
+
+/** To each contact of the partner: no answer after 5 or 10 business days. */
+export interface ReferralReminderContext extends BaseEmailContext {
+  application: CaseRef;
+  referralId: string;
+  partnerName: string;
+  sentAt: Date;
+  businessDays: number;
+}
+
+/** To the founder and the case's assignee: the partner's answer. */
+export interface ReferralAnsweredContext extends BaseEmailContext {
+  audience: 'founder' | 'staff';
+  application: CaseRef;
+  referralId: string;
+  partnerName: string;
+  outcome: ReferralOutcomeName;
+  /** the partner's reason (declined) or meeting proposal, as written; null when none */
+  reason: string | null;
+  answeredAt: Date;
+}
+
+/** To the case's assignee (or the advisor who referred): no answer after 15 business days. */
+export interface ReferralEscalatedContext extends BaseEmailContext {
+  application: CaseRef;
+  referralId: string;
+  partnerName: string;
+  sentAt: Date;
+  businessDays: number;
+}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -413,6 +476,11 @@ export interface TemplateContexts {
   'verify-email': VerifyEmailContext;
   'password-reset': PasswordResetContext;
   invitation: InvitationContext;
+  'referral-consent': ReferralConsentContext;
+  'referral-received': ReferralReceivedContext;
+  'referral-reminder': ReferralReminderContext;
+  'referral-answered': ReferralAnsweredContext;
+  'referral-escalated': ReferralEscalatedContext;
 }
 
 // Compile-time check that TEMPLATE_NAMES and TemplateContexts list the same templates.

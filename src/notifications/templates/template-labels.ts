@@ -6,7 +6,7 @@
 
 import type { CaseStatus, ProgrammeKind } from '../../domain/case-state-machine';
 import type { DocumentKind } from '../../domain/document-rules';
-import type { ApplicationField, InvitedRole, ServiceLevelKind, TemplateLocale } from './template-contexts';
+import type { ApplicationField, InvitedRole, PartnerKindName, ServiceLevelKind, TemplateLocale } from './template-contexts';
 
 export type LocalizedLabel = { readonly [L in TemplateLocale]: string };
 
@@ -61,6 +61,13 @@ export const ROLE_LABELS: { readonly [R in InvitedRole]: LocalizedLabel } = {
   advisor: { fr: 'chargé·e d’accompagnement', en: 'advisor' },
   programme_manager: { fr: 'responsable de programme', en: 'programme manager' },
   admin: { fr: 'administrateur·rice', en: 'administrator' },
+  partner: { fr: 'contact d’une organisation partenaire', en: 'partner organisation contact' },
+};
+
+export const PARTNER_KIND_LABELS: { readonly [K in PartnerKindName]: LocalizedLabel } = {
+  incubator: { fr: 'incubateur', en: 'incubator' },
+  cluster: { fr: 'pôle de compétitivité', en: 'cluster' },
+  other: { fr: 'organisation', en: 'organisation' },
 };
 
 /** Words of the layout and partials. */
@@ -100,6 +107,7 @@ const ALL_LABELS: ReadonlyMap<string, LocalizedLabel> = new Map<string, Localize
   ...prefixed('field', FIELD_LABELS),
   ...prefixed('document', DOCUMENT_KIND_LABELS),
   ...prefixed('role', ROLE_LABELS),
+  ...prefixed('partnerKind', PARTNER_KIND_LABELS),
   ...Object.entries(COMMON_LABELS),
 ]);
 

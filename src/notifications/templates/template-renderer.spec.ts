@@ -226,6 +226,48 @@ const EXPECTED: { [N in TemplateName]: Expectation<N> } = {
   'verify-email': (c, l) => [c.email, formatDateTime(c.expiresAt, l), c.verifyUrl],
   'password-reset': (c, l) => [c.email, formatDateTime(c.expiresAt, l), c.resetUrl],
   invitation: (c, l) => [c.email, label(l, `role.${c.role}`), c.invitedByName ?? '', formatDateTime(c.expiresAt, l), c.invitationUrl],
+  'referral-consent': (c, l) => [
+    c.application.reference,
+    c.application.startupName,
+    c.partnerName,
+    label(l, `partnerKind.${c.partnerKind}`),
+    c.advisorName ?? '',
+    ...(c.note ?? '').split('\n'),
+    buildUrl(c.publicUrl, ['referrals', c.referralId, 'consent']),
+  ],
+  'referral-received': (c, l) => [
+    c.application.reference,
+    c.application.startupName,
+    c.partnerName,
+    c.advisorName ?? '',
+    c.note ?? '',
+    formatDateTime(c.sentAt, l),
+    buildUrl(c.publicUrl, ['partner', 'referrals', c.referralId]),
+  ],
+  'referral-reminder': (c, l) => [
+    c.application.reference,
+    c.application.startupName,
+    c.partnerName,
+    String(c.businessDays),
+    formatDateTime(c.sentAt, l),
+    buildUrl(c.publicUrl, ['partner', 'referrals', c.referralId]),
+  ],
+  'referral-answered': (c, l) => [
+    c.application.reference,
+    c.application.startupName,
+    c.partnerName,
+    c.reason ?? '',
+    formatDateTime(c.answeredAt, l),
+    buildUrl(c.publicUrl, ['applications', c.application.id]),
+  ],
+  'referral-escalated': (c, l) => [
+    c.application.reference,
+    c.application.startupName,
+    c.partnerName,
+    String(c.businessDays),
+    formatDateTime(c.sentAt, l),
+    buildUrl(c.publicUrl, ['applications', c.application.id]),
+  ],
 };
 
 /** The same checks for every email, whatever the template. */
@@ -371,6 +413,13 @@ describe('TemplateRenderer: the optional branches render too', () => {
     'draft-reminder': [{ ...TEMPLATE_SAMPLES['draft-reminder'], missingFields: [] }],
     'sla-warning': [{ ...TEMPLATE_SAMPLES['sla-warning'], serviceLevel: 'decision' }],
     'sla-breached': [{ ...TEMPLATE_SAMPLES['sla-breached'], assigneeName: null, programmeName: null }],
+    'referral-consent': [{ ...TEMPLATE_SAMPLES['referral-consent'], advisorName: null, note: null, partnerKind: 'cluster' }],
+    'referral-received': [{ ...TEMPLATE_SAMPLES['referral-received'], advisorName: null, note: null }],
+    'referral-answered': [
+      { ...TEMPLATE_SAMPLES['referral-answered'], outcome: 'accepted', reason: null },
+      { ...TEMPLATE_SAMPLES['referral-answered'], outcome: 'meeting', reason: 'Mardi 15 décembre, 10 h, dans nos locaux' },
+      { ...TEMPLATE_SAMPLES['referral-answered'], audience: 'staff' },
+    ],
     'cohort-enrolled': [{ ...TEMPLATE_SAMPLES['cohort-enrolled'], milestones: [] }],
     'milestone-due': [{ ...TEMPLATE_SAMPLES['milestone-due'], audience: 'manager', recipientName: 'Sophie Lefèvre' }],
     invitation: [

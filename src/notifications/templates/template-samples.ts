@@ -340,4 +340,63 @@ export const TEMPLATE_SAMPLES: { [N in TemplateName]: TemplateContexts[N] } = {
     invitedByName: 'Sophie Lefèvre',
     expiresAt: new Date('2026-12-08T09:42:00Z'),
   },
+
+  'referral-consent': {
+    recipientName: 'Camille Martin',
+    locale: 'fr',
+    publicUrl: PUBLIC_URL,
+    application: DERMALYS,
+    referralId: '9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d',
+    partnerName: 'Incubateur Paris Santé',
+    partnerKind: 'incubator',
+    advisorName: 'Claire Martin',
+    note: 'Équipe solide, besoin d’un accompagnement à la levée de fonds.\nPremier rendez-vous souhaité avant janvier.',
+  },
+
+  'referral-received': {
+    recipientName: 'Julie Bernard',
+    locale: 'fr',
+    publicUrl: PUBLIC_URL,
+    application: DERMALYS,
+    referralId: '9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d',
+    partnerName: 'Incubateur Paris Santé',
+    advisorName: 'Claire Martin',
+    note: 'Équipe solide, besoin d’un accompagnement à la levée de fonds.',
+    sentAt: new Date('2026-12-07T13:15:00Z'),
+  },
+
+  'referral-reminder': {
+    recipientName: 'Julie Bernard',
+    locale: 'fr',
+    publicUrl: PUBLIC_URL,
+    application: DERMALYS,
+    referralId: '9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d',
+    partnerName: 'Incubateur Paris Santé',
+    sentAt: new Date('2026-12-07T13:15:00Z'),
+    businessDays: 5,
+  },
+
+  'referral-answered': {
+    recipientName: 'Camille Martin',
+    locale: 'fr',
+    publicUrl: PUBLIC_URL,
+    audience: 'founder',
+    application: DERMALYS,
+    referralId: '9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d',
+    partnerName: 'Incubateur Paris Santé',
+    outcome: 'declined',
+    reason: 'Notre promotion de printemps est complète ; revenez vers nous en septembre.',
+    answeredAt: new Date('2026-12-10T08:30:00Z'),
+  },
+
+  'referral-escalated': {
+    recipientName: 'Claire Martin',
+    locale: 'fr',
+    publicUrl: PUBLIC_URL,
+    application: DERMALYS,
+    referralId: '9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d',
+    partnerName: 'Incubateur Paris Santé',
+    sentAt: new Date('2026-12-07T13:15:00Z'),
+    businessDays: 15,
+  },
 };

@@ -57,6 +57,8 @@ export function timelineItem(event: TimelineEventView, ownerId: string, names: P
     const programme = typeof event.data.programme === 'string' ? (names.get(event.data.programme) ?? event.data.programme) : undefined;
     return { at: event.at, who, key: `timeline.status.${to}`, programme };
   }
+  // referral steps have their texts with the referral pages' (partners catalogue)
+  if (event.type.startsWith('referral_')) return { at: event.at, who, key: `referrals.timeline.${event.type}` };
   if (event.type === 'document_added' || event.type === 'document_removed') return { at: event.at, who, key: `documents.timeline.${event.type}` };
   return { at: event.at, who, key: `timeline.${event.type}` };
 }

@@ -15,6 +15,7 @@ import { WebPages } from '../web-pages.service';
 /** Where a user lands after signing in when no page was asked for. */
 export function homeOf(role: string): string {
   // the staff workspace in the browser is not built yet: their account page says where it is
+  if (role === 'partner') return '/partner/referrals';
   return (STAFF_ROLES as readonly string[]).includes(role) ? '/account' : '/applications';
 }
 

@@ -1,0 +1,112 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { EmailComposer, type Composition, type EmailRow, type Recipient } from '../notifications/email-composer';
+import type { BaseEmailContext, CaseRef, ReferralOutcomeName } from '../notifications/templates/template-contexts';
+import type { PartnerKind, ReferralStatus } from '../domain/referral-rules';
+
+interface ReferralFacts {
+  id: string;
+  status: ReferralStatus;
+  note: string | null;
+  reason: string | null;
+  sent_at: Date | null;
+  answered_at: Date | null;
+  updated_at: Date;
+  partner_id: string;
+  partner_name: string;
+  partner_kind: PartnerKind;
+  advisor_name: string | null;
+  application: CaseRef;
+  owner_id: string;
+}
+
+/**
+ * Composes the referral emails at send time from the referral as it is then, and skips those
+ * that became moot: a consent request already answered, a referral or reminder to a contact no
+ * longer of that organisation, a reminder or escalation for a referral answered meanwhile, an
+ * answer overtaken by a later one.
+ */
+@Injectable()
+export class ReferralEmailsComposer implements OnModuleInit {
+  constructor(private readonly composer: EmailComposer) {}
+
+  onModuleInit(): void {
+    this.composer.register('referral-consent', (em, e, r, base) => this.consent(em, e, r, base));
+    this.composer.register('referral-received', (em, e, r, base) => this.received(em, e, r, base));
+    this.composer.register('referral-reminder', (em, e, r, base) => this.reminder(em, e, r, base));
+    this.composer.register('referral-answered', (em, e, r, base) => this.answered(em, e, r, base));
+    this.composer.register('referral-escalated', (em, e, r, base) => this.escalated(em, e, base));
+  }
+
+  private async facts(em: EntityManager, id: unknown): Promise<ReferralFacts | null> {
+    if (typeof id !== 'string') return null;
+    const rows: (Omit<ReferralFacts, 'application'> & { application_id: string; reference: string; startup_name: string })[] = await em.query(
+      `SELECT r.id, r.status, r.note, r.reason, r.sent_at, r.answered_at, r.updated_at, r.partner_id, p.name AS partner_name, p.kind AS partner_kind,
+              u.full_name AS advisor_name, a.id AS application_id, a.reference, a.startup_name, a.owner_id
+       FROM referrals r JOIN partners p ON p.id = r.partner_id JOIN applications a ON a.id = r.application_id
+       LEFT JOIN users u ON u.id = r.referred_by AND u.erased_at IS NULL WHERE r.id = $1`,
+      [id],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return { ...row, application: { id: row.application_id, reference: row.reference, startupName: row.startup_name } };
+  }
+
+  private async isContact(em: EntityManager, partnerId: string, userId: string): Promise<boolean> {
+    const rows: unknown[] = await em.query('SELECT 1 FROM partner_contacts WHERE partner_id = $1 AND user_id = $2', [partnerId, userId]);
+    return rows.length > 0;
+  }
+
+  private async consent(em: EntityManager, e: EmailRow, r: Recipient, base: BaseEmailContext): Promise<Composition> {
+    const f = await this.facts(em, e.data.referralId);
+    if (!f || f.owner_id !== r.id) return { send: false, why: 'referral not found' };
+    if (f.status !== 'awaiting_consent') return { send: false, why: `the founder already answered (${f.status})` };
+    return {
+      send: true,
+      context: { ...base, application: f.application, referralId: f.id, partnerName: f.partner_name, partnerKind: f.partner_kind, advisorName: f.advisor_name, note: f.note },
+    };
+  }
+
+  private async received(em: EntityManager, e: EmailRow, r: Recipient, base: BaseEmailContext): Promise<Composition> {
+    const f = await this.facts(em, e.data.referralId);
+    if (!f || !f.sent_at) return { send: false, why: 'referral not found or not sent' };
+    if (!(await this.isContact(em, f.partner_id, r.id))) return { send: false, why: 'no longer a contact of this partner' };
+    return { send: true, context: { ...base, application: f.application, referralId: f.id, partnerName: f.partner_name, advisorName: f.advisor_name, note: f.note, sentAt: f.sent_at } };
+  }
+
+  private async reminder(em: EntityManager, e: EmailRow, r: Recipient, base: BaseEmailContext): Promise<Composition> {
+    const f = await this.facts(em, e.data.referralId);
+    if (!f || !f.sent_at) return { send: false, why: 'referral not found or not sent' };
+    if (f.status !== 'sent') return { send: false, why: `the partner answered meanwhile (${f.status})` };
+    if (!(await this.isContact(em, f.partner_id, r.id))) return { send: false, why: 'no longer a contact of this partner' };
+    return { send: true, context: { ...base, application: f.application, referralId: f.id, partnerName: f.partner_name, sentAt: f.sent_at, businessDays: Number(e.data.businessDays) } };
+  }
+
+  private async answered(em: EntityManager, e: EmailRow, r: Recipient, base: BaseEmailContext): Promise<Composition> {
+    const f = await this.facts(em, e.data.referralId);
+    if (!f || !f.answered_at) return { send: false, why: 'referral not found or not answered' };
+    const outcome = e.data.outcome as ReferralOutcomeName;
+    // a meeting settled (accepted or declined) before its email left: the later answer tells it
+    if (f.status !== outcome) return { send: false, why: `the answer changed to ${f.status} before the email left` };
+    return {
+      send: true,
+      context: {
+        ...base,
+        audience: e.data.audience === 'staff' ? 'staff' : 'founder',
+        application: f.application,
+        referralId: f.id,
+        partnerName: f.partner_name,
+        outcome,
+        reason: f.reason,
+        answeredAt: f.updated_at,
+      },
+    };
+  }
+
+  private async escalated(em: EntityManager, e: EmailRow, base: BaseEmailContext): Promise<Composition> {
+    const f = await this.facts(em, e.data.referralId);
+    if (!f || !f.sent_at) return { send: false, why: 'referral not found or not sent' };
+    if (f.status !== 'sent') return { send: false, why: `the partner answered meanwhile (${f.status})` };
+    return { send: true, context: { ...base, application: f.application, referralId: f.id, partnerName: f.partner_name, sentAt: f.sent_at, businessDays: Number(e.data.businessDays) } };
+  }
+}
