@@ -10,6 +10,6 @@ import { CasesController } from './cases.controller';
   imports: [ApplicationsModule],
   controllers: [CasesController],
   providers: [CaseWorkflowService, AssignmentService, CaseThreadService, TimelineService],
-  exports: [CaseWorkflowService, CaseThreadService, TimelineService],
+  exports: [CaseWorkflowService, AssignmentService, CaseThreadService, TimelineService],
 })
 export class CasesModule {}

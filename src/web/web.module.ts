@@ -2,7 +2,10 @@ import { Module } from '@nestjs/common';
 import { ApplicationsModule } from '../applications/applications.module';
 import { AuthModule } from '../auth/auth.module';
 import { CasesModule } from '../cases/cases.module';
+import { DocumentsModule } from '../documents/documents.module';
 import { PrivacyModule } from '../privacy/privacy.module';
+import { ReportsModule } from '../reports/reports.module';
+import { SavedViewsModule } from '../saved-views/saved-views.module';
 import { ProgrammesModule } from '../programmes/programmes.module';
 import { UsersModule } from '../users/users.module';
 import { AccountPagesController } from './pages/account-pages.controller';
@@ -11,6 +14,8 @@ import { ApplicationPagesController } from './pages/application-pages.controller
 import { AuthPagesController } from './pages/auth-pages.controller';
 import { HomeController } from './pages/home.controller';
 import { ProgrammeNamesService } from './pages/programme-names';
+import { StaffCaseController } from './pages/staff-case.controller';
+import { StaffInboxController } from './pages/staff-inbox.controller';
 import { WebSessionService } from './session/web-session.service';
 import { WebExceptionFilter } from './web-exception.filter';
 import { WebGuard } from './web.guard';
@@ -22,8 +27,8 @@ import { WebPages } from './web-pages.service';
  * English. The foundation (session, guard, pages, error filter, views) is shared by every area.
  */
 @Module({
-  imports: [ApplicationsModule, AuthModule, CasesModule, PrivacyModule, ProgrammesModule, UsersModule],
-  controllers: [HomeController, AuthPagesController, AccountFlowsController, ApplicationPagesController, AccountPagesController],
+  imports: [ApplicationsModule, AuthModule, CasesModule, DocumentsModule, PrivacyModule, ProgrammesModule, ReportsModule, SavedViewsModule, UsersModule],
+  controllers: [HomeController, AuthPagesController, AccountFlowsController, ApplicationPagesController, AccountPagesController, StaffInboxController, StaffCaseController],
   providers: [WebSessionService, WebPages, WebGuard, WebExceptionFilter, ProgrammeNamesService],
   exports: [WebSessionService, WebPages, WebGuard, WebExceptionFilter],
 })
