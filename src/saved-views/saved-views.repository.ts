@@ -12,9 +12,9 @@ export interface SavedViewRow {
 export class SavedViewsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** A user's views, by name. */
+  /** A user's views, in the order they were saved (the navigation keeps its places). */
   listOf(userId: string): Promise<SavedViewRow[]> {
-    return this.dataSource.query('SELECT id, name, query FROM saved_views WHERE user_id = $1 ORDER BY lower(name), id', [userId]);
+    return this.dataSource.query('SELECT id, name, query FROM saved_views WHERE user_id = $1 ORDER BY seq', [userId]);
   }
 
   /** Serialises one user's creations, so that the count checked before an insert stays true. */
@@ -40,7 +40,8 @@ export class SavedViewsRepository {
 
   /** Whether a view of this user was deleted (another user's view is left alone). */
   async delete(userId: string, id: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query('DELETE FROM saved_views WHERE id = $1 AND user_id = $2 RETURNING id', [id, userId]);
-    return rows.length > 0;
+    // (as a SELECT: TypeORM answers a bare DELETE with [rows, count])
+    const rows: { n: number }[] = await this.dataSource.query('WITH gone AS (DELETE FROM saved_views WHERE id = $1 AND user_id = $2 RETURNING id) SELECT count(*)::int AS n FROM gone', [id, userId]);
+    return rows[0].n > 0;
   }
 }

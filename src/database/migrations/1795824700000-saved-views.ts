@@ -11,6 +11,8 @@ export class SavedViews1795824700000 implements MigrationInterface {
     await q.query(`
       CREATE TABLE saved_views (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        -- the order they were saved in, even within one instant
+        seq bigint GENERATED ALWAYS AS IDENTITY,
         user_id uuid NOT NULL REFERENCES users(id) ON DELETE CASCADE,
         name text NOT NULL CHECK (char_length(name) BETWEEN 1 AND 60),
         query text NOT NULL CHECK (char_length(query) <= 1000),

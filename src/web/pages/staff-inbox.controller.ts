@@ -130,7 +130,7 @@ export class StaffInboxController {
         titleKey: 'staff.inbox.title',
         staffPage: true,
         errors: { ...filterErrors, ...errors },
-        filters: { statuses: statuses.filter((s) => !failed.has('status')), programme: query.programme ?? '', assignee: query.assignee ?? '', sla: query.sla ?? '', q: query.q ?? '', sort: query.sort ?? '-submittedAt' },
+        filters: { statuses: failed.has('status') ? [] : statuses, programme: query.programme ?? '', assignee: query.assignee ?? '', sla: query.sla ?? '', q: query.q ?? '', sort: query.sort ?? '-submittedAt' },
         options: this.options(locale, programmes, staff, user.id),
         rows,
         canonical,
