@@ -115,12 +115,23 @@ describe.each(['fr', 'en'] as const)('every page (%s)', (lang) => {
     const staffPage = await staffContext.newPage();
     await staffPage.goto(`/login?lang=${lang}`);
     await logIn(staffPage, staff.email, 'staff-password-1234');
-    expect(new URL(staffPage.url()).pathname).toBe('/account');
+    expect(new URL(staffPage.url()).pathname).toBe('/staff/inbox');
+    await staffPage.goto('/account');
     await check(staffPage, 'staff account');
     // a staff email's link to a case opens the staff's page of it
     await staffPage.goto(`/applications/${asked.body.id}`);
     expect(new URL(staffPage.url()).pathname).toBe(`/staff/cases/${asked.body.id}`);
+    await staffContext.close();
+  });
 
+  it('passes axe on the staff pages, which fit a phone and a 1280 px laptop', async () => {
+    const staff = await createStaff(b.t.http, adminToken, { role: 'advisor' });
+    const asked = await submitCase(b.t.http, { startupName: 'Axe Asked' });
+    await move(b.t.http, adminToken, asked.id, { to: 'info_requested', message: 'Which lab exactly?' });
+    const staffContext = await b.context({ viewport: { width: 1280, height: 900 } });
+    const staffPage = await staffContext.newPage();
+    await staffPage.goto(`/login?lang=${lang}`);
+    await logIn(staffPage, staff.email, 'staff-password-1234');
     // the staff pages, also at a laptop's 1280 px without sideways scrolling
     const fits1280 = async (label: string): Promise<void> => {
       await staffPage.setViewportSize({ width: 1280, height: 900 });
@@ -134,7 +145,7 @@ describe.each(['fr', 'en'] as const)('every page (%s)', (lang) => {
       ['/staff/inbox', 'staff inbox'],
       ['/staff/inbox?status=submitted&status=in_review&sla=at_risk&q=Axe', 'staff inbox filtered, empty'],
       ['/staff/inbox?sort=sideways&assignee=someone', 'staff inbox with filter errors'],
-      [`/staff/cases/${asked.body.id}`, 'staff case (information requested)'],
+      [`/staff/cases/${asked.id}`, 'staff case (information requested)'],
       [`/staff/cases/${reviewed.id}`, 'staff case (in review, notes and thread)'],
     ]) {
       await staffPage.goto(path);
