@@ -101,7 +101,9 @@ export class WebPages implements OnModuleInit {
   private async staffNav(user: { id: string; role: string }, url: URL): Promise<{ current: string | null; isAdmin: boolean; views: { name: string; query: string; current: boolean }[] }> {
     const inbox = url.pathname === '/staff/inbox';
     const here = inbox ? canonicalInboxQuery(Object.fromEntries([...new Set(url.searchParams.keys())].map((key) => [key, url.searchParams.getAll(key)]))) : null;
-    const views = (await this.savedViews.list(user.id)).map((v) => ({ name: v.name, query: v.query, current: here !== null && !url.searchParams.has('cursor') && v.query === here }));
+    // an error page is still shown when the views cannot be read (the database is away)
+    const saved = await this.savedViews.list(user.id).catch(() => []);
+    const views = saved.map((v) => ({ name: v.name, query: v.query, current: here !== null && !url.searchParams.has('cursor') && v.query === here }));
     return { current: inbox && !views.some((v) => v.current) ? 'inbox' : null, isAdmin: user.role === 'admin', views };
   }
 

@@ -16,6 +16,7 @@ import { HomeController } from './pages/home.controller';
 import { ProgrammeNamesService } from './pages/programme-names';
 import { StaffCaseController } from './pages/staff-case.controller';
 import { StaffInboxController } from './pages/staff-inbox.controller';
+import { StaffNamesService } from './pages/staff-names';
 import { WebSessionService } from './session/web-session.service';
 import { WebExceptionFilter } from './web-exception.filter';
 import { WebGuard } from './web.guard';
@@ -29,7 +30,7 @@ import { WebPages } from './web-pages.service';
 @Module({
   imports: [ApplicationsModule, AuthModule, CasesModule, DocumentsModule, PrivacyModule, ProgrammesModule, ReportsModule, SavedViewsModule, UsersModule],
   controllers: [HomeController, AuthPagesController, AccountFlowsController, ApplicationPagesController, AccountPagesController, StaffInboxController, StaffCaseController],
-  providers: [WebSessionService, WebPages, WebGuard, WebExceptionFilter, ProgrammeNamesService],
+  providers: [WebSessionService, WebPages, WebGuard, WebExceptionFilter, ProgrammeNamesService, StaffNamesService],
   exports: [WebSessionService, WebPages, WebGuard, WebExceptionFilter],
 })
 export class WebModule {}

@@ -22,6 +22,7 @@ import { WebExceptionFilter } from '../web-exception.filter';
 import { WebGuard } from '../web.guard';
 import { WebPages } from '../web-pages.service';
 import { ProgrammeNamesService } from './programme-names';
+import { StaffNamesService } from './staff-names';
 import { movesFor, staffTimelineItem, type MoveOffer } from './staff-presenter';
 
 /** What a failed or special post adds to the case page. */
@@ -60,6 +61,7 @@ export class StaffCaseController {
     private readonly documents: DocumentsService,
     private readonly directory: StaffDirectory,
     private readonly names: ProgrammeNamesService,
+    private readonly staffNames: StaffNamesService,
   ) {}
 
   @Get(':id')
@@ -213,7 +215,7 @@ export class StaffCaseController {
       this.thread.messages(id, user, 200),
       this.timeline.list(id, user, 500),
       this.documents.list(id, user),
-      this.directory.assignable(),
+      this.staffNames.assignable(),
       this.names.all(),
     ]);
     const names = new Map(programmes.map((p) => [p.slug, p.name[locale]]));

@@ -19,6 +19,7 @@ import { WebExceptionFilter } from '../web-exception.filter';
 import { WebGuard } from '../web.guard';
 import { WebPages } from '../web-pages.service';
 import { ProgrammeNamesService } from './programme-names';
+import { StaffNamesService } from './staff-names';
 import { inboxBadge } from './staff-presenter';
 
 type QueryValues = Record<string, unknown>;
@@ -39,6 +40,7 @@ export class StaffInboxController {
     private readonly savedViews: SavedViewsService,
     private readonly directory: StaffDirectory,
     private readonly names: ProgrammeNamesService,
+    private readonly staffNames: StaffNamesService,
   ) {}
 
   @Get('inbox')
@@ -110,7 +112,7 @@ export class StaffInboxController {
     const query = failed.size > 0 ? (await validateWithDto(ListApplicationsQuery, kept)).value : checked.value;
     const canonical = canonicalInboxQuery(Object.fromEntries(Object.entries(kept).filter(([key]) => key !== 'cursor')));
 
-    const [page, programmes, staff, views] = await Promise.all([this.applications.list(user, query), this.names.all(), this.directory.assignable(), this.savedViews.list(user.id)]);
+    const [page, programmes, staff, views] = await Promise.all([this.applications.list(user, query), this.names.all(), this.staffNames.assignable(), this.savedViews.list(user.id)]);
     const assignees = await this.directory.namesOf(page.items.map((a) => a.assigneeId).filter((id): id is string => id !== null));
     const programmeNames = new Map(programmes.map((p) => [p.slug, p.name[locale]]));
     const rows = page.items.map((app) => ({
