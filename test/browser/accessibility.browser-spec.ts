@@ -133,9 +133,9 @@ describe.each(['fr', 'en'] as const)('every page (%s)', (lang) => {
     await staffPage.goto(`/login?lang=${lang}`);
     await logIn(staffPage, staff.email, 'staff-password-1234');
     // the staff pages, also at a laptop's 1280 px without sideways scrolling
-    const fits1280 = async (label: string): Promise<void> => {
-      await staffPage.setViewportSize({ width: 1280, height: 900 });
-      expect({ label, overflow1280: await horizontalOverflow(staffPage) }).toEqual({ label, overflow1280: 0 });
+    const fits1280 = async (label: string, page: Page = staffPage): Promise<void> => {
+      await page.setViewportSize({ width: 1280, height: 900 });
+      expect({ label, overflow1280: await horizontalOverflow(page) }).toEqual({ label, overflow1280: 0 });
     };
     const reviewed = await submitCase(b.t.http, { startupName: 'Axe Review' });
     await move(b.t.http, adminToken, reviewed.id, { to: 'in_review' });
@@ -175,7 +175,7 @@ describe.each(['fr', 'en'] as const)('every page (%s)', (lang) => {
     await adminPage.goto(`/login?lang=${lang}`);
     await logIn(adminPage, ADMIN.email, ADMIN.password);
     await adminPage.goto(`/staff/cases/${reviewed.id}/verify`);
-    await fits1280('staff case, timeline verified (admin)');
+    await fits1280('staff case, timeline verified (admin)', adminPage);
     await check(adminPage, 'staff case, timeline verified (admin)');
     await adminContext.close();
   });
