@@ -107,10 +107,10 @@ describe('notifications', () => {
   it('delivers once when the SMTP server comes back after an outage at submission', async () => {
     await sink.stop();
     const c = await submitCase(t.http);
-    // the first attempt fails (connection refused) and is recorded
+    // the first attempt fails (connection refused) and is recorded (the attempt is counted at its claim, the error after it)
     for (let i = 0; i < 100; i++) {
-      const rows = await t.db.query(`SELECT attempts FROM emails WHERE application_id = $1`, [c.id]);
-      if (rows.rows[0]?.attempts >= 1) break;
+      const rows = await t.db.query(`SELECT attempts, last_error FROM emails WHERE application_id = $1`, [c.id]);
+      if (rows.rows[0]?.attempts >= 1 && rows.rows[0]?.last_error !== null) break;
       await new Promise((r) => setTimeout(r, 100));
     }
     await sink.start();

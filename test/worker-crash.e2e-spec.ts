@@ -32,6 +32,8 @@ describe('a worker killed mid-batch', () => {
         JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
         PUBLIC_URL: 'https://guichet.test',
         QUEUE_LOCK_MS: '2000',
+        // the killed worker's claims lapse quickly, so the new worker sends their emails within the test
+        EMAIL_LEASE_MS: '3000',
         LOG_LEVEL: 'silent',
       },
       stdio: 'ignore',

@@ -130,7 +130,7 @@ export class ApplicationsService {
   /** Reads a case as `user` may see it: a founder only their own; staff never a draft. 404 otherwise. */
   async findVisible(em: EntityManager, id: string, user: AuthUser, lock = false): Promise<ApplicationRow> {
     const scope = user.role === 'founder' ? 'a.owner_id = $2' : `a.status <> 'draft' AND $2::uuid IS NOT NULL`;
-    const rows: ApplicationRow[] = await em.query(`SELECT ${APPLICATION_COLUMNS} FROM applications a WHERE a.id = $1 AND ${scope}${lock ? ' FOR UPDATE' : ''}`, [id, user.id]);
+    const rows: ApplicationRow[] = await em.query(`SELECT ${APPLICATION_COLUMNS} FROM applications a WHERE a.id = $1 AND ${scope}${lock ? ' FOR NO KEY UPDATE' : ''}`, [id, user.id]);
     if (rows.length === 0) throw new NotFoundException('Application not found');
     return rows[0];
   }

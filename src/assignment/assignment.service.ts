@@ -48,7 +48,7 @@ export class AssignmentService {
       if (assigneeId !== null) {
         // lock first, count after: a statement's snapshot predates its lock waits, so a load
         // counted in the locking statement could miss an assignment committed meanwhile
-        await em.query('SELECT 1 FROM users WHERE id = $1 FOR UPDATE', [assigneeId]);
+        await em.query('SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE', [assigneeId]);
         const [candidate]: CandidateRow[] = await em.query(
           `SELECT u.id, u.full_name, u.role, u.active, u.capacity, ${OPEN_LOAD_SQL} AS load FROM users u WHERE u.id = $1 AND u.erased_at IS NULL`,
           [assigneeId],
@@ -77,7 +77,7 @@ export class AssignmentService {
       if (!isOpen(row.status)) throw unprocessable(`Only open cases are assigned (this one is ${row.status})`);
       // lock first, count after (see assign): loads read by a later statement see every
       // assignment committed by whoever held these locks before us
-      const locked: { id: string }[] = await em.query(`SELECT u.id FROM users u WHERE u.role = 'advisor' AND u.erased_at IS NULL ORDER BY u.id FOR UPDATE`);
+      const locked: { id: string }[] = await em.query(`SELECT u.id FROM users u WHERE u.role = 'advisor' AND u.erased_at IS NULL ORDER BY u.id FOR NO KEY UPDATE`);
       const candidates: CandidateRow[] = await em.query(
         `SELECT u.id, u.full_name, u.role, u.active, u.programmes, u.languages, u.capacity, u.last_assigned_at, ${OPEN_LOAD_SQL} AS load
          FROM users u WHERE u.id = ANY($1::uuid[]) AND u.role = 'advisor' AND u.erased_at IS NULL ORDER BY u.id`,

@@ -167,7 +167,7 @@ export class CohortsService {
       const cohort = await this.row(em, cohortId, true);
       this.assertManages(user, cohort.programme);
       const apps: { id: string; status: string; programme: string | null; owner_id: string; reference: string; startup_name: string }[] = await em.query(
-        `SELECT id, status, programme, owner_id, reference, startup_name FROM applications WHERE id = $1 AND status <> 'draft' FOR UPDATE`,
+        `SELECT id, status, programme, owner_id, reference, startup_name FROM applications WHERE id = $1 AND status <> 'draft' FOR NO KEY UPDATE`,
         [applicationId],
       );
       const app = apps[0];

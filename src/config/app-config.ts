@@ -34,6 +34,8 @@ export interface AppConfig {
   bodyLimit: string;
   /** how long a worker holds a job before another may take it over (BullMQ lockDuration) */
   queueLockMs: number;
+  /** how long the email sender's claim on an outbox row lasts before another worker may send it (see README "Notifications") */
+  emailLeaseMs: number;
   /** Express `trust proxy`: the proxies whose X-Forwarded-For is believed (names, addresses, CIDRs) */
   trustProxy: string[];
   /** per-account limits against email flooding through the product (see README "Rate limits") */
@@ -260,6 +262,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel: oneOf(env, 'LOG_LEVEL', nodeEnv === 'test' ? 'silent' : 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'silent'] as const),
     bodyLimit: str(env, 'BODY_LIMIT', '256kb'),
     queueLockMs: int(env, 'QUEUE_LOCK_MS', 30_000, 1000, 600_000),
+    emailLeaseMs: int(env, 'EMAIL_LEASE_MS', 120_000, 1000, 3_600_000),
     trustProxy: trustProxy(env),
     limits: {
       draftsPerDay: int(env, 'DRAFTS_PER_DAY', 20, 1, 100_000),

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EmailComposer } from './email-composer';
+import { EmailOutboxRepository } from './email-outbox.repository';
 import { EmailSenderService } from './email-sender.service';
 import { MailTransport } from './mail/mail-transport';
 import { OutboxRelayService } from './outbox/outbox-relay.service';
@@ -7,7 +8,7 @@ import { RemindersService } from './reminders.service';
 
 /** Worker side: outbox relay, sender, reminder scan. */
 @Module({
-  providers: [EmailComposer, MailTransport, EmailSenderService, OutboxRelayService, RemindersService],
+  providers: [EmailOutboxRepository, EmailComposer, MailTransport, EmailSenderService, OutboxRelayService, RemindersService],
   exports: [EmailComposer, EmailSenderService, OutboxRelayService, RemindersService, MailTransport],
 })
 export class NotificationsWorkerModule {}

@@ -153,13 +153,15 @@ export class RemindersService implements OnModuleInit, OnApplicationBootstrap {
        ) due
        WHERE NOT EXISTS (
          SELECT 1 FROM case_events ev WHERE ev.application_id = due.id AND ev.type = '${eventType}'
-           AND ev.data->>'serviceLevel' = due.kind AND ev.data->>'dueAt' = to_char(due.due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`,
+           AND ev.data->>'serviceLevel' = due.kind AND ev.data->>'dueAt' = to_char(due.due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+       ORDER BY due.id, due.kind`,
       params,
     );
     if (rows.length === 0) return { emails: 0, events: 0 };
     const managers: { id: string; role: string; programmes: string[] }[] =
       state === 'breached' ? await em.query(`SELECT id, role, programmes FROM users WHERE role IN ('programme_manager', 'admin') AND active AND erased_at IS NULL`) : [];
     const emails: OutboxEmail[] = [];
+    // cases locked in id order (appendCaseEvent), as every multi-case locker does
     for (const row of rows) {
       const dueAt = row.due_at.toISOString();
       await appendCaseEvent(em, { applicationId: row.id, at: now, type: eventType, actor: null, public: false, data: { serviceLevel: row.kind, dueAt } });

@@ -74,8 +74,11 @@ export function caseEventInsert(event: NewCaseEvent, last: { seq: number; hash: 
 }
 
 export async function appendCaseEvent(em: EntityManager, event: NewCaseEvent, options: { caseLocked?: boolean } = {}): Promise<{ id: string; seq: number }> {
-  // callers that already hold the case's row lock in this transaction say so and save a round trip
-  if (!options.caseLocked) await em.query('SELECT 1 FROM applications WHERE id = $1 FOR UPDATE', [event.applicationId]);
+  // callers that already hold the case's row lock in this transaction say so and save a round trip.
+  // NO KEY UPDATE, not UPDATE: it serialises the chain all the same, but does not block (nor
+  // deadlock with) a transaction inserting a row that references the case (an outbox email's
+  // foreign-key check takes KEY SHARE on it), see README "Notifications"
+  if (!options.caseLocked) await em.query('SELECT 1 FROM applications WHERE id = $1 FOR NO KEY UPDATE', [event.applicationId]);
   const [last]: { last_seq: number | null; last_hash: string | null }[] = await em.query(`SELECT ${LAST_EVENT_SQL('$1')}`, [event.applicationId]);
   const insert = caseEventInsert(event, last.last_seq === null ? null : { seq: last.last_seq, hash: last.last_hash as string });
   const rows: { id: string }[] = await em.query(insert.sql, insert.params);

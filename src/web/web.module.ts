@@ -12,6 +12,7 @@ import { AccountPagesController } from './pages/account-pages.controller';
 import { AccountFlowsController } from './pages/account-flows.controller';
 import { ApplicationPagesController } from './pages/application-pages.controller';
 import { AuthPagesController } from './pages/auth-pages.controller';
+import { DocumentPagesController } from './pages/document-pages.controller';
 import { HomeController } from './pages/home.controller';
 import { ProgrammeNamesService } from './pages/programme-names';
 import { StaffCaseController } from './pages/staff-case.controller';
@@ -29,7 +30,7 @@ import { WebPages } from './web-pages.service';
  */
 @Module({
   imports: [ApplicationsModule, AuthModule, CasesModule, DocumentsModule, PrivacyModule, ProgrammesModule, ReportsModule, SavedViewsModule, UsersModule],
-  controllers: [HomeController, AuthPagesController, AccountFlowsController, ApplicationPagesController, AccountPagesController, StaffInboxController, StaffCaseController],
+  controllers: [HomeController, AuthPagesController, AccountFlowsController, ApplicationPagesController, AccountPagesController, DocumentPagesController, StaffInboxController, StaffCaseController],
   providers: [WebSessionService, WebPages, WebGuard, WebExceptionFilter, ProgrammeNamesService, StaffNamesService],
   exports: [WebSessionService, WebPages, WebGuard, WebExceptionFilter],
 })

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { CursorKey } from '../common/pagination/cursor';
+import { leaseIsFree } from '../database/lease';
 
 export interface WebhookRow {
   id: string;
@@ -123,7 +124,8 @@ export class WebhooksRepository {
   }
 
   /**
-   * Claims up to `limit` due deliveries of active webhooks for `leaseMs` (FOR UPDATE SKIP LOCKED:
+   * Claims up to `limit` due deliveries of active webhooks for `leaseMs` (the lease shape of
+   * `database/lease.ts`, as the email sender's; FOR UPDATE SKIP LOCKED:
    * dispatchers side by side never take the same row) and counts the try now, so a try whose
    * worker died is still counted. A row whose lease lapses is due again.
    */
@@ -133,7 +135,7 @@ export class WebhooksRepository {
        SET locked_until = $2, lease_id = gen_random_uuid(), attempts = d.attempts + 1, round_attempts = d.round_attempts + 1,
            round_started_at = coalesce(d.round_started_at, $1), last_attempt_at = $1
        FROM (SELECT d2.id, w.url, w.secret FROM webhook_deliveries d2 JOIN webhooks w ON w.id = d2.webhook_id AND w.active
-             WHERE d2.status = 'pending' AND d2.next_attempt_at <= $1 AND (d2.locked_until IS NULL OR d2.locked_until <= $1)
+             WHERE d2.status = 'pending' AND d2.next_attempt_at <= $1 AND ${leaseIsFree('d2', '$1')}
              ORDER BY d2.next_attempt_at LIMIT $3 FOR UPDATE OF d2 SKIP LOCKED) c
        WHERE d.id = c.id
        RETURNING d.id, d.lease_id, d.message_id, d.payload, d.round_attempts, d.round_started_at, c.url, c.secret)

@@ -23,11 +23,20 @@ export function dedupeKey(email: Pick<OutboxEmail, 'template' | 'eventKey' | 're
  * Writes emails into the outbox inside the caller's transaction: they exist if and only if
  * their cause committed. A second write of the same logical email is a no-op.
  * Returns how many rows were actually new.
+ *
+ * Locks it takes: the new rows' unique keys, and KEY SHARE on the users and cases they reference
+ * (the foreign-key checks). Those never conflict with the row locks that serialise work on a case
+ * or an advisor, which are all FOR NO KEY UPDATE (see README "Notifications": this is what made
+ * the million-case benchmark deadlock when they were FOR UPDATE).
  */
 export async function enqueueEmails(em: EntityManager, emails: OutboxEmail[], now: Date): Promise<number> {
   if (emails.length === 0) return 0;
+  // one stable order (by dedupe key): two transactions writing overlapping emails wait on each
+  // other's keys in the same order instead of deadlocking (the unique index makes a second
+  // writer of a key wait for the first's commit)
+  const sorted = [...emails].sort((a, b) => (dedupeKey(a) < dedupeKey(b) ? -1 : dedupeKey(a) > dedupeKey(b) ? 1 : 0));
   const params: unknown[] = [];
-  const tuples = emails.map((e) => {
+  const tuples = sorted.map((e) => {
     params.push(dedupeKey(e), e.template, e.recipientId, e.applicationId ?? null, JSON.stringify(e.data ?? {}), e.availableAt ?? now);
     const n = params.length;
     return `($${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;

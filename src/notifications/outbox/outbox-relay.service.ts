@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { QueueService } from '../../queue/queue.service';
+import { EmailOutboxRepository } from '../email-outbox.repository';
 
 /** Quick retries of one relay round (2 s, 4 s, 8 s, 16 s); after that the sender hands the email back to the relay. */
 export const EMAIL_JOB_ATTEMPTS = 5;
@@ -19,6 +20,8 @@ export const RELAY_STALE_MS = 10 * 60 * 1000;
  * several workers relay side by side without taking the same row; each relay round of a row has
  * its own stable jobId, so a crash between enqueue and commit cannot make two jobs of one round.
  * Redis down → the transaction rolls back, the rows stay, the next tick tries again.
+ * A row whose sender's lease lapsed (the worker died mid-send) is relayed again: its email goes
+ * out as the next attempt.
  */
 @Injectable()
 export class OutboxRelayService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -31,6 +34,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly outbox: EmailOutboxRepository,
     private readonly queues: QueueService,
     private readonly clock: Clock,
   ) {}
@@ -74,17 +78,12 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
   async relayBatch(): Promise<number> {
     const now = this.clock.now();
     return this.dataSource.transaction(async (em) => {
-      const rows: { id: string; relay_count: number }[] = await em.query(
-        `SELECT id, relay_count FROM emails
-         WHERE status = 'queued' AND available_at <= $1 AND (relayed_at IS NULL OR relayed_at < $2)
-         ORDER BY available_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
-        [now, new Date(now.getTime() - RELAY_STALE_MS)],
-      );
+      const rows = await this.outbox.lockRelayBatch(em, now, new Date(now.getTime() - RELAY_STALE_MS), BATCH);
       if (rows.length === 0) return 0;
       await this.queues.queue('emails').addBulk(
         rows.map((r) => ({ name: 'email.send', data: { emailId: r.id }, opts: { jobId: `email-${r.id}-${r.relay_count + 1}`, attempts: EMAIL_JOB_ATTEMPTS, backoff: { type: 'exponential', delay: 2000 } } })),
       );
-      await em.query('UPDATE emails SET relayed_at = $2, relay_count = relay_count + 1 WHERE id = ANY($1::uuid[])', [rows.map((r) => r.id), now]);
+      await this.outbox.markRelayed(em, rows.map((r) => r.id), now);
       return rows.length;
     });
   }

@@ -1,0 +1,144 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { leaseIsFree } from '../database/lease';
+import type { EmailRow } from './email-composer';
+
+/** An outbox row as the sender reads it before claiming it, with its recipient's account (null: no such user). */
+export interface EmailToSend extends EmailRow {
+  /** another sender holds a live lease on it */
+  leased: boolean;
+  user_email: string | null;
+  full_name: string | null;
+  locale: 'fr' | 'en' | null;
+  active: boolean | null;
+  weekly_digest: boolean | null;
+  erased_at: Date | null;
+}
+
+/** A claim on one outbox row: the attempt it counts (1 for the first), and the lease that guards its record. */
+export interface EmailClaim {
+  id: string;
+  lease_id: string;
+  attempts: number;
+}
+
+/** What became of one attempt, recorded under its lease. */
+export type EmailOutcome =
+  | { kind: 'sent'; recipientEmail: string; smtpMessageId: string }
+  | { kind: 'failed'; error: string; recipientEmail: string | null }
+  /** transient: a quick retry of the same job follows */
+  | { kind: 'retry'; error: string }
+  /** transient, quick retries exhausted: back to the relay at `availableAt` */
+  | { kind: 'requeue'; error: string; availableAt: Date };
+
+/**
+ * The email sender's and the outbox relay's SQL on `emails` (producers write through
+ * `outbox/email-outbox.ts`, the email log reads through its controller's queries).
+ *
+ * Claim, send, record: no statement here is held open across SMTP. Each one is a single
+ * autocommitted statement; a lease (`lease_id`, `locked_until`) stands in for the row lock the
+ * sender used to keep during the exchange. Leases are timed by the database's clock (`now()`),
+ * the one clock every worker shares: a worker's skewed (or, in tests, manual) clock never makes
+ * a live lease look lapsed.
+ */
+@Injectable()
+export class EmailOutboxRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** One row and its recipient in one round trip; no lock taken. */
+  async findForSending(id: string): Promise<EmailToSend | null> {
+    const rows: EmailToSend[] = await this.dataSource.query(
+      `SELECT e.id, e.template, e.recipient_id, e.application_id, e.data, e.status, e.attempts, e.created_at, NOT ${leaseIsFree('e', 'now()')} AS leased,
+              u.email AS user_email, u.full_name, u.locale, u.active, u.weekly_digest, u.erased_at
+       FROM emails e LEFT JOIN users u ON u.id = e.recipient_id WHERE e.id = $1`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  /**
+   * Marks a row skipped (not worth sending any more), unless it was sent meanwhile or someone
+   * holds a live lease on it. No attempt is counted: nothing went to the SMTP server.
+   */
+  async skip(id: string, why: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `WITH skipped AS (UPDATE emails SET status = 'skipped', last_error = $2
+       WHERE id = $1 AND status = 'queued' AND ${leaseIsFree('emails', 'now()')} RETURNING id) SELECT id FROM skipped`,
+      [id, why],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * Claims a queued row for `leaseMs` and counts the attempt now (committed before any byte goes
+   * to the SMTP server, so an attempt whose worker died is still counted). Null when the row is
+   * not queued any more or another sender holds a live lease on it.
+   */
+  async claim(id: string, leaseMs: number): Promise<EmailClaim | null> {
+    const rows: EmailClaim[] = await this.dataSource.query(
+      `WITH claimed AS (UPDATE emails SET lease_id = gen_random_uuid(), locked_until = now() + $2 * interval '1 millisecond', attempts = attempts + 1
+       WHERE id = $1 AND status = 'queued' AND ${leaseIsFree('emails', 'now()')}
+       RETURNING id, lease_id, attempts) SELECT * FROM claimed`,
+      [id, leaseMs],
+    );
+    return rows[0] ?? null;
+  }
+
+  /**
+   * Records an attempt's outcome and releases the lease, only if the lease is still this claim's
+   * (false: it lapsed and another sender took the row over).
+   */
+  async record(claim: EmailClaim, outcome: EmailOutcome, now: Date): Promise<boolean> {
+    const guard = 'WHERE id = $1 AND lease_id = $2';
+    const release = 'lease_id = NULL, locked_until = NULL';
+    let sql: string;
+    let params: unknown[];
+    switch (outcome.kind) {
+      case 'sent':
+        sql = `UPDATE emails SET status = 'sent', sent_at = $3, recipient_email = $4, smtp_message_id = $5, last_error = NULL, ${release} ${guard}`;
+        params = [claim.id, claim.lease_id, now, outcome.recipientEmail, outcome.smtpMessageId];
+        break;
+      case 'failed':
+        sql = `UPDATE emails SET status = 'failed', last_error = $3, recipient_email = coalesce($4, recipient_email), ${release} ${guard}`;
+        params = [claim.id, claim.lease_id, outcome.error, outcome.recipientEmail];
+        break;
+      case 'retry':
+        sql = `UPDATE emails SET last_error = $3, ${release} ${guard}`;
+        params = [claim.id, claim.lease_id, outcome.error];
+        break;
+      case 'requeue':
+        sql = `UPDATE emails SET last_error = $3, relayed_at = NULL, available_at = $4, ${release} ${guard}`;
+        params = [claim.id, claim.lease_id, outcome.error, outcome.availableAt];
+        break;
+    }
+    const rows: unknown[] = await this.dataSource.query(`WITH recorded AS (${sql} RETURNING id) SELECT id FROM recorded`, params);
+    return rows.length > 0;
+  }
+
+  /**
+   * The relay's batch, locked in the caller's transaction (SKIP LOCKED: relays side by side never
+   * take the same row, and never wait): queued rows that are due and not handed to the queue yet,
+   * handed out long ago (their job was lost), or whose sender's lease lapsed (its worker died).
+   * Ordered by (available_at, id), the one order in which anything locks several outbox rows.
+   */
+  async lockRelayBatch(em: EntityManager, now: Date, staleBefore: Date, limit: number): Promise<{ id: string; relay_count: number }[]> {
+    return em.query(
+      `SELECT id, relay_count FROM emails
+       WHERE status = 'queued' AND available_at <= $1 AND (relayed_at IS NULL OR relayed_at < $2 OR locked_until <= now())
+       ORDER BY available_at, id LIMIT ${Number(limit)} FOR UPDATE SKIP LOCKED`,
+      [now, staleBefore],
+    );
+  }
+
+  /**
+   * Marks a batch handed to the queue. A lapsed lease is cleared (its `lease_id` stays, so a
+   * sender that outlived its lease can still record until a new claim replaces it).
+   */
+  async markRelayed(em: EntityManager, ids: string[], now: Date): Promise<void> {
+    await em.query(
+      `UPDATE emails SET relayed_at = $2, relay_count = relay_count + 1, locked_until = CASE WHEN locked_until <= now() THEN NULL ELSE locked_until END
+       WHERE id = ANY($1::uuid[])`,
+      [ids, now],
+    );
+  }
+}
