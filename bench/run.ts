@@ -32,6 +32,7 @@ import { benchDigests } from './digests.bench';
 import { benchEmails } from './emails.bench';
 import { benchInbox } from './inbox.bench';
 import { benchPages } from './pages.bench';
+import { benchStaffPages } from './staff-pages.bench';
 import { benchReports } from './reports.bench';
 import { benchRouting } from './routing.bench';
 import { benchSubmit } from './submit.bench';
@@ -479,6 +480,10 @@ async function main(): Promise<number> {
               if (wanted('pages')) {
                 await attempt('Web pages (founder, seeded database)', () =>
                   benchPages({ app, connections: 10, durationSeconds: options.smoke ? 1 : 8, warmupSeconds: options.smoke ? 0.5 : 2, log }),
+                );
+                await attempt('Staff pages vs the JSON API (seeded database)', () =>
+                  // 20 connections need more than a second to answer at all on a loaded smoke machine
+                  benchStaffPages({ app, connections: 20, durationSeconds: options.smoke ? 3 : 8, warmupSeconds: options.smoke ? 1 : 2, log }),
                 );
               }
               if (wanted('reports')) await attempt('Reports: funnel and CSV export (seeded database)', () => benchReports({ app, runs: options.smoke ? 2 : 5, log }));

@@ -1,6 +1,9 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { Response } from 'express';
 import { Clock } from '../common/clock';
+import { canonicalInboxQuery } from '../saved-views/saved-view-rules';
+import { SavedViewsService } from '../saved-views/saved-views.service';
+import { STAFF_ROLES } from '../users/user.entity';
 import type { PageLocale } from './i18n/catalogue';
 import { SESSION_COOKIE, Session, WebSessionService } from './session/web-session.service';
 import { WebContext, WebRequest } from './web-context';
@@ -25,6 +28,7 @@ export class WebPages implements OnModuleInit {
   constructor(
     private readonly sessions: WebSessionService,
     private readonly clock: Clock,
+    private readonly savedViews: SavedViewsService,
   ) {}
 
   onModuleInit(): void {
@@ -56,6 +60,7 @@ export class WebPages implements OnModuleInit {
     const url = new URL(req.originalUrl, 'http://page');
     url.searchParams.set('lang', other);
     const title = views.t(web.locale, data.titleKey, data.titleParams);
+    const staffNav = web.user && (STAFF_ROLES as readonly string[]).includes(web.user.role) ? await this.staffNav(web.user, url) : null;
     const root: PageRoot = {
       ...data,
       locale: web.locale,
@@ -72,6 +77,7 @@ export class WebPages implements OnModuleInit {
       otherLocale: { locale: other, href: `${url.pathname}${url.search}`, label: views.t(other, 'layout.languageName') },
       assets,
       path: url.pathname,
+      staffNav,
       localeOptions: [
         { value: 'fr', label: views.t('fr', 'layout.languageName') },
         { value: 'en', label: views.t('en', 'layout.languageName') },
@@ -86,6 +92,19 @@ export class WebPages implements OnModuleInit {
     // personal pages: never kept by a shared cache or the back button of a signed-out browser
     res.setHeader('Cache-Control', 'no-store');
     res.send(views.render(page, root));
+  }
+
+  /**
+   * The staff's navigation: their workspace's pages (the administration's for admins) and their
+   * saved inbox views, the one matching this inbox address marked as the current page.
+   */
+  private async staffNav(user: { id: string; role: string }, url: URL): Promise<{ current: string | null; isAdmin: boolean; views: { name: string; query: string; current: boolean }[] }> {
+    const inbox = url.pathname === '/staff/inbox';
+    const here = inbox ? canonicalInboxQuery(Object.fromEntries([...new Set(url.searchParams.keys())].map((key) => [key, url.searchParams.getAll(key)]))) : null;
+    // an error page is still shown when the views cannot be read (the database is away)
+    const saved = await this.savedViews.list(user.id).catch(() => []);
+    const views = saved.map((v) => ({ name: v.name, query: v.query, current: here !== null && !url.searchParams.has('cursor') && v.query === here }));
+    return { current: inbox && !views.some((v) => v.current) ? 'inbox' : null, isAdmin: user.role === 'admin', views };
   }
 
   /** A bare fragment (the routing preview the page's script refreshes). */

@@ -4,6 +4,8 @@ import { AuthModule } from '../auth/auth.module';
 import { CasesModule } from '../cases/cases.module';
 import { DocumentsModule } from '../documents/documents.module';
 import { PrivacyModule } from '../privacy/privacy.module';
+import { ReportsModule } from '../reports/reports.module';
+import { SavedViewsModule } from '../saved-views/saved-views.module';
 import { ProgrammesModule } from '../programmes/programmes.module';
 import { ReferralsModule } from '../referrals/referrals.module';
 import { UsersModule } from '../users/users.module';
@@ -18,6 +20,9 @@ import { ReferralPagesController } from './pages/referral-pages.controller';
 import { ReferralPanels } from './pages/referral-panel';
 import { WebhookPagesController } from './pages/webhook-pages.controller';
 import { ProgrammeNamesService } from './pages/programme-names';
+import { StaffCaseController } from './pages/staff-case.controller';
+import { StaffInboxController } from './pages/staff-inbox.controller';
+import { StaffNamesService } from './pages/staff-names';
 import { WebSessionService } from './session/web-session.service';
 import { WebExceptionFilter } from './web-exception.filter';
 import { WebGuard } from './web.guard';
@@ -29,9 +34,9 @@ import { WebPages } from './web-pages.service';
  * English. The foundation (session, guard, pages, error filter, views) is shared by every area.
  */
 @Module({
-  imports: [ApplicationsModule, AuthModule, CasesModule, DocumentsModule, PrivacyModule, ProgrammesModule, UsersModule, ReferralsModule, WebhooksModule],
-  controllers: [HomeController, AuthPagesController, AccountFlowsController, ApplicationPagesController, AccountPagesController, DocumentPagesController, ReferralPagesController, WebhookPagesController],
-  providers: [WebSessionService, WebPages, WebGuard, WebExceptionFilter, ProgrammeNamesService, ReferralPanels],
+  imports: [ApplicationsModule, AuthModule, CasesModule, DocumentsModule, PrivacyModule, ProgrammesModule, ReportsModule, SavedViewsModule, UsersModule, ReferralsModule, WebhooksModule],
+  controllers: [HomeController, AuthPagesController, AccountFlowsController, ApplicationPagesController, AccountPagesController, DocumentPagesController, StaffInboxController, StaffCaseController, ReferralPagesController, WebhookPagesController],
+  providers: [WebSessionService, WebPages, WebGuard, WebExceptionFilter, ProgrammeNamesService, StaffNamesService, ReferralPanels],
   exports: [WebSessionService, WebPages, WebGuard, WebExceptionFilter, ReferralPanels],
 })
 export class WebModule {}

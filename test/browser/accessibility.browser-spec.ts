@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { auth, move } from '../support/cases';
+import { auth, move, submitCase } from '../support/cases';
 import * as files from '../support/document-files';
 import { uploadDocument } from '../support/documents';
 import { COMPLETE_APPLICATION } from '../support/fixtures';
@@ -127,11 +127,68 @@ describe.each(['fr', 'en'] as const)('every page (%s)', (lang) => {
     const staffPage = await staffContext.newPage();
     await staffPage.goto(`/login?lang=${lang}`);
     await logIn(staffPage, staff.email, 'staff-password-1234');
-    expect(new URL(staffPage.url()).pathname).toBe('/account');
+    expect(new URL(staffPage.url()).pathname).toBe('/staff/inbox');
+    await staffPage.goto('/account');
     await check(staffPage, 'staff account');
     // a staff email's link to a case opens the staff's page of it
     await staffPage.goto(`/applications/${asked.body.id}`);
     expect(new URL(staffPage.url()).pathname).toBe(`/staff/cases/${asked.body.id}`);
     await staffContext.close();
+  });
+
+  it('passes axe on the staff pages, which fit a phone and a 1280 px laptop', async () => {
+    const staff = await createStaff(b.t.http, adminToken, { role: 'advisor' });
+    const asked = await submitCase(b.t.http, { startupName: 'Axe Asked' });
+    await move(b.t.http, adminToken, asked.id, { to: 'info_requested', message: 'Which lab exactly?' });
+    const staffContext = await b.context({ viewport: { width: 1280, height: 900 } });
+    const staffPage = await staffContext.newPage();
+    await staffPage.goto(`/login?lang=${lang}`);
+    await logIn(staffPage, staff.email, 'staff-password-1234');
+    // the staff pages, also at a laptop's 1280 px without sideways scrolling
+    const fits1280 = async (label: string, page: Page = staffPage): Promise<void> => {
+      await page.setViewportSize({ width: 1280, height: 900 });
+      expect({ label, overflow1280: await horizontalOverflow(page) }).toEqual({ label, overflow1280: 0 });
+    };
+    const reviewed = await submitCase(b.t.http, { startupName: 'Axe Review' });
+    await move(b.t.http, adminToken, reviewed.id, { to: 'in_review' });
+    await b.t.http.post(`/api/v1/applications/${reviewed.id}/notes`).set(...auth(staff.token)).send({ body: 'Une note interne' }).expect(201);
+    await b.t.http.post(`/api/v1/applications/${reviewed.id}/messages`).set(...auth(staff.token)).send({ body: 'Un message au porteur' }).expect(201);
+    for (const [path, label] of [
+      ['/staff/inbox', 'staff inbox'],
+      ['/staff/inbox?status=submitted&status=in_review&sla=at_risk&q=Axe', 'staff inbox filtered, empty'],
+      ['/staff/inbox?sort=sideways&assignee=someone', 'staff inbox with filter errors'],
+      [`/staff/cases/${asked.id}`, 'staff case (information requested)'],
+      [`/staff/cases/${reviewed.id}`, 'staff case (in review, notes and thread)'],
+    ]) {
+      await staffPage.goto(path);
+      await fits1280(label);
+      await check(staffPage, label);
+    }
+    await staffPage.goto('/staff/inbox');
+    await staffPage.fill('[name=name]', '');
+    await staffPage.click('form[action="/staff/views"] button[type=submit]');
+    await check(staffPage, 'staff inbox, view without a name');
+    await staffPage.fill('[name=name]', 'Ma vue');
+    await staffPage.click('form[action="/staff/views"] button[type=submit]');
+    await staffPage.waitForLoadState('load');
+    await check(staffPage, 'staff inbox with a saved view');
+    await staffPage.goto(`/staff/cases/${reviewed.id}`);
+    await staffPage.click('#move-declined button[type=submit]');
+    await fits1280('staff case with a move refused');
+    await check(staffPage, 'staff case with a move refused');
+    await staffPage.click(`form[action="/staff/cases/${reviewed.id}/auto-assign"] button[type=submit]`);
+    await staffPage.waitForLoadState('load');
+    await fits1280('staff case with the auto-assign explanation');
+    await check(staffPage, 'staff case with the auto-assign explanation');
+    await staffContext.close();
+
+    const adminContext = await b.context({ viewport: { width: 1280, height: 900 } });
+    const adminPage = await adminContext.newPage();
+    await adminPage.goto(`/login?lang=${lang}`);
+    await logIn(adminPage, ADMIN.email, ADMIN.password);
+    await adminPage.goto(`/staff/cases/${reviewed.id}/verify`);
+    await fits1280('staff case, timeline verified (admin)', adminPage);
+    await check(adminPage, 'staff case, timeline verified (admin)');
+    await adminContext.close();
   });
 });

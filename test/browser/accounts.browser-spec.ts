@@ -120,8 +120,10 @@ describe('accounts in the browser', () => {
     expect(await textOf(page, 'h1')).toBe('Activer votre compte');
     await page.fill('[name=password]', 'an advisor passphrase');
     await page.click('form[action="/invitation"] button[type=submit]');
-    await page.waitForURL('**/account');
+    // staff arrive in their inbox
+    await page.waitForURL('**/staff/inbox');
     expect(await textOf(page, '.banner')).toContain('Votre compte est activé.');
+    await page.goto('/account');
     expect(await textOf(page, 'dl')).toContain(email);
     await login(b.t.http, email, 'an advisor passphrase');
     // the link works once

@@ -61,7 +61,7 @@ const EXPECTED: { [N in TemplateName]: Expectation<N> } = {
     c.firstResponseDueAt === null ? '' : formatDateTime(c.firstResponseDueAt, l),
     formatDateTime(c.decisionDueAt, l),
     c.suggestedProgrammeName ?? '',
-    buildUrl(c.publicUrl, ['applications', c.application.id]),
+    buildUrl(c.publicUrl, ['staff', 'cases', c.application.id]),
   ],
   'info-requested': (c, l) => [
     c.application.reference,
@@ -78,7 +78,7 @@ const EXPECTED: { [N in TemplateName]: Expectation<N> } = {
     c.authorName,
     ...c.message.split('\n'),
     formatDateTime(c.sentAt, l),
-    buildUrl(c.publicUrl, ['applications', c.application.id]),
+    buildUrl(c.publicUrl, c.audience === 'staff' ? ['staff', 'cases', c.application.id] : ['applications', c.application.id]),
   ],
   'founder-replied': (c, l) => [
     c.application.reference,
@@ -87,7 +87,7 @@ const EXPECTED: { [N in TemplateName]: Expectation<N> } = {
     c.message,
     formatDateTime(c.repliedAt, l),
     formatDateTime(c.decisionDueAt, l),
-    buildUrl(c.publicUrl, ['applications', c.application.id]),
+    buildUrl(c.publicUrl, ['staff', 'cases', c.application.id]),
   ],
   'decision-accepted': (c, l) => [
     c.application.reference,
@@ -137,7 +137,7 @@ const EXPECTED: { [N in TemplateName]: Expectation<N> } = {
     c.application.startupName,
     label(l, `serviceLevel.${c.serviceLevel}`),
     formatDateTime(c.dueAt, l),
-    buildUrl(c.publicUrl, ['applications', c.application.id]),
+    buildUrl(c.publicUrl, ['staff', 'cases', c.application.id]),
   ],
   'sla-breached': (c, l) => [
     c.application.reference,
@@ -146,7 +146,7 @@ const EXPECTED: { [N in TemplateName]: Expectation<N> } = {
     formatDateTime(c.dueAt, l),
     c.assigneeName ?? '',
     c.programmeName ?? '',
-    buildUrl(c.publicUrl, ['applications', c.application.id]),
+    buildUrl(c.publicUrl, ['staff', 'cases', c.application.id]),
   ],
   'cohort-enrolled': (c, l) => [
     c.application.reference,
@@ -187,7 +187,7 @@ const EXPECTED: { [N in TemplateName]: Expectation<N> } = {
       x.reference,
       x.startupName,
       formatDateTime(x.dueAt, l),
-      buildUrl(c.publicUrl, ['applications', x.id]),
+      buildUrl(c.publicUrl, ['staff', 'cases', x.id]),
     ]),
     ...c.newThisWeek.flatMap((x) => [x.reference, x.startupName, formatDate(x.assignedAt, l)]),
     ...c.waitingOnFounders.flatMap((x) => [x.reference, x.startupName, formatDate(x.requestedAt, l)]),
@@ -211,7 +211,7 @@ const EXPECTED: { [N in TemplateName]: Expectation<N> } = {
         m.startupName,
         m.cohortName,
         formatDate(m.dueOn, l),
-        buildUrl(c.publicUrl, ['applications', m.applicationId]),
+        buildUrl(c.publicUrl, ['staff', 'cases', m.applicationId]),
       ]),
     ]),
     c.unsubscribeUrl,
@@ -593,7 +593,38 @@ describe('TemplateRenderer: strict rendering', () => {
 
   it('tolerates a trailing slash on publicUrl', () => {
     const email = render('sla-warning', { ...sample('sla-warning', 'en'), publicUrl: 'https://guichet.example/' });
-    expect(email.text).toContain(`https://guichet.example/applications/${TEMPLATE_SAMPLES['sla-warning'].application.id}`);
+    expect(email.text).toContain(`https://guichet.example/staff/cases/${TEMPLATE_SAMPLES['sla-warning'].application.id}`);
+  });
+
+  // staff open a case on their own page of it, founders on theirs: a link never sends one to the other's
+  describe.each(TEMPLATE_LOCALES)('links in staff emails (%s)', (locale) => {
+    const base = 'https://guichet.campus-sante.example';
+    it.each(['case-assigned', 'founder-replied', 'sla-warning', 'sla-breached'] as const)('%s opens the staff page of the case', (name) => {
+      const email = render(name, sample(name, locale));
+      const id = TEMPLATE_SAMPLES[name].application.id;
+      for (const part of [email.html, email.text]) {
+        expect(part).toContain(`${base}/staff/cases/${id}`);
+        expect(part).not.toContain(`${base}/applications/`);
+      }
+    });
+
+    it('new-message opens the staff page for staff and the application page for the founder', () => {
+      const staff = render('new-message', { ...sample('new-message', locale), audience: 'staff' });
+      const founder = render('new-message', sample('new-message', locale));
+      const id = TEMPLATE_SAMPLES['new-message'].application.id;
+      expect(staff.html).toContain(`${base}/staff/cases/${id}`);
+      expect(staff.text).not.toContain(`${base}/applications/`);
+      expect(founder.html).toContain(`${base}/applications/${id}`);
+      expect(founder.text).not.toContain('/staff/');
+    });
+
+    it.each(['weekly-digest-advisor', 'weekly-digest-manager'] as const)('%s links to the staff inbox and staff case pages', (name) => {
+      const email = render(name, sample(name, locale));
+      for (const part of [email.html, email.text]) {
+        expect(part).toContain(`${base}/staff/inbox`);
+        expect(part).not.toMatch(/campus-sante\.example\/applications\//);
+      }
+    });
   });
 });
 

@@ -14,9 +14,8 @@ import { WebPages } from '../web-pages.service';
 
 /** Where a user lands after signing in when no page was asked for. */
 export function homeOf(role: string): string {
-  // the staff workspace in the browser is not built yet: their account page says where it is
   if (role === 'partner') return '/partner/referrals';
-  return (STAFF_ROLES as readonly string[]).includes(role) ? '/account' : '/applications';
+  return (STAFF_ROLES as readonly string[]).includes(role) ? '/staff/inbox' : '/applications';
 }
 
 /** Sign-up, sign-in, sign-out: the same services, rules and rate limits as the API's /auth routes. */
@@ -81,7 +80,7 @@ export class AuthPagesController {
       try {
         const signedIn = await this.auth.login(value, req.ip ?? '');
         const { user } = signedIn;
-        await this.pages.signIn(req, res, signedIn, (STAFF_ROLES as readonly string[]).includes(user.role) && !next ? { key: 'account.staffNotice' } : undefined);
+        await this.pages.signIn(req, res, signedIn);
         return res.redirect(303, next ?? homeOf(user.role));
       } catch (error) {
         if (!(error instanceof UnauthorizedException)) throw error;
