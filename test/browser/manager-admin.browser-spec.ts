@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { addCalendarDays, parisDate } from '../../src/cases/business-calendar';
 import { auth, move, submitCase } from '../support/cases';
+import { QueueService } from '../../src/queue/queue.service';
 import { HHSF_PROFILE } from '../support/fixtures';
 import { SmtpSink } from '../support/smtp-sink';
 import { ADMIN, createStaff, login, registerFounder } from '../support/test-app';
@@ -223,9 +224,26 @@ describe('staff and admin pages', () => {
     expect(frame.headers()['content-security-policy']).toContain("default-src 'none'");
     expect(frame.headers()['content-security-policy']).toContain('sandbox');
 
-    // the queues
+    // the queues: a job that fails (no handler for its name) is listed with its error, and retried
+    const system = b.t.app.get(QueueService).queue('system');
+    const job = await system.add('no.such.job' as never, {}, { attempts: 1 });
+    const failedOnce = async (): Promise<boolean> => (await system.getJob(String(job.id)))?.isFailed() ?? false;
+    for (let i = 0; i < 100 && !(await failedOnce()); i++) await new Promise((resolve) => setTimeout(resolve, 100));
     await page.goto('/admin/queues');
     expect(await page.locator('[data-queue=emails] [data-state=completed]').count()).toBe(1);
+    expect(Number(await page.locator('[data-queue=system] [data-state=failed]').innerText())).toBeGreaterThanOrEqual(1);
+    const row = page.locator(`[data-failed-job="${job.id}"]`);
+    expect(await row.innerText()).toContain('no handler for job no.such.job');
+    await row.locator('button[type=submit]').click();
+    await page.waitForURL('**/admin/queues');
+    expect(await page.locator('.banner').innerText()).toContain(String(job.id));
+    // the worker took it again (and it failed again, having still no handler)
+    const startedTwice = async (): Promise<boolean> => ((await system.getJob(String(job.id)))?.attemptsStarted ?? 0) >= 2;
+    for (let i = 0; i < 100 && !(await startedTwice()); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await startedTwice()).toBe(true);
+    // an unknown queue is a 404 page
+    const csrf = await page.locator('input[name=_csrf]').first().inputValue();
+    expect((await page.request.post('/admin/queues/nope/jobs/1/retry', { form: { _csrf: csrf } })).status()).toBe(404);
     await page.context().close();
   });
 
