@@ -29,7 +29,8 @@ export function enrolmentCandidates(em: EntityManager, programme: string, limit 
   return em.query(
     `SELECT a.id AS "applicationId", a.reference, a.startup_name AS "startupName"
      FROM applications a
-     WHERE a.status = 'accepted' AND a.programme = $1
+     -- inbox_programme is the decided programme once decided: the inbox's (programme, status) index serves this
+     WHERE a.inbox_programme = $1 AND a.status = 'accepted' AND a.programme = $1
        AND NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.application_id = a.id AND e.programme = $1)
      ORDER BY a.decided_at NULLS LAST, a.reference
      LIMIT $2`,
