@@ -146,6 +146,21 @@ describe('staff and admin pages', () => {
     expect(await page.locator(`[data-user="${invited}"] [data-invitation-pending]`).count()).toBe(1);
     await sink.waitFor(() => sink.to(invited).some((m) => m.text.includes('/invitation?token=')));
 
+    // sent again: a new link
+    await page.locator(`[data-user="${invited}"] form[action$="/invitation"] button`).click();
+    await page.waitForURL('**/admin/users');
+    await sink.waitFor(() => sink.to(invited).filter((m) => m.text.includes('/invitation?token=')).length === 2);
+    // edited: capacity and languages
+    await page.locator(`[data-user="${invited}"] th a`).click();
+    await page.fill('[name=capacity]', '7');
+    await page.check('input[name=languages][value=en]');
+    await page.click('form[action^="/admin/users/"] button[type=submit]');
+    await page.waitForURL('**/admin/users');
+    const staffList = await b.t.http.get('/api/v1/users?role=advisor&limit=100').set(...auth(adminToken)).expect(200);
+    const edited = (staffList.body.items as { email: string; capacity: number; languages: string[]; programmes: string[] }[]).find((u) => u.email === invited);
+    expect(edited).toMatchObject({ capacity: 7, programmes: [HHSF] });
+    expect(edited?.languages.sort()).toEqual(['en', 'fr']);
+
     // the same address again: a message beside the field
     await page.fill('[name=fullName]', 'Inès Encore');
     await page.fill('[name=email]', invited);
@@ -214,8 +229,9 @@ describe('staff and admin pages', () => {
     await page.fill('[name=recipient]', invited);
     await page.click('form[action="/admin/emails"] button[type=submit]');
     await page.waitForLoadState('load');
-    expect(await page.locator('[data-email]').count()).toBe(1);
-    expect(await page.locator('[data-email]').getAttribute('data-template')).toBe('invitation');
+    // (two: the invitation and the one sent again)
+    expect(await page.locator('[data-email]').count()).toBe(2);
+    expect(new Set(await page.locator('[data-email]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-template'))))).toEqual(new Set(['invitation']));
 
     // the digest preview: the HTML in a sandboxed frame under its own CSP, the text as text
     await page.goto(`/admin/digests/preview?userId=${manager.id}`);
