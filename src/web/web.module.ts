@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ApplicationsModule } from '../applications/applications.module';
 import { AuthModule } from '../auth/auth.module';
 import { CasesModule } from '../cases/cases.module';
+import { DocumentsModule } from '../documents/documents.module';
 import { PrivacyModule } from '../privacy/privacy.module';
 import { ProgrammesModule } from '../programmes/programmes.module';
 import { UsersModule } from '../users/users.module';
@@ -9,6 +10,7 @@ import { AccountPagesController } from './pages/account-pages.controller';
 import { AccountFlowsController } from './pages/account-flows.controller';
 import { ApplicationPagesController } from './pages/application-pages.controller';
 import { AuthPagesController } from './pages/auth-pages.controller';
+import { DocumentPagesController } from './pages/document-pages.controller';
 import { HomeController } from './pages/home.controller';
 import { ProgrammeNamesService } from './pages/programme-names';
 import { WebSessionService } from './session/web-session.service';
@@ -22,8 +24,8 @@ import { WebPages } from './web-pages.service';
  * English. The foundation (session, guard, pages, error filter, views) is shared by every area.
  */
 @Module({
-  imports: [ApplicationsModule, AuthModule, CasesModule, PrivacyModule, ProgrammesModule, UsersModule],
-  controllers: [HomeController, AuthPagesController, AccountFlowsController, ApplicationPagesController, AccountPagesController],
+  imports: [ApplicationsModule, AuthModule, CasesModule, DocumentsModule, PrivacyModule, ProgrammesModule, UsersModule],
+  controllers: [HomeController, AuthPagesController, AccountFlowsController, ApplicationPagesController, AccountPagesController, DocumentPagesController],
   providers: [WebSessionService, WebPages, WebGuard, WebExceptionFilter, ProgrammeNamesService],
   exports: [WebSessionService, WebPages, WebGuard, WebExceptionFilter],
 })
