@@ -32,6 +32,7 @@ import { ReferralsWorkerModule } from './referrals/referrals-worker.module';
 import { ReferralsModule } from './referrals/referrals.module';
 import { ReportsWorkerModule } from './reports/reports-worker.module';
 import { UsersModule } from './users/users.module';
+import { StaffAdminPagesModule } from './web/staff-admin-pages.module';
 import { WebModule } from './web/web.module';
 import { WebhooksWorkerModule } from './webhooks/webhooks-worker.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -70,7 +71,7 @@ const API_MODULES: Type[] = [AuthModule, UsersModule, ProgrammesModule, Applicat
  * prefix is given per module (RouterModule) rather than by `setGlobalPrefix`, whose exclusions
  * match route paths as text: `/applications/:id` of the pages would also exclude the API's.
  */
-const UNPREFIXED_MODULES: Type[] = [HealthModule, WebModule];
+const UNPREFIXED_MODULES: Type[] = [HealthModule, WebModule, StaffAdminPagesModule];
 /** Modules the worker needs besides WorkerModule (job handlers live in their domain module). */
 const WORKER_MODULES: Type[] = [WorkerModule, NotificationsWorkerModule, CasesWorkerModule, AccountsWorkerModule, DigestsWorkerModule, RetentionModule, ReportsWorkerModule, WebhooksWorkerModule, DocumentsWorkerModule, ReferralsWorkerModule];
 

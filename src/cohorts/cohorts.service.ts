@@ -5,6 +5,7 @@ import { isValidDay, parisDate } from '../domain/business-calendar';
 import { Clock } from '../common/clock';
 import { enqueueEmails } from '../notifications/outbox/email-outbox';
 import { appendCaseEvent } from '../timeline/case-events';
+import { enrolmentCandidates, type EnrolmentCandidate } from './enrolments.repository';
 import { CreateCohortDto, CreateMilestoneDto, MilestoneProgressDto, UpdateMilestoneDto } from './dto/cohort.dto';
 
 export interface EnrolmentView {
@@ -159,6 +160,12 @@ export class CohortsService {
       milestones: milestones.map((m) => ({ id: m.id, title: m.title, dueOn: m.due_on })),
       createdAt: c.created_at.toISOString(),
     };
+  }
+
+  /** The cases a manager can enrol in this cohort: accepted into its programme, in none of its cohorts yet. */
+  async enrolmentCandidates(cohortId: string): Promise<EnrolmentCandidate[]> {
+    const cohort = await this.row(this.dataSource.manager, cohortId);
+    return enrolmentCandidates(this.dataSource.manager, cohort.programme);
   }
 
   async enrol(cohortId: string, user: AuthUser, applicationId: string): Promise<EnrolmentView> {

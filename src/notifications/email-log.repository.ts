@@ -1,8 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
 
-/** A line of the email log, as read for the admin's list. */
-export interface EmailLogRow {
+export interface EmailLogFilters {
+  recipient?: string;
+  template?: string;
+  status?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface EmailLogEntry {
+  id: string;
+  template: string;
+  recipient: { id: string | null; email: string | null };
+  applicationId: string | null;
+  status: string;
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+  sentAt: string | null;
+}
+
+interface EmailLogRow {
   id: string;
   template: string;
   recipient_id: string | null;
@@ -15,42 +35,49 @@ export interface EmailLogRow {
   sent_at: Date | null;
 }
 
-export interface EmailLogFilter {
-  /** a user id, or an address (the account's or the one the email was sent to) */
-  recipient?: string;
-  template?: string;
-  status?: string;
-  /** keyset cursor: created_at, id of the last row seen */
-  after?: readonly unknown[] | null;
-  limit: number;
-}
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The admin's read of the `emails` table (the outbox's writes are the notifications' sender's). */
+/** The email log (`emails`, the outbox), newest first, filtered: what `GET /emails` and the admin's page read. */
 @Injectable()
 export class EmailLogRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Newest first, `limit + 1` rows (the extra one says there is a next page). */
-  async page(filter: EmailLogFilter): Promise<EmailLogRow[]> {
+  async list(query: EmailLogFilters): Promise<Page<EmailLogEntry>> {
+    const limit = query.limit ?? 25;
+    const after = decodeCursor(query.cursor, 2);
     const params: unknown[] = [];
     const where: string[] = ['TRUE'];
     const p = (v: unknown): string => {
       params.push(v);
       return `$${params.length}`;
     };
-    if (filter.recipient) {
-      where.push(UUID.test(filter.recipient) ? `e.recipient_id = ${p(filter.recipient)}::uuid` : `(u.email = ${p(filter.recipient.trim().toLowerCase())} OR e.recipient_email = $${params.length})`);
+    if (query.recipient) {
+      where.push(UUID.test(query.recipient) ? `e.recipient_id = ${p(query.recipient)}::uuid` : `(u.email = ${p(query.recipient.trim().toLowerCase())} OR e.recipient_email = $${params.length})`);
     }
-    if (filter.template) where.push(`e.template = ${p(filter.template)}`);
-    if (filter.status) where.push(`e.status = ${p(filter.status)}`);
-    if (filter.after) where.push(`(e.created_at, e.id) < (${p(filter.after[0])}::timestamptz, ${p(filter.after[1])}::uuid)`);
-    return this.dataSource.query(
+    if (query.template) where.push(`e.template = ${p(query.template)}`);
+    if (query.status) where.push(`e.status = ${p(query.status)}`);
+    if (after) where.push(`(e.created_at, e.id) < (${p(after[0])}::timestamptz, ${p(after[1])}::uuid)`);
+    const rows: EmailLogRow[] = await this.dataSource.query(
       `SELECT e.id, e.template, e.recipient_id, coalesce(e.recipient_email, u.email) AS email, e.application_id, e.status, e.attempts, e.last_error, e.created_at, e.sent_at
        FROM emails e LEFT JOIN users u ON u.id = e.recipient_id
-       WHERE ${where.join(' AND ')} ORDER BY e.created_at DESC, e.id DESC LIMIT ${p(filter.limit + 1)}`,
+       WHERE ${where.join(' AND ')} ORDER BY e.created_at DESC, e.id DESC LIMIT ${p(limit + 1)}`,
       params,
+    );
+    return toPage(
+      rows,
+      limit,
+      (r) => ({
+        id: r.id,
+        template: r.template,
+        recipient: { id: r.recipient_id, email: r.email },
+        applicationId: r.application_id,
+        status: r.status,
+        attempts: r.attempts,
+        lastError: r.last_error,
+        createdAt: r.created_at.toISOString(),
+        sentAt: r.sent_at?.toISOString() ?? null,
+      }),
+      (r) => [r.created_at.toISOString(), r.id],
     );
   }
 }

@@ -3,9 +3,9 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOpt
 import { ApiErrors } from '../common/http/api-errors';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { Roles } from '../common/http/auth.decorators';
-import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
+import { Page } from '../common/pagination/cursor';
+import { EmailLogEntry, EmailLogRepository } from './email-log.repository';
 import { PageQuery } from '../common/pagination/page-query.dto';
-import { EmailLogRepository } from './email-log.repository';
 import { TEMPLATE_NAMES } from './templates/template-contexts';
 
 export class EmailLogQuery extends PageQuery {
@@ -49,18 +49,6 @@ class EmailLogPage {
   @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
 }
 
-export interface EmailLogEntry {
-  id: string;
-  template: string;
-  recipient: { id: string | null; email: string | null };
-  applicationId: string | null;
-  status: string;
-  attempts: number;
-  lastError: string | null;
-  createdAt: string;
-  sentAt: string | null;
-}
-
 @ApiTags('emails')
 @ApiBearerAuth()
 @ApiErrors(400, 401, 403, 503)
@@ -72,25 +60,7 @@ export class EmailsController {
   @Roles('admin')
   @ApiOperation({ summary: 'The email log: template, recipient, status (queued, sent, failed, skipped), attempts, last error, sent at; newest first' })
   @ApiOkResponse({ type: EmailLogPage })
-  async list(@Query() query: EmailLogQuery): Promise<Page<EmailLogEntry>> {
-    const limit = query.limit ?? 25;
-    const after = decodeCursor(query.cursor, 2);
-    const rows = await this.log.page({ recipient: query.recipient, template: query.template, status: query.status, after, limit });
-    return toPage(
-      rows,
-      limit,
-      (r) => ({
-        id: r.id,
-        template: r.template,
-        recipient: { id: r.recipient_id, email: r.email },
-        applicationId: r.application_id,
-        status: r.status,
-        attempts: r.attempts,
-        lastError: r.last_error,
-        createdAt: r.created_at.toISOString(),
-        sentAt: r.sent_at?.toISOString() ?? null,
-      }),
-      (r) => [r.created_at.toISOString(), r.id],
-    );
+  list(@Query() query: EmailLogQuery): Promise<Page<EmailLogEntry>> {
+    return this.log.list(query);
   }
 }

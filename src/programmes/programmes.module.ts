@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ProgrammesController } from './programmes.controller';
+import { ProgrammeVersionsRepository } from './programme-versions.repository';
 import { ProgrammesService } from './programmes.service';
 
-@Module({ controllers: [ProgrammesController], providers: [ProgrammesService], exports: [ProgrammesService] })
+@Module({ controllers: [ProgrammesController], providers: [ProgrammesService, ProgrammeVersionsRepository], exports: [ProgrammesService, ProgrammeVersionsRepository] })
 export class ProgrammesModule {}

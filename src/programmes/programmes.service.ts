@@ -2,7 +2,8 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { FieldValidationException } from '../common/http/validation';
 import { ProgrammeRules, validateRules } from '../routing/rule-language';
-import { RoutableProgramme } from '../routing/routing-engine';
+import type { ProfileInput } from '../routing/application-profile';
+import { recommend, Recommendations, RoutableProgramme } from '../routing/routing-engine';
 import { CreateProgrammeDto, UpdateProgrammeDto } from './dto/programme.dto';
 import { Programme } from './programme.entity';
 
@@ -62,6 +63,22 @@ export class ProgrammesService {
         const cached = this.rulesCache.get(row.slug) as { version: number; rules: ProgrammeRules };
         return { slug: row.slug, kind: row.kind, active: row.active, rules: cached.rules, rulesVersion: cached.version, requiredDocuments: row.required_documents };
       });
+  }
+
+  /**
+   * Routing as it would answer with `rules` in place of the programme's current ones, on a sample
+   * profile: nothing is saved. The rules are checked as an edit would check them (400 naming
+   * each bad part), so the preview never runs rules that could not be saved.
+   */
+  async previewRouting(slug: string, rules: unknown, profile: ProfileInput, options: { today: string; locale: 'fr' | 'en' }): Promise<Recommendations> {
+    const edited = checkRules(rules);
+    const programmes = await this.routable();
+    if (!programmes.some((p) => p.slug === slug)) throw new NotFoundException('Programme not found');
+    return recommend(
+      programmes.map((p) => (p.slug === slug ? { ...p, rules: edited } : p)),
+      profile,
+      options,
+    );
   }
 
   async create(dto: CreateProgrammeDto, adminId: string): Promise<Programme> {

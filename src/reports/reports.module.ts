@@ -4,5 +4,5 @@ import { FunnelService } from './funnel.service';
 import { ReportsController } from './reports.controller';
 
 /** Staff reports: the funnel (SQL over the timeline and a per-day rollup) and the inbox as a streamed CSV. */
-@Module({ controllers: [ReportsController], providers: [FunnelService, ApplicationsCsvService], exports: [ApplicationsCsvService] })
+@Module({ controllers: [ReportsController], providers: [FunnelService, ApplicationsCsvService], exports: [FunnelService, ApplicationsCsvService] })
 export class ReportsModule {}

@@ -1,3 +1,4 @@
+import { staffNav, type NavLink } from './pages/staff/staff-nav';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { Response } from 'express';
 import { Clock } from '../common/clock';
@@ -98,13 +99,13 @@ export class WebPages implements OnModuleInit {
    * The staff's navigation: their workspace's pages (the administration's for admins) and their
    * saved inbox views, the one matching this inbox address marked as the current page.
    */
-  private async staffNav(user: { id: string; role: string }, url: URL): Promise<{ current: string | null; isAdmin: boolean; views: { name: string; query: string; current: boolean }[] }> {
+  private async staffNav(user: { id: string; role: string }, url: URL): Promise<{ links: NavLink[]; views: { name: string; query: string; current: boolean }[] }> {
     const inbox = url.pathname === '/staff/inbox';
     const here = inbox ? canonicalInboxQuery(Object.fromEntries([...new Set(url.searchParams.keys())].map((key) => [key, url.searchParams.getAll(key)]))) : null;
     // an error page is still shown when the views cannot be read (the database is away)
     const saved = await this.savedViews.list(user.id).catch(() => []);
     const views = saved.map((v) => ({ name: v.name, query: v.query, current: here !== null && !url.searchParams.has('cursor') && v.query === here }));
-    return { current: inbox && !views.some((v) => v.current) ? 'inbox' : null, isAdmin: user.role === 'admin', views };
+    return { links: staffNav(user, url.pathname, !views.some((v) => v.current)), views };
   }
 
   /** A bare fragment (the routing preview the page's script refreshes). */
