@@ -12,6 +12,7 @@ import { AccountLifecycle1795824300000 } from './migrations/1795824300000-accoun
 import { Documents1795824500000 } from './migrations/1795824500000-documents';
 import { Webhooks1795824600000 } from './migrations/1795824600000-webhooks';
 import { ExternalRoles1795824650000 } from './migrations/1795824650000-external-roles';
+import { Reviews1795824900000 } from './migrations/1795824900000-reviews';
 
 /** Every migration, in order. Listed explicitly so that compiled and test runs load the same set. */
-export const MIGRATIONS = [Foundation1795824000000, Applications1795824000001, CaseWorkflow1795824000002, Notifications1795824000003, Digests1795824000004, Cohorts1795824000005, ReportIndexes1795824000006, FunnelRollup1795824000007, CaseSearch1795824100000, ErasableEventTexts1795824200000, AccountLifecycle1795824300000, Documents1795824500000, Webhooks1795824600000, ExternalRoles1795824650000];
+export const MIGRATIONS = [Foundation1795824000000, Applications1795824000001, CaseWorkflow1795824000002, Notifications1795824000003, Digests1795824000004, Cohorts1795824000005, ReportIndexes1795824000006, FunnelRollup1795824000007, CaseSearch1795824100000, ErasableEventTexts1795824200000, AccountLifecycle1795824300000, Documents1795824500000, Webhooks1795824600000, ExternalRoles1795824650000, Reviews1795824900000];

@@ -2,7 +2,7 @@ import { Controller, Delete, Get, HttpCode, Param, Post, Req, Res, StreamableFil
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { AuthUser } from '../auth/auth-user';
-import { CurrentUser, Roles } from '../auth/auth.decorators';
+import { CurrentUser, Roles, STAFF } from '../auth/auth.decorators';
 import { ApiErrors, ErrorBody } from '../common/http/api-errors';
 import { UuidParamPipe } from '../common/http/is-uuid.pipe';
 import { ACCEPTED_FORMAT_NAMES, ACCEPTED_FORMATS, contentDisposition, DOCUMENT_KINDS, MAX_DOCUMENTS_PER_APPLICATION } from './document-rules';
@@ -45,7 +45,8 @@ export class DocumentsController {
   }
 
   @Get('applications/:id/documents')
-  @ApiOperation({ summary: "The application's documents (owner; staff once submitted)" })
+  @Roles('founder', ...STAFF, 'expert')
+  @ApiOperation({ summary: "The application's documents (owner; staff once submitted; an expert whose review of it is open or submitted)" })
   @ApiOkResponse({ type: DocumentList })
   @ApiErrors(404)
   list(@CurrentUser() user: AuthUser, @Param('id', UuidParamPipe) id: string): Promise<{ items: DocumentView[]; nextCursor: null }> {
@@ -53,6 +54,7 @@ export class DocumentsController {
   }
 
   @Get('documents/:id/content')
+  @Roles('founder', ...STAFF, 'expert')
   @ApiOperation({ summary: 'The bytes, always as an attachment, with the stored Content-Type and nosniff' })
   @ApiProduces(...Object.values(ACCEPTED_FORMATS))
   @ApiOkResponse({ description: 'the document', schema: { type: 'string', format: 'binary' } })

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { DocumentKind } from './document-rules';
+import { READING_STATUSES, sqlList } from '../reviews/review-rules';
 
 export interface DocumentRow {
   id: string;
@@ -36,6 +37,12 @@ export class DocumentsRepository {
   async find(em: EntityManager, id: string): Promise<DocumentRow | null> {
     const rows: DocumentRow[] = await em.query(`SELECT ${COLUMNS} FROM documents d WHERE d.id = $1`, [id]);
     return rows[0] ?? null;
+  }
+
+  /** Whether this reviewer reads the application: their review of it is open or submitted. */
+  async readByReviewer(em: EntityManager, applicationId: string, reviewerId: string): Promise<boolean> {
+    const rows: unknown[] = await em.query(`SELECT 1 FROM reviews WHERE application_id = $1 AND reviewer_id = $2 AND status IN (${sqlList(READING_STATUSES)})`, [applicationId, reviewerId]);
+    return rows.length > 0;
   }
 
   async count(em: EntityManager, applicationId: string): Promise<number> {

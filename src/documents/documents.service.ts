@@ -101,8 +101,8 @@ export class DocumentsService {
   }
 
   async list(applicationId: string, user: AuthUser): Promise<{ items: DocumentView[]; nextCursor: null }> {
-    const app = await this.applications.findVisible(this.dataSource.manager, applicationId, user);
-    const rows = await this.repository.list(this.dataSource.manager, app.id);
+    await this.readable(this.dataSource.manager, applicationId, user);
+    const rows = await this.repository.list(this.dataSource.manager, applicationId);
     return { items: rows.map(toDocumentView), nextCursor: null };
   }
 
@@ -139,11 +139,23 @@ export class DocumentsService {
     const row = await this.repository.find(em, documentId);
     if (!row) throw new NotFoundException('Document not found');
     try {
-      await this.applications.findVisible(em, row.application_id, user);
+      await this.readable(em, row.application_id, user);
     } catch {
       throw new NotFoundException('Document not found');
     }
     return row;
+  }
+
+  /**
+   * Who reads an application's documents: whoever sees the application (its owner, staff once
+   * submitted), and an expert whose review of it is open or submitted (declared no conflict).
+   */
+  private async readable(em: EntityManager, applicationId: string, user: AuthUser): Promise<void> {
+    if (user.role === 'expert') {
+      if (!(await this.repository.readByReviewer(em, applicationId, user.id))) throw new NotFoundException('Application not found');
+      return;
+    }
+    await this.applications.findVisible(em, applicationId, user);
   }
 
   /** Owner, editable status, room for one more (with the case row locked when `lock`, so two uploads cannot both take the 20th place). */

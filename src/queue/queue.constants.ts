@@ -24,6 +24,8 @@ export interface JobPayloads {
   'reports.rollup': Record<string, never>;
   /** every 10 minutes: delete document bytes that no row names (src/documents/document-cleanup.service.ts) */
   'documents.sweep': Record<string, never>;
+  /** every minute: write the review reminders that are due (src/reviews/reviews-worker.module.ts; idempotent) */
+  'reviews.reminders': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
@@ -36,4 +38,5 @@ export const JOB_QUEUE: { [J in JobName]: QueueName } = {
   'retention.run': QUEUES.scheduler,
   'reports.rollup': QUEUES.scheduler,
   'documents.sweep': QUEUES.scheduler,
+  'reviews.reminders': QUEUES.scheduler,
 };

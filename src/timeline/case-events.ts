@@ -17,6 +17,8 @@ export const EVENT_TYPES = [
   'unenrolled',
   'document_added',
   'document_removed',
+  /** staff only: a selection committee decided (its name and rationale); the move itself is a status_changed */
+  'committee_decided',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -42,6 +42,8 @@ export const TEMPLATE_NAMES = [
   'verify-email',
   'password-reset',
   'invitation',
+  'review-invited',
+  'review-reminder',
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
@@ -386,8 +388,33 @@ export interface InvitationContext extends BaseEmailContext {
   expiresAt: Date;
 }
 
-/** The roles an invitation may carry (later: experts and partner contacts). */
-export type InvitedRole = 'advisor' | 'programme_manager' | 'admin';
+/** The roles an invitation may carry (later: partner contacts). */
+export type InvitedRole = 'advisor' | 'programme_manager' | 'admin' | 'expert';
+
+// ---------------------------------------------------------------------------------------------
+// Reviewers (staff or outside experts): links open `PUBLIC_URL/reviews/:id`
+
+/** Staff invited the recipient to review an application on its programme's rubric. */
+export interface ReviewInvitedContext extends BaseEmailContext {
+  review: { id: string; dueOn: CalendarDay };
+  /** before declaring, a reviewer knows the reference, the startup's name and the programme only */
+  application: CaseRef;
+  /** in the recipient's locale */
+  programmeName: string;
+  /** who invited them; null when that account is gone */
+  invitedByName: string | null;
+  /** a new expert: their account waits for the `invitation` email's link */
+  newAccount: boolean;
+}
+
+/** Two business days before the due date, to a reviewer who has not submitted (once). */
+export interface ReviewReminderContext extends BaseEmailContext {
+  review: { id: string; dueOn: CalendarDay };
+  application: CaseRef;
+  programmeName: string;
+  /** the reviewer already declared no conflict (what is left is the scoring) */
+  declared: boolean;
+}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -413,6 +440,8 @@ export interface TemplateContexts {
   'verify-email': VerifyEmailContext;
   'password-reset': PasswordResetContext;
   invitation: InvitationContext;
+  'review-invited': ReviewInvitedContext;
+  'review-reminder': ReviewReminderContext;
 }
 
 // Compile-time check that TEMPLATE_NAMES and TemplateContexts list the same templates.

@@ -61,6 +61,7 @@ export const ROLE_LABELS: { readonly [R in InvitedRole]: LocalizedLabel } = {
   advisor: { fr: 'chargé·e d’accompagnement', en: 'advisor' },
   programme_manager: { fr: 'responsable de programme', en: 'programme manager' },
   admin: { fr: 'administrateur·rice', en: 'administrator' },
+  expert: { fr: 'expert·e évaluateur·rice', en: 'expert reviewer' },
 };
 
 /** Words of the layout and partials. */
