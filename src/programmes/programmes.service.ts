@@ -100,7 +100,8 @@ export class ProgrammesService {
         [slug],
       );
       if (rows.length === 0) throw new NotFoundException('Programme not found');
-      if (rubric && JSON.stringify(rubric) !== JSON.stringify(rows[0].rubric)) {
+      // compared in one key order (jsonb reorders an object's keys)
+      if (rubric && JSON.stringify(rubric) !== JSON.stringify(normaliseRubric(rows[0].rubric))) {
         // a new version each change: a review keeps the version it was scored on
         const version = rows[0].rubric_version + 1;
         await em.query('UPDATE programmes SET rubric = $2, rubric_version = $3 WHERE slug = $1', [slug, JSON.stringify(rubric), version]);
