@@ -90,6 +90,7 @@ export class ProgrammesService {
     if (user.role !== 'admin') {
       const others = Object.keys(dto).filter((k) => k !== 'rubric' && (dto as Record<string, unknown>)[k] !== undefined);
       if (others.length > 0) throw new ForbiddenException(`A programme manager may change only the rubric (not ${others.join(', ')})`);
+      if (!(await this.findBySlug(slug))) throw new NotFoundException('Programme not found');
       if (!user.programmes.includes(slug)) throw new ForbiddenException('You do not manage this programme');
     }
     const rules = dto.rules === undefined ? undefined : checkRules(dto.rules);

@@ -4,6 +4,7 @@ import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsDefined, IsIn, IsOptio
 import { NESTED_PATHS_CONSTRAINT } from '../../common/http/validation';
 import { validateRules } from '../../routing/rule-language';
 import { DOCUMENT_KINDS } from '../../documents/document-rules';
+import { RubricCriterionView } from '../programme.view';
 import { rubricErrors } from '../rubric';
 
 /** Runs the rubric's own validator, so each bad part is named by its path (`rubric[1].weight`). */
@@ -131,8 +132,7 @@ export class UpdateProgrammeDto {
   requiredDocuments?: string[];
 
   @ApiPropertyOptional({
-    type: 'array',
-    items: { type: 'object', properties: { key: { type: 'string' }, label: { type: 'object' }, description: { type: 'object' }, weight: { type: 'integer', minimum: 1, maximum: 10 }, max: { type: 'integer', minimum: 1, maximum: 10 } } },
+    type: () => [RubricCriterionView],
     description: 'the scoring rubric of expert reviews: [{key, label:{fr,en}, description:{fr,en}, weight 1–10, max 1–10}]; a change makes a new rubric version (past reviews keep theirs). The only field a programme manager may change, on their own programmes',
   })
   @IsOptional()
