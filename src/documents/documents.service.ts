@@ -51,7 +51,11 @@ export class DocumentsService {
     private readonly clock: Clock,
   ) {}
 
-  async upload(applicationId: string, user: AuthUser, req: IncomingMessage): Promise<DocumentView> {
+  /**
+   * `beforeFile` (the web form's CSRF check) sees the text fields sent before the file part and
+   * may refuse by throwing, before a byte of the file is stored.
+   */
+  async upload(applicationId: string, user: AuthUser, req: IncomingMessage, beforeFile?: (fields: Readonly<Record<string, string>>) => void): Promise<DocumentView> {
     // refuse before reading a byte of the body when we already know the answer
     await this.checkCanAdd(this.dataSource.manager, applicationId, user, false);
     const key = randomUUID();
@@ -69,7 +73,7 @@ export class DocumentsService {
           throw error instanceof DocumentTooLarge || error instanceof DocumentTypeRefused || error instanceof MultipartError ? error : new StorageUnavailable(error);
         }
         return { filename: sanitizeFilename(filename), contentType, size: inspector.byteCount, sha256: inspector.sha256 };
-      });
+      }, beforeFile);
       const kind = fields.kind;
       if (!isDocumentKind(kind)) {
         throw fieldError(400, 'kind', kind === undefined ? `kind is required: one of ${DOCUMENT_KINDS.join(', ')}` : `kind must be one of ${DOCUMENT_KINDS.join(', ')}`);

@@ -19,9 +19,16 @@ export interface MultipartResult<T> {
  * collected, the one file part named `fileField` is handed to `onFile` as a stream, never
  * buffered whole. Resolves once the request is parsed and `onFile` is done; rejects on the first
  * problem, after which the rest of the request body is read and discarded so the client can
- * read the answer.
+ * read the answer. `beforeFile`, when given, sees the fields sent before the file part and may
+ * refuse the request by throwing (the web form's CSRF token, which the form puts first): not a
+ * byte of the file is handed on then.
  */
-export function receiveMultipart<T>(req: IncomingMessage, fileField: string, onFile: (stream: Readable, filename: string | undefined) => Promise<T>): Promise<MultipartResult<T>> {
+export function receiveMultipart<T>(
+  req: IncomingMessage,
+  fileField: string,
+  onFile: (stream: Readable, filename: string | undefined) => Promise<T>,
+  beforeFile?: (fields: Readonly<Record<string, string>>) => void,
+): Promise<MultipartResult<T>> {
   return new Promise<MultipartResult<T>>((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
@@ -53,6 +60,14 @@ export function receiveMultipart<T>(req: IncomingMessage, fileField: string, onF
       }
       // browsers escape these three in a multipart file name (WHATWG HTML, form-data encoding)
       const filename = info.filename?.replace(/%22/g, '"').replace(/%0D/gi, '\r').replace(/%0A/gi, '\n');
+      if (beforeFile) {
+        try {
+          beforeFile(fields);
+        } catch (error) {
+          stream.resume();
+          return fail(error as Error);
+        }
+      }
       fileStream = stream;
       handling = onFile(stream, filename);
       handling.catch((error: Error) => {

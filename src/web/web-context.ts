@@ -11,6 +11,12 @@ export interface WebContext {
   user: AuthUser | null;
   locale: PageLocale;
   cookies: Record<string, string>;
+  /**
+   * A multipart POST to a route marked @CsrfInMultipartBody whose token did not come in the
+   * `X-CSRF-Token` header: the handler must check the `_csrf` field before the file part
+   * (see multipartCsrfCheck) — nothing is done before that.
+   */
+  csrfPending?: boolean;
 }
 
 export type WebRequest = Request & { web: WebContext };
@@ -18,6 +24,18 @@ export type WebRequest = Request & { web: WebContext };
 export const WEB_ROLES = 'guichet:web-roles';
 /** The page needs a signed-in user with one of these roles (none listed: any signed-in user). */
 export const SignedIn = (...roles: Role[]): MethodDecorator & ClassDecorator => SetMetadata(WEB_ROLES, roles);
+
+export const CSRF_IN_MULTIPART_BODY = 'guichet:csrf-in-multipart-body';
+/**
+ * The route takes a `multipart/form-data` upload: its CSRF token may come as the form's first
+ * field (`_csrf`, before the file part) rather than be read by the guard, which cannot parse a
+ * multipart body without reading the whole file first.
+ */
+export const CsrfInMultipartBody = (): MethodDecorator => SetMetadata(CSRF_IN_MULTIPART_BODY, true);
+
+export function isMultipart(req: Request): boolean {
+  return /^multipart\/form-data\b/i.test(req.headers['content-type'] ?? '');
+}
 
 export const Web = createParamDecorator((_: unknown, ctx: ExecutionContext): WebContext => ctx.switchToHttp().getRequest<WebRequest>().web);
 

@@ -7,7 +7,7 @@ import { preparedQuery } from '../database/prepared-query';
 import type { Role } from '../users/user.entity';
 import { pickPageLocale } from './i18n/catalogue';
 import { csrfMatches, SESSION_COOKIE, WebSessionService } from './session/web-session.service';
-import { CsrfRefused, parseCookies, WEB_ROLES, WebRedirect, WebRequest } from './web-context';
+import { CSRF_IN_MULTIPART_BODY, CsrfRefused, isMultipart, parseCookies, WEB_ROLES, WebRedirect, WebRequest } from './web-context';
 
 export const LANG_COOKIE = 'guichet_lang';
 
@@ -17,7 +17,9 @@ export class WebForbidden extends Error {}
  * Every page goes through here (the API's bearer guard lets pages through: they are @Public).
  * It reads the session and, as the API's guard does, re-reads the account on each request, so
  * a deactivated or erased account, or one whose tokens were revoked, is signed out at once. Then: the page's language; a POST
- * without the session's CSRF token is refused (403) before anything else; a page for signed-in
+ * without the session's CSRF token is refused (403) before anything else (a multipart upload
+ * sent without JavaScript carries it as its first field, which the upload route checks before
+ * the file part: see CsrfInMultipartBody); a page for signed-in
  * users sends a visitor to the login page (and back afterwards); a role that may never see the
  * page gets 403.
  */
@@ -50,7 +52,16 @@ export class WebGuard implements CanActivate {
     const locale = pickPageLocale({ query: lang, cookie: cookies[LANG_COOKIE], userLocale: user?.locale, acceptLanguage: req.headers['accept-language'] });
     req.web = { session, user, locale, cookies };
 
-    if (req.method === 'POST' && !csrfMatches(session, (req.body as Record<string, unknown> | undefined)?._csrf)) throw new CsrfRefused();
+    if (req.method === 'POST') {
+      if (!isMultipart(req)) {
+        if (!csrfMatches(session, (req.body as Record<string, unknown> | undefined)?._csrf)) throw new CsrfRefused();
+      } else if (!csrfMatches(session, req.headers['x-csrf-token'])) {
+        // a file upload: the page's script sends the token in a header; a form posted without
+        // JavaScript sends it as the first field, which only the upload route reads (before the file)
+        if (!this.reflector.getAllAndOverride<boolean | undefined>(CSRF_IN_MULTIPART_BODY, [context.getHandler(), context.getClass()])) throw new CsrfRefused();
+        req.web.csrfPending = true;
+      }
+    }
 
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(WEB_ROLES, [context.getHandler(), context.getClass()]);
     if (roles === undefined) return true;

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ApplicationsModule } from '../applications/applications.module';
 import { AuthModule } from '../auth/auth.module';
 import { CasesModule } from '../cases/cases.module';
+import { DocumentsModule } from '../documents/documents.module';
 import { PrivacyModule } from '../privacy/privacy.module';
 import { ProgrammesModule } from '../programmes/programmes.module';
 import { ReviewsModule } from '../reviews/reviews.module';
@@ -10,6 +11,7 @@ import { AccountPagesController } from './pages/account-pages.controller';
 import { AccountFlowsController } from './pages/account-flows.controller';
 import { ApplicationPagesController } from './pages/application-pages.controller';
 import { AuthPagesController } from './pages/auth-pages.controller';
+import { DocumentPagesController } from './pages/document-pages.controller';
 import { HomeController } from './pages/home.controller';
 import { ReviewPagesController } from './pages/review-pages.controller';
 import { ProgrammeNamesService } from './pages/programme-names';
@@ -24,8 +26,8 @@ import { WebPages } from './web-pages.service';
  * English. The foundation (session, guard, pages, error filter, views) is shared by every area.
  */
 @Module({
-  imports: [ApplicationsModule, AuthModule, CasesModule, PrivacyModule, ProgrammesModule, UsersModule, ReviewsModule],
-  controllers: [HomeController, AuthPagesController, AccountFlowsController, ApplicationPagesController, AccountPagesController, ReviewPagesController],
+  imports: [ApplicationsModule, AuthModule, CasesModule, DocumentsModule, PrivacyModule, ProgrammesModule, UsersModule, ReviewsModule],
+  controllers: [HomeController, AuthPagesController, AccountFlowsController, ApplicationPagesController, AccountPagesController, DocumentPagesController, ReviewPagesController],
   providers: [WebSessionService, WebPages, WebGuard, WebExceptionFilter, ProgrammeNamesService],
   exports: [WebSessionService, WebPages, WebGuard, WebExceptionFilter],
 })

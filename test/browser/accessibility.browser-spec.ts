@@ -1,5 +1,7 @@
 import type { Page } from 'playwright-core';
 import { auth, move } from '../support/cases';
+import * as files from '../support/document-files';
+import { uploadDocument } from '../support/documents';
 import { COMPLETE_APPLICATION } from '../support/fixtures';
 import { ADMIN, createStaff, login, registerFounder } from '../support/test-app';
 import { axe, BrowserApp, horizontalOverflow, logIn, seriousOrCritical, startBrowserApp } from './support/browser-app';
@@ -71,7 +73,10 @@ describe.each(['fr', 'en'] as const)('every page (%s)', (lang) => {
     const draft = await b.t.http.post('/api/v1/applications').set(...auth(founder.token)).send({ startupName: 'Brouillon', trl: 3, academicAffiliation: 'inserm' }).expect(201);
     const asked = await b.t.http.post('/api/v1/applications').set(...auth(founder.token)).send(COMPLETE_APPLICATION).expect(201);
     await b.t.http.post(`/api/v1/applications/${asked.body.id}/submit`).set(...auth(founder.token)).send({}).expect(200);
-    await move(b.t.http, adminToken, asked.body.id, { to: 'info_requested', message: 'Which lab exactly?' });
+    // documents attached to both, and the information request naming one more
+    await uploadDocument(b.t.http, founder.token, draft.body.id, files.pdf(), { kind: 'pitch_deck', filename: 'Présentation très longue du projet Cardiosense pour le comité.pdf' }).expect(201);
+    await move(b.t.http, adminToken, asked.body.id, { to: 'info_requested', message: 'Which lab exactly?', documents: ['financials'] });
+    await uploadDocument(b.t.http, founder.token, asked.body.id, files.pdf(), { kind: 'pitch_deck' }).expect(201);
     await logIn(page, founder.email, 'founder-password-123');
     for (const [path, label] of [
       ['/applications', 'my applications'],
@@ -89,6 +94,13 @@ describe.each(['fr', 'en'] as const)('every page (%s)', (lang) => {
     await page.goto(`/applications/${draft.body.id}/edit`);
     await page.click('button[name=action][value=submit]');
     await check(page, 'form with errors');
+    // a refused document, shown beside the file field (in place, by the page's script)
+    await page.goto(`/applications/${draft.body.id}/edit`);
+    await page.selectOption('form[data-document-upload] [name=kind]', 'other');
+    await page.setInputFiles('form[data-document-upload] [name=file]', { name: 'deck.pdf', mimeType: 'application/pdf', buffer: files.html() });
+    await page.click('form[data-document-upload] button[type=submit]');
+    await page.locator('#file-error').waitFor();
+    await check(page, 'form with a refused document');
     await page.goto('/account');
     await page.fill('[name=currentPassword]', 'not my password');
     await page.fill('[name=newPassword]', 'short');

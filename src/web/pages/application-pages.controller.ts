@@ -14,20 +14,25 @@ import { BodyDto } from '../../cases/dto/case-actions.dto';
 import { Clock } from '../../common/clock';
 import { UuidParamPipe } from '../../common/http/is-uuid.pipe';
 import type { FieldError } from '../../common/http/validation';
+import { DOCUMENT_KINDS, MAX_DOCUMENT_BYTES, ACCEPTED_FORMAT_NAMES } from '../../documents/document-rules';
+import type { DocumentView } from '../../documents/document.view';
+import { DocumentsService } from '../../documents/documents.service';
 import { ProgrammesService } from '../../programmes/programmes.service';
 import type { ProfileInput } from '../../routing/application-profile';
 import { AFFILIATIONS, DOMAINS, NEEDS, STAGES } from '../../routing/application-profile';
 import { recommend } from '../../routing/routing-engine';
-import { TimelineService } from '../../timeline/timeline.service';
+import { TimelineService, type TimelineEventView } from '../../timeline/timeline.service';
 import { STAFF_ROLES } from '../../users/user.entity';
 import { errorsByField, FORM_FIELDS, FormValues, formValuesOf, readApplicationForm } from '../forms/application-form';
 import { textOf, validateWithDto } from '../forms/form-validation';
 import type { PageLocale } from '../i18n/catalogue';
-import { SignedIn, WebRedirect, WebRequest } from '../web-context';
+import { csrfMatches } from '../session/web-session.service';
+import { CsrfInMultipartBody, CsrfRefused, SignedIn, WebRedirect, WebRequest } from '../web-context';
 import { WebExceptionFilter } from '../web-exception.filter';
 import { WebGuard } from '../web.guard';
 import { WebPages } from '../web-pages.service';
-import { canEdit, canWithdraw, nextStep, recommendationCards, timelineItem } from './application-presenter';
+import { canEdit, canWithdraw, nextStep, recommendationCards, RecommendationCards, timelineItem } from './application-presenter';
+import { documentItems, humanSize, kindChecklist, requestedKinds, uploadRefusal } from './document-presenter';
 import { ProgrammeNamesService } from './programme-names';
 
 type FieldsUpdate = Partial<Record<(typeof FORM_FIELDS)[number], unknown>>;
@@ -47,6 +52,7 @@ export class ApplicationPagesController {
     private readonly timeline: TimelineService,
     private readonly programmes: ProgrammesService,
     private readonly names: ProgrammeNamesService,
+    private readonly documents: DocumentsService,
     private readonly clock: Clock,
   ) {}
 
@@ -115,6 +121,53 @@ export class ApplicationPagesController {
     await this.thread.postMessage(id, this.viewer(req), value.body);
     await this.pages.flash(req, 'case.reply.sent');
     res.redirect(303, `/applications/${id}#messages`);
+  }
+
+  /**
+   * A document attached from the form, with or without JavaScript: the multipart body streams
+   * through the same service as the API (never buffered whole). Without JavaScript the CSRF token
+   * is the form's first field, checked before the file part is read; the page's script sends it
+   * in a header as well. A refusal (415, 413, 409, 422, 400) shows the form again with the
+   * message beside the file field, with the API's status.
+   */
+  @Post(':id/documents')
+  @SignedIn('founder')
+  @CsrfInMultipartBody()
+  async attach(@Req() req: WebRequest, @Res() res: Response, @Param('id', UuidParamPipe) id: string): Promise<void> {
+    const user = this.viewer(req);
+    let tokenSeen = req.web.csrfPending !== true;
+    const checkToken = tokenSeen
+      ? undefined
+      : (fields: Readonly<Record<string, string>>): void => {
+          if (!csrfMatches(req.web.session, fields._csrf)) throw new CsrfRefused();
+          tokenSeen = true;
+        };
+    try {
+      const document = await this.documents.upload(id, user, req, checkToken);
+      await this.pages.flash(req, 'documents.added', { filename: document.filename });
+      res.redirect(303, `/applications/${id}/edit#documents`);
+    } catch (error) {
+      if (!(error instanceof HttpException)) throw error;
+      const body = error.getResponse() as { errors?: FieldError[] };
+      const refusal = uploadRefusal(error.getStatus(), body.errors?.[0]?.field);
+      // a malformed body whose token was never read is refused as a forged one would be
+      if (!refusal || (!tokenSeen && error.getStatus() === 400)) throw tokenSeen ? error : new CsrfRefused();
+      const locale = req.web.locale;
+      const message = this.pages.t(locale, refusal.key, { max: humanSize(MAX_DOCUMENT_BYTES, locale), formats: ACCEPTED_FORMAT_NAMES });
+      const app = await this.applications.get(id, user);
+      if (canEdit(app.status)) return this.renderForm(req, res, app, formValuesOf(app), { [refusal.field]: message }, error.getStatus());
+      return this.renderCase(req, res, id, { documents: message }, error.getStatus());
+    }
+  }
+
+  /** The owner deletes a document while the application is editable (to replace one: delete it, attach the new one). */
+  @Post(':id/documents/:documentId/delete')
+  @SignedIn('founder')
+  async detach(@Req() req: WebRequest, @Res() res: Response, @Param('id', UuidParamPipe) id: string, @Param('documentId', UuidParamPipe) documentId: string): Promise<void> {
+    await this.documents.delete(documentId, this.viewer(req));
+    await this.pages.flash(req, 'documents.deleted');
+    const back = textOf(req.body as Record<string, unknown>, 'from') === 'case' ? `/applications/${id}#documents` : `/applications/${id}/edit#documents`;
+    res.redirect(303, back);
   }
 
   @Get(':id/withdraw')
@@ -210,7 +263,15 @@ export class ApplicationPagesController {
           await this.pages.flash(req, 'case.submitted', { reference: submitted.reference });
           return res.redirect(303, `/applications/${saved.id}`);
         } catch (error) {
+          const missingKinds = missingDocumentsOf(error);
           const missing = fieldErrorsOf(error, 422);
+          if (missingKinds) {
+            // the programme's required documents: said beside the file field, kind by kind
+            const names = await this.names.names(locale);
+            const errors = errorsByField(fieldErrors, t);
+            errors.file = this.pages.t(locale, 'documents.errors.missing', { kinds: this.kindList(missingKinds, locale), programme: names.get(missingKinds.programme) ?? missingKinds.programme });
+            return this.renderForm(req, res, saved, values, errors, 422);
+          }
           if (missing) fieldErrors.push(...missing);
           else if (error instanceof HttpException && error.getStatus() === 403) {
             return this.renderForm(req, res, saved, values, { actions: t('form.errors.emailNotVerified') }, 403);
@@ -232,6 +293,7 @@ export class ApplicationPagesController {
     const locale = req.web.locale;
     const names = await this.names.names(locale);
     const preview = app ? recommendationCards((await this.applications.recommendations(app.id, this.viewer(req))).recommendations, names) : null;
+    const documents = app ? await this.documentsSection(req, app, preview, names) : null;
     await this.pages.render(
       req,
       res,
@@ -247,9 +309,40 @@ export class ApplicationPagesController {
         infoRequested: app?.status === 'info_requested',
         reply,
         options: this.options(locale),
+        documents,
       },
       status,
     );
+  }
+
+  /**
+   * The documents part of the form and of the application's page: the list with sizes in words,
+   * the kinds the top-ranked programme requires and those an information request named, each
+   * ticked when attached, and the upload form while the application is editable.
+   */
+  private async documentsSection(req: WebRequest, app: ApplicationView, preview: RecommendationCards | null, names: ReadonlyMap<string, string>, events?: TimelineEventView[]): Promise<Record<string, unknown>> {
+    const locale = req.web.locale;
+    const user = this.viewer(req);
+    const items: DocumentView[] = (await this.documents.list(app.id, user)).items;
+    const top = preview?.eligible[0]?.programme;
+    const required = top ? ((await this.programmes.routable()).find((p) => p.slug === top)?.requiredDocuments ?? []) : [];
+    const timeline = events ?? (app.status === 'info_requested' ? (await this.timeline.list(app.id, user, 500)).items : []);
+    const label = (kind: string): string => this.pages.t(locale, `documents.kinds.${kind}`);
+    const checklist = (kinds: string[]) => kindChecklist(kinds, items).map((k) => ({ ...k, label: label(k.kind) }));
+    return {
+      items: documentItems(items, locale).map((d) => ({ ...d, kindLabel: label(d.kind) })),
+      editable: canEdit(app.status),
+      required: checklist(required),
+      requiredBy: top ? (names.get(top) ?? top) : null,
+      requested: checklist(requestedKinds(timeline, app.status)),
+      kinds: DOCUMENT_KINDS.map((kind) => ({ value: kind, label: label(kind) })),
+      max: humanSize(MAX_DOCUMENT_BYTES, locale),
+      formats: ACCEPTED_FORMAT_NAMES,
+    };
+  }
+
+  private kindList(missing: { kinds: string[] }, locale: PageLocale): string {
+    return new Intl.ListFormat(locale, { type: 'conjunction' }).format(missing.kinds.map((kind) => this.pages.t(locale, `documents.kinds.${kind}`)));
   }
 
   private options(locale: PageLocale): Record<string, { value: string; label: string; hint?: string }[]> {
@@ -269,6 +362,8 @@ export class ApplicationPagesController {
     const user = this.viewer(req);
     // side by side: each checks that the founder may see the case (404 otherwise)
     const [app, messages, events, names] = await Promise.all([this.applications.get(id, user), this.thread.messages(id, user, 200), this.timeline.list(id, user, 500), this.names.names(req.web.locale)]);
+    const recommendations = recommendationCards(app.recommendations, names);
+    const documents = await this.documentsSection(req, app, canEdit(app.status) ? recommendationCards((await this.applications.recommendations(app.id, user)).recommendations, names) : recommendations, names, events.items);
     await this.pages.render(
       req,
       res,
@@ -278,7 +373,8 @@ export class ApplicationPagesController {
         titleParams: { startupName: app.startupName },
         app,
         next: nextStep(app, names),
-        recommendations: recommendationCards(app.recommendations, names),
+        recommendations,
+        documents,
         canEdit: canEdit(app.status),
         canWithdraw: canWithdraw(app.status),
         isDraft: app.status === 'draft',
@@ -293,6 +389,13 @@ export class ApplicationPagesController {
       status,
     );
   }
+}
+
+/** The document kinds a refused submission says are missing (422 with `missingDocuments`), or null. */
+function missingDocumentsOf(error: unknown): { kinds: string[]; programme: string } | null {
+  if (!(error instanceof HttpException) || error.getStatus() !== 422) return null;
+  const body = error.getResponse() as { missingDocuments?: unknown; programme?: unknown };
+  return Array.isArray(body.missingDocuments) && body.missingDocuments.length > 0 ? { kinds: body.missingDocuments.map(String), programme: String(body.programme ?? '') } : null;
 }
 
 /** The field errors an API exception of this status carries, or null when it is another error. */

@@ -57,5 +57,6 @@ export function timelineItem(event: TimelineEventView, ownerId: string, names: P
     const programme = typeof event.data.programme === 'string' ? (names.get(event.data.programme) ?? event.data.programme) : undefined;
     return { at: event.at, who, key: `timeline.status.${to}`, programme };
   }
+  if (event.type === 'document_added' || event.type === 'document_removed') return { at: event.at, who, key: `documents.timeline.${event.type}` };
   return { at: event.at, who, key: `timeline.${event.type}` };
 }
