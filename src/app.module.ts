@@ -27,6 +27,8 @@ import { QueueModule } from './queue/queue.module';
 import { WorkerModule } from './queue/worker.module';
 import { RedisModule } from './redis/redis.module';
 import { RetentionModule } from './retention/retention.module';
+import { ReviewsWorkerModule } from './reviews/reviews-worker.module';
+import { ReviewsModule } from './reviews/reviews.module';
 import { ReportsModule } from './reports/reports.module';
 import { ReferralsWorkerModule } from './referrals/referrals-worker.module';
 import { ReferralsModule } from './referrals/referrals.module';
@@ -65,7 +67,7 @@ class CoreModule {
 }
 
 /** The HTTP API's modules: their routes are served under API_PREFIX. */
-const API_MODULES: Type[] = [AuthModule, UsersModule, ProgrammesModule, ApplicationsModule, CasesModule, NotificationsModule, DigestsModule, CohortsModule, PrivacyModule, ReportsModule, WebhooksModule, DocumentsModule, ReferralsModule];
+const API_MODULES: Type[] = [AuthModule, UsersModule, ProgrammesModule, ApplicationsModule, CasesModule, NotificationsModule, DigestsModule, CohortsModule, PrivacyModule, ReportsModule, WebhooksModule, DocumentsModule, ReferralsModule, ReviewsModule];
 /**
  * Served outside the prefix: `GET /health` and the web pages (`/`, `/applications/:id`…). The
  * prefix is given per module (RouterModule) rather than by `setGlobalPrefix`, whose exclusions
@@ -73,7 +75,7 @@ const API_MODULES: Type[] = [AuthModule, UsersModule, ProgrammesModule, Applicat
  */
 const UNPREFIXED_MODULES: Type[] = [HealthModule, WebModule, StaffAdminPagesModule];
 /** Modules the worker needs besides WorkerModule (job handlers live in their domain module). */
-const WORKER_MODULES: Type[] = [WorkerModule, NotificationsWorkerModule, CasesWorkerModule, AccountsWorkerModule, DigestsWorkerModule, RetentionModule, ReportsWorkerModule, WebhooksWorkerModule, DocumentsWorkerModule, ReferralsWorkerModule];
+const WORKER_MODULES: Type[] = [WorkerModule, NotificationsWorkerModule, CasesWorkerModule, AccountsWorkerModule, DigestsWorkerModule, RetentionModule, ReportsWorkerModule, WebhooksWorkerModule, DocumentsWorkerModule, ReferralsWorkerModule, ReviewsWorkerModule];
 
 /**
  * One codebase, two entrypoints: APP_ROLE=api serves HTTP, APP_ROLE=worker runs the queue

@@ -53,7 +53,7 @@ const ALL: Role[] = ['founder', ...STAFF];
  */
 type Target = 'case' | 'draft' | 'document' | 'draftDocument' | 'unknown' | 'malformed' | 'cohort' | 'programme' | 'enrolment' | 'staffUser' | 'founderUser' | 'webhook' | 'none';
 type Fresh = 'draft' | 'submitted' | 'info_requested' | 'accepted' | 'enrolment' | 'milestone' | 'webhook' | 'document' | 'draftDocument';
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 interface Ids {
   id: string;
@@ -99,6 +99,7 @@ interface RouteSpec {
 }
 
 const APP_TARGETS: Target[] = ['case', 'draft', 'unknown', 'malformed'];
+const MATRIX_RUBRIC = [{ key: 'science', label: { fr: 'Science', en: 'Science' }, description: { fr: '0 à 5', en: '0 to 5' }, weight: 1, max: 5 }];
 const DOCUMENT_TARGETS: Target[] = ['document', 'draftDocument', 'unknown', 'malformed'];
 let sequence = 0;
 const next = (): number => ++sequence;
@@ -186,7 +187,16 @@ const ROUTES: RouteSpec[] = [
     }),
     ok: { '*': [201] },
   },
-  { method: 'PATCH', path: '/programmes/:slug', who: ['admin'], targets: ['programme', 'unknown'], body: () => ({ active: true }), ok: { programme: [200] } },
+  // a programme manager changes only the rubric of their own programmes
+  {
+    method: 'PATCH',
+    path: '/programmes/:slug',
+    who: ['programme_manager', 'admin'],
+    scope: 'programme',
+    targets: ['programme', 'unknown'],
+    body: (c) => (c.caller === 'admin' ? { active: true } : { rubric: MATRIX_RUBRIC }),
+    ok: { programme: [200] },
+  },
 
   // ── applications (the founder side)
   { method: 'POST', path: '/applications', who: ['founder'], body: () => ({ startupName: 'Matrix Draft' }), ok: { '*': [201] } },
@@ -268,6 +278,42 @@ const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/applications/:id/documents', who: ALL, scope: 'application', targets: APP_TARGETS, ok: { '*': [200] } },
   { method: 'GET', path: '/documents/:id/content', who: ALL, scope: 'application', targets: DOCUMENT_TARGETS, ok: { '*': [200] } },
   { method: 'DELETE', path: '/documents/:id', who: ['founder'], scope: 'application', targets: DOCUMENT_TARGETS, fresh: { document: 'document', draftDocument: 'draftDocument' }, ok: { '*': [204] } },
+
+  // ── expert reviews and committees (experts' own matrix: reviews.e2e-spec.ts)
+  {
+    method: 'POST',
+    path: '/applications/:id/reviews',
+    who: STAFF,
+    scope: 'application',
+    targets: APP_TARGETS,
+    body: () => ({ reviewerId: fx.spareAdvisor.id, dueOn: '2030-01-15' }),
+    // the first staff caller invites the spare advisor; the others find them invited (409)
+    ok: { case: [201, 409] },
+  },
+  { method: 'GET', path: '/applications/:id/reviews', who: STAFF, scope: 'application', targets: APP_TARGETS, ok: { '*': [200] } },
+  { method: 'GET', path: '/reviews', who: STAFF, ok: { '*': [200] } },
+  { method: 'GET', path: '/reviews/:id', who: STAFF, targets: ['unknown', 'malformed'], ok: {} },
+  { method: 'POST', path: '/reviews/:id/declaration', who: STAFF, targets: ['unknown', 'malformed'], body: () => ({ conflict: false }), ok: {} },
+  { method: 'PUT', path: '/reviews/:id', who: STAFF, targets: ['unknown', 'malformed'], body: () => ({ scores: { science: 1 }, comment: 'x', recommendation: 'discuss' }), ok: {} },
+  { method: 'DELETE', path: '/reviews/:id', who: STAFF, targets: ['unknown', 'malformed'], ok: {} },
+  {
+    method: 'POST',
+    path: '/programmes/:slug/committees',
+    who: ['programme_manager', 'admin'],
+    scope: 'programme',
+    targets: ['programme', 'unknown'],
+    body: () => ({ name: `Matrix committee ${next()}`, meetsOn: '2030-02-01', applicationIds: [fx.case] }),
+    ok: { programme: [201] },
+  },
+  { method: 'GET', path: '/committees/:id', who: STAFF, targets: ['unknown', 'malformed'], ok: {} },
+  {
+    method: 'POST',
+    path: '/committees/:id/decisions',
+    who: ['programme_manager', 'admin'],
+    targets: ['unknown', 'malformed'],
+    body: () => ({ applicationId: fx.case, decision: 'declined', reason: 'x', expectedVersion: 1 }),
+    ok: {},
+  },
 
   // ── cohorts
   {
@@ -437,6 +483,8 @@ describe(`authorization matrix: ${built.length} routes × ${CALLERS.length} call
       createStaff(t.http, adminToken, { role: 'programme_manager', programmes: ['startup-studio'], fullName: 'Stella Studio' }),
     ]);
     fx = { owner, otherFounder, loginUser, advisor, spareAdvisor, pmOwn, pmOther, admin: { token: adminToken, id: adminId } } as Fixture;
+    // poc-funding (the matrix case's programme) is reviewed on a rubric
+    await t.http.patch(`${API}/programmes/poc-funding`).set(...auth(adminToken)).send({ rubric: MATRIX_RUBRIC }).expect(200);
     fx.case = await makeFresh('submitted').then((i) => i.id);
     fx.draft = await makeFresh('draft').then((i) => i.id);
     fx.document = (await makeFresh('document')).id;
@@ -643,7 +691,7 @@ async function runCell(route: RouteSpec, target: Target, caller: Caller, want: n
   if (route.path === '/unsubscribe') path += `?token=${signUnsubscribeToken(t.config.jwtSecret, fx.loginUser.id, t.clock.now())}`;
   if (route.path === '/reports/funnel' || route.path === '/reports/referrals') path += '?from=2026-01-01&to=2026-12-31';
 
-  const method = route.method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete';
+  const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
   let req = t.http[method](path);
   if (token) req = req.set(...auth(token));
   for (const [name, value] of Object.entries(route.headers?.(cell) ?? {})) req = req.set(name, value);

@@ -45,41 +45,48 @@ export class CaseWorkflowService {
 
   async transition(id: string, user: AuthUser, dto: TransitionDto): Promise<ApplicationView> {
     const now = this.clock.now();
-    await this.dataSource.transaction(async (em) => {
-      const row = await this.lockForStaff(em, id, user, dto.expectedVersion);
-      const to = dto.to as CaseStatus;
-      let programmeKind: ProgrammeKind | null = null;
-      if (dto.programme !== undefined && (to === 'accepted' || to === 'referred')) {
-        const found: { kind: ProgrammeKind; active: boolean }[] = await em.query('SELECT kind, active FROM programmes WHERE slug = $1', [dto.programme]);
-        if (found.length === 0 || !found[0].active) {
-          throw new BadRequestException({ message: [`programme ${dto.programme} is not an active programme`], errors: [{ field: 'programme', messages: [`programme ${dto.programme} is not an active programme`] }] });
-        }
-        programmeKind = found[0].kind;
-      }
-      if (dto.documents !== undefined && to !== 'info_requested') {
-        const message = 'documents can be named only when requesting information (to: info_requested)';
-        throw new BadRequestException({ message: [message], errors: [{ field: 'documents', messages: [message] }] });
-      }
-      // outside people (experts, partners) never reach a case's moves: the machine knows none of them
-      if (!isActor(user.role)) throw new NotFoundException('Application not found');
-      const check = checkTransition({ from: row.status, to, actor: user.role, programmeKind, reason: dto.reason, message: dto.message });
-      if (!check.ok) {
-        if (check.status === 422) throw unprocessable(check.message);
-        const field = check.code === 'reason_required' ? 'reason' : check.code === 'message_required' ? 'message' : check.code.startsWith('programme') ? 'programme' : 'to';
-        throw new HttpException(
-          check.status === 400 ? { message: [check.message], errors: [{ field, messages: [check.message] }], code: check.code } : { message: check.message, code: check.code },
-          check.status,
-        );
-      }
-      await this.applyMove(
-        em,
-        row,
-        { to, kind: check.kind, programme: dto.programme ?? null, reason: dto.reason ?? null, message: dto.message ?? null, documents: dto.documents },
-        { id: user.id, role: user.role },
-        now,
-      );
-    });
+    await this.dataSource.transaction((em) => this.transitionIn(em, id, user, dto, now));
     return this.applications.get(id, user);
+  }
+
+  /**
+   * A staff move inside the caller's transaction: the one path every staff move takes (the
+   * transitions route, a committee's decision), with the same checks in the same order — stale
+   * version 409 first, then the state machine's 400/422 — the same emails and webhooks.
+   */
+  async transitionIn(em: EntityManager, id: string, user: AuthUser, dto: TransitionDto, now: Date): Promise<void> {
+    const row = await this.lockForStaff(em, id, user, dto.expectedVersion);
+    const to = dto.to as CaseStatus;
+    let programmeKind: ProgrammeKind | null = null;
+    if (dto.programme !== undefined && (to === 'accepted' || to === 'referred')) {
+      const found: { kind: ProgrammeKind; active: boolean }[] = await em.query('SELECT kind, active FROM programmes WHERE slug = $1', [dto.programme]);
+      if (found.length === 0 || !found[0].active) {
+        throw new BadRequestException({ message: [`programme ${dto.programme} is not an active programme`], errors: [{ field: 'programme', messages: [`programme ${dto.programme} is not an active programme`] }] });
+      }
+      programmeKind = found[0].kind;
+    }
+    if (dto.documents !== undefined && to !== 'info_requested') {
+      const message = 'documents can be named only when requesting information (to: info_requested)';
+      throw new BadRequestException({ message: [message], errors: [{ field: 'documents', messages: [message] }] });
+    }
+    // outside people (experts, partners) never reach a case's moves: the machine knows none of them
+    if (!isActor(user.role)) throw new NotFoundException('Application not found');
+    const check = checkTransition({ from: row.status, to, actor: user.role, programmeKind, reason: dto.reason, message: dto.message });
+    if (!check.ok) {
+      if (check.status === 422) throw unprocessable(check.message);
+      const field = check.code === 'reason_required' ? 'reason' : check.code === 'message_required' ? 'message' : check.code.startsWith('programme') ? 'programme' : 'to';
+      throw new HttpException(
+        check.status === 400 ? { message: [check.message], errors: [{ field, messages: [check.message] }], code: check.code } : { message: check.message, code: check.code },
+        check.status,
+      );
+    }
+    await this.applyMove(
+      em,
+      row,
+      { to, kind: check.kind, programme: dto.programme ?? null, reason: dto.reason ?? null, message: dto.message ?? null, documents: dto.documents },
+      { id: user.id, role: user.role },
+      now,
+    );
   }
 
   /**

@@ -45,8 +45,8 @@ export class DocumentsController {
   }
 
   @Get('applications/:id/documents')
-  @Roles('founder', ...STAFF, 'partner')
-  @ApiOperation({ summary: "The application's documents (owner; staff once submitted; a contact of a partner it was referred to, after the founder's consent)" })
+  @Roles('founder', ...STAFF, 'partner', 'expert')
+  @ApiOperation({ summary: "The application's documents (owner; staff once submitted; a contact of a partner it was referred to, after the founder's consent; an expert whose review of it is open or submitted)" })
   @ApiOkResponse({ type: DocumentList })
   @ApiErrors(404)
   list(@CurrentUser() user: AuthUser, @Param('id', UuidParamPipe) id: string): Promise<{ items: DocumentView[]; nextCursor: null }> {
@@ -54,7 +54,7 @@ export class DocumentsController {
   }
 
   @Get('documents/:id/content')
-  @Roles('founder', ...STAFF, 'partner')
+  @Roles('founder', ...STAFF, 'partner', 'expert')
   @ApiOperation({ summary: 'The bytes, always as an attachment, with the stored Content-Type and nosniff' })
   @ApiProduces(...Object.values(ACCEPTED_FORMATS))
   @ApiOkResponse({ description: 'the document', schema: { type: 'string', format: 'binary' } })

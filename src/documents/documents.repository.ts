@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { SHARED_STATUSES } from '../domain/referral-rules';
 import type { DocumentKind } from '../domain/document-rules';
+import { READING_STATUSES, sqlList } from '../domain/review-rules';
 
 export interface DocumentRow {
   id: string;
@@ -46,6 +47,12 @@ export class DocumentsRepository {
        WHERE r.application_id = $1 AND c.user_id = $2 AND r.status = ANY($3::text[]) LIMIT 1`,
       [applicationId, userId, SHARED_STATUSES],
     );
+    return rows.length > 0;
+  }
+
+  /** Whether this reviewer reads the application: their review of it is open or submitted. */
+  async readByReviewer(em: EntityManager, applicationId: string, reviewerId: string): Promise<boolean> {
+    const rows: unknown[] = await em.query(`SELECT 1 FROM reviews WHERE application_id = $1 AND reviewer_id = $2 AND status IN (${sqlList(READING_STATUSES)})`, [applicationId, reviewerId]);
     return rows.length > 0;
   }
 

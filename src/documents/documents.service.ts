@@ -154,9 +154,14 @@ export class DocumentsService {
   /**
    * Who may read an application's documents: who may see the application (its owner; staff
    * once submitted) and, for a partner contact, only once the founder consented to a referral
-   * of it to their organisation (404 before, as for anything else).
+   * of it to their organisation (404 before, as for anything else); for an expert, only while
+   * their review of it is open or submitted (they declared no conflict).
    */
   private async checkVisible(em: EntityManager, applicationId: string, user: AuthUser): Promise<void> {
+    if (user.role === 'expert') {
+      if (!(await this.repository.readByReviewer(em, applicationId, user.id))) throw new NotFoundException('Application not found');
+      return;
+    }
     if (user.role === 'partner') {
       if (!(await this.repository.sharedWithPartner(em, applicationId, user.id))) throw new NotFoundException('Application not found');
       return;

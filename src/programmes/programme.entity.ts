@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import type { ProgrammeRules, LocalizedText } from '../routing/rule-language';
 import type { ProgrammeKind } from '../routing/routing-engine';
+import type { Rubric } from './rubric';
 
 @Entity({ name: 'programmes' })
 export class Programme {
@@ -31,6 +32,14 @@ export class Programme {
 
   @Column('integer')
   position: number;
+
+  /** the scoring rubric of expert reviews (empty: the programme is not reviewed on a rubric) */
+  @Column('jsonb')
+  rubric: Rubric;
+
+  /** 0 until a rubric is first given; each change makes a new version (programme_rubric_versions) */
+  @Column('integer', { name: 'rubric_version' })
+  rubricVersion: number;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -2,6 +2,20 @@ import { ApiProperty } from '@nestjs/swagger';
 import { DOCUMENT_KINDS } from '../domain/document-rules';
 import { formatCondition, type Locale } from '../routing/rule-language';
 import type { Programme } from './programme.entity';
+import type { Rubric } from './rubric';
+
+export class RubricTextView {
+  @ApiProperty() fr: string;
+  @ApiProperty() en: string;
+}
+
+export class RubricCriterionView {
+  @ApiProperty({ example: 'science' }) key: string;
+  @ApiProperty({ type: RubricTextView }) label: RubricTextView;
+  @ApiProperty({ type: RubricTextView, description: 'what each score means' }) description: RubricTextView;
+  @ApiProperty({ minimum: 1, maximum: 10 }) weight: number;
+  @ApiProperty({ minimum: 1, maximum: 10, description: 'scores run from 0 to max' }) max: number;
+}
 
 export class ReadableRule {
   @ApiProperty() code: string;
@@ -29,6 +43,8 @@ export class ProgrammeView {
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'the rules as data' }) rules: unknown;
   @ApiProperty({ type: () => ReadableRulesView, description: 'hard conditions (all must hold) and weighted preferences, readable' })
   readableRules: ReadableRulesView;
+  @ApiProperty({ type: [RubricCriterionView], description: 'the scoring rubric of expert reviews (empty when none)' }) rubric: Rubric;
+  @ApiProperty({ description: '0 until a rubric is given; +1 on every change' }) rubricVersion: number;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
 
@@ -49,6 +65,8 @@ export function toProgrammeView(p: Programme, locale: Locale): ProgrammeView {
       preferences: p.rules.preferences.map((c) => ({ code: c.code, text: c.text[locale], expression: formatCondition(c.when), weight: c.weight })),
       fallback: p.rules.fallback === true,
     },
+    rubric: p.rubric,
+    rubricVersion: p.rubricVersion,
     updatedAt: p.updatedAt.toISOString(),
   };
 }

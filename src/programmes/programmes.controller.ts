@@ -55,12 +55,14 @@ export class ProgrammesController {
   }
 
   @Patch(':slug')
-  @Roles('admin')
+  @Roles('admin', 'programme_manager')
   @ApiBearerAuth()
-  @ApiOperation({ summary: "Edit a programme's rules, texts, or (de)activate it; a rules edit makes a new rules version" })
+  @ApiOperation({
+    summary: "Edit a programme's rules, texts, rubric, or (de)activate it; a rules or rubric edit makes a new version. A programme manager may change only the rubric of their own programmes (403 otherwise)",
+  })
   @ApiOkResponse({ type: ProgrammeView })
   @ApiErrors(400, 401, 403, 404, 503)
   async update(@Param('slug') slug: string, @Body() dto: UpdateProgrammeDto, @CurrentUser() user: AuthUser): Promise<ProgrammeView> {
-    return toProgrammeView(await this.programmes.update(slug, dto, user.id), user.locale);
+    return toProgrammeView(await this.programmes.update(slug, dto, user), user.locale);
   }
 }

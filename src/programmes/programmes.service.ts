@@ -1,4 +1,5 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import type { AuthUser } from '../auth/auth-user';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { FieldValidationException } from '../common/http/validation';
 import { ProgrammeRules, validateRules } from '../routing/rule-language';
@@ -6,6 +7,7 @@ import type { ProfileInput } from '../routing/application-profile';
 import { recommend, Recommendations, RoutableProgramme } from '../routing/routing-engine';
 import { CreateProgrammeDto, UpdateProgrammeDto } from './dto/programme.dto';
 import { Programme } from './programme.entity';
+import { normaliseRubric, type Rubric } from './rubric';
 
 @Injectable()
 export class ProgrammesService {
@@ -96,11 +98,33 @@ export class ProgrammesService {
     return this.get(dto.slug);
   }
 
-  async update(slug: string, dto: UpdateProgrammeDto, adminId: string): Promise<Programme> {
+  /**
+   * Admins edit everything; a programme manager only the rubric of a programme they manage
+   * (403 otherwise: a manager may never edit rules, texts or another programme).
+   */
+  async update(slug: string, dto: UpdateProgrammeDto, user: Pick<AuthUser, 'id' | 'role' | 'programmes'>): Promise<Programme> {
+    const adminId = user.id;
+    if (user.role !== 'admin') {
+      const others = Object.keys(dto).filter((k) => k !== 'rubric' && (dto as Record<string, unknown>)[k] !== undefined);
+      if (others.length > 0) throw new ForbiddenException(`A programme manager may change only the rubric (not ${others.join(', ')})`);
+      if (!(await this.findBySlug(slug))) throw new NotFoundException('Programme not found');
+      if (!user.programmes.includes(slug)) throw new ForbiddenException('You do not manage this programme');
+    }
     const rules = dto.rules === undefined ? undefined : checkRules(dto.rules);
+    const rubric = dto.rubric === undefined ? undefined : normaliseRubric(dto.rubric as Rubric);
     await this.dataSource.transaction(async (em) => {
-      const rows: { rules_version: number; rules: unknown }[] = await em.query('SELECT rules_version, rules FROM programmes WHERE slug = $1 FOR UPDATE', [slug]);
+      const rows: { rules_version: number; rules: unknown; rubric: Rubric; rubric_version: number }[] = await em.query(
+        'SELECT rules_version, rules, rubric, rubric_version FROM programmes WHERE slug = $1 FOR UPDATE',
+        [slug],
+      );
       if (rows.length === 0) throw new NotFoundException('Programme not found');
+      // compared in one key order (jsonb reorders an object's keys)
+      if (rubric && JSON.stringify(rubric) !== JSON.stringify(normaliseRubric(rows[0].rubric))) {
+        // a new version each change: a review keeps the version it was scored on
+        const version = rows[0].rubric_version + 1;
+        await em.query('UPDATE programmes SET rubric = $2, rubric_version = $3 WHERE slug = $1', [slug, JSON.stringify(rubric), version]);
+        await em.query('INSERT INTO programme_rubric_versions (programme, version, rubric, changed_by) VALUES ($1, $2, $3, $4)', [slug, version, JSON.stringify(rubric), adminId]);
+      }
       const sets: string[] = ['updated_at = now()'];
       const params: unknown[] = [slug];
       const add = (column: string, value: unknown): void => {

@@ -26,6 +26,8 @@ export interface JobPayloads {
   'documents.sweep': Record<string, never>;
   /** every minute: chase partners' silence on referrals (src/referrals/referral-reminders.service.ts) */
   'referrals.scan': Record<string, never>;
+  /** every minute: write the review reminders that are due (src/reviews/reviews-worker.module.ts; idempotent) */
+  'reviews.reminders': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
@@ -39,4 +41,5 @@ export const JOB_QUEUE: { [J in JobName]: QueueName } = {
   'reports.rollup': QUEUES.scheduler,
   'documents.sweep': QUEUES.scheduler,
   'referrals.scan': QUEUES.scheduler,
+  'reviews.reminders': QUEUES.scheduler,
 };

@@ -22,6 +22,8 @@ export const EVENT_TYPES = [
   'referral_consent_refused',
   'referral_answered',
   'referral_escalated',
+  /** staff only: a selection committee decided (its name and rationale); the move itself is a status_changed */
+  'committee_decided',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

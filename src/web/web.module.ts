@@ -8,6 +8,7 @@ import { ReportsModule } from '../reports/reports.module';
 import { SavedViewsModule } from '../saved-views/saved-views.module';
 import { ProgrammesModule } from '../programmes/programmes.module';
 import { ReferralsModule } from '../referrals/referrals.module';
+import { ReviewsModule } from '../reviews/reviews.module';
 import { UsersModule } from '../users/users.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { AccountPagesController } from './pages/account-pages.controller';
@@ -19,6 +20,7 @@ import { HomeController } from './pages/home.controller';
 import { ReferralPagesController } from './pages/referral-pages.controller';
 import { ReferralPanels } from './pages/referral-panel';
 import { WebhookPagesController } from './pages/webhook-pages.controller';
+import { ReviewPagesController } from './pages/review-pages.controller';
 import { ProgrammeNamesService } from './pages/programme-names';
 import { StaffCaseController } from './pages/staff-case.controller';
 import { StaffInboxController } from './pages/staff-inbox.controller';
@@ -34,8 +36,8 @@ import { WebPages } from './web-pages.service';
  * English. The foundation (session, guard, pages, error filter, views) is shared by every area.
  */
 @Module({
-  imports: [ApplicationsModule, AuthModule, CasesModule, DocumentsModule, PrivacyModule, ProgrammesModule, ReportsModule, SavedViewsModule, UsersModule, ReferralsModule, WebhooksModule],
-  controllers: [HomeController, AuthPagesController, AccountFlowsController, ApplicationPagesController, AccountPagesController, DocumentPagesController, StaffInboxController, StaffCaseController, ReferralPagesController, WebhookPagesController],
+  imports: [ApplicationsModule, AuthModule, CasesModule, DocumentsModule, PrivacyModule, ProgrammesModule, ReportsModule, SavedViewsModule, UsersModule, ReferralsModule, WebhooksModule, ReviewsModule],
+  controllers: [HomeController, AuthPagesController, AccountFlowsController, ApplicationPagesController, AccountPagesController, DocumentPagesController, StaffInboxController, StaffCaseController, ReferralPagesController, WebhookPagesController, ReviewPagesController],
   providers: [WebSessionService, WebPages, WebGuard, WebExceptionFilter, ProgrammeNamesService, StaffNamesService, ReferralPanels],
   exports: [WebSessionService, WebPages, WebGuard, WebExceptionFilter, ReferralPanels],
 })

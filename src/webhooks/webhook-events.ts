@@ -1,7 +1,6 @@
 /**
  * The events a webhook can subscribe to, and what each one's `data` holds: ids, references,
  * statuses and programme slugs only, never personal data (no names, emails, texts).
- * `review.submitted` has no producer yet; subscriptions accept it.
  */
 export const WEBHOOK_EVENT_TYPES = ['application.submitted', 'case.status_changed', 'case.assigned', 'review.submitted', 'referral.updated'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];

@@ -17,7 +17,7 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
       // a validator that checks a whole structure reports one line per bad part: "path\tmessage"
       for (const line of error.constraints[NESTED_PATHS_CONSTRAINT].split('\n')) {
         const [path, message] = line.split('\t');
-        const nested = path ? `${field}.${path}` : field;
+        const nested = path ? (path.startsWith('[') ? `${field}${path}` : `${field}.${path}`) : field;
         out.push({ field: nested, messages: [`${nested}: ${message}`] });
       }
     } else if (error.constraints && error.value === undefined) {

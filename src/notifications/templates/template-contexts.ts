@@ -47,6 +47,8 @@ export const TEMPLATE_NAMES = [
   'referral-reminder',
   'referral-answered',
   'referral-escalated',
+  'review-invited',
+  'review-reminder',
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
@@ -391,8 +393,8 @@ export interface InvitationContext extends BaseEmailContext {
   expiresAt: Date;
 }
 
-/** The roles an invitation may carry (staff, and partner organisations' contacts). */
-export type InvitedRole = 'advisor' | 'programme_manager' | 'admin' | 'partner';
+/** The roles an invitation may carry (staff, partner organisations' contacts, outside experts). */
+export type InvitedRole = 'advisor' | 'programme_manager' | 'admin' | 'partner' | 'expert';
 
 // ---------------------------------------------------------------------------------------------
 // Referrals to partner organisations (links: `/referrals/:id/consent`, `/partner/referrals/:id`)
@@ -453,6 +455,31 @@ export interface ReferralEscalatedContext extends BaseEmailContext {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Reviewers (staff or outside experts): links open `PUBLIC_URL/reviews/:id`
+
+/** Staff invited the recipient to review an application on its programme's rubric. */
+export interface ReviewInvitedContext extends BaseEmailContext {
+  review: { id: string; dueOn: CalendarDay };
+  /** before declaring, a reviewer knows the reference, the startup's name and the programme only */
+  application: CaseRef;
+  /** in the recipient's locale */
+  programmeName: string;
+  /** who invited them; null when that account is gone */
+  invitedByName: string | null;
+  /** a new expert: their account waits for the `invitation` email's link */
+  newAccount: boolean;
+}
+
+/** Two business days before the due date, to a reviewer who has not submitted (once). */
+export interface ReviewReminderContext extends BaseEmailContext {
+  review: { id: string; dueOn: CalendarDay };
+  application: CaseRef;
+  programmeName: string;
+  /** the reviewer already declared no conflict (what is left is the scoring) */
+  declared: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
 
 export interface TemplateContexts {
   'application-received': ApplicationReceivedContext;
@@ -481,6 +508,8 @@ export interface TemplateContexts {
   'referral-reminder': ReferralReminderContext;
   'referral-answered': ReferralAnsweredContext;
   'referral-escalated': ReferralEscalatedContext;
+  'review-invited': ReviewInvitedContext;
+  'review-reminder': ReviewReminderContext;
 }
 
 // Compile-time check that TEMPLATE_NAMES and TemplateContexts list the same templates.

@@ -62,6 +62,7 @@ export const ROLE_LABELS: { readonly [R in InvitedRole]: LocalizedLabel } = {
   programme_manager: { fr: 'responsable de programme', en: 'programme manager' },
   admin: { fr: 'administrateur·rice', en: 'administrator' },
   partner: { fr: 'contact d’une organisation partenaire', en: 'partner organisation contact' },
+  expert: { fr: 'expert·e évaluateur·rice', en: 'expert reviewer' },
 };
 
 export const PARTNER_KIND_LABELS: { readonly [K in PartnerKindName]: LocalizedLabel } = {

@@ -268,6 +268,8 @@ const EXPECTED: { [N in TemplateName]: Expectation<N> } = {
     formatDateTime(c.sentAt, l),
     buildUrl(c.publicUrl, ['applications', c.application.id]),
   ],
+  'review-invited': (c, l) => [c.application.reference, c.application.startupName, c.programmeName, c.invitedByName ?? '', formatDate(c.review.dueOn, l), buildUrl(c.publicUrl, ['reviews', c.review.id])],
+  'review-reminder': (c, l) => [c.application.reference, c.application.startupName, c.programmeName, formatDate(c.review.dueOn, l), buildUrl(c.publicUrl, ['reviews', c.review.id])],
 };
 
 /** The same checks for every email, whatever the template. */
@@ -426,7 +428,10 @@ describe('TemplateRenderer: the optional branches render too', () => {
       { ...TEMPLATE_SAMPLES.invitation, invitedByName: null },
       { ...TEMPLATE_SAMPLES.invitation, role: 'programme_manager' },
       { ...TEMPLATE_SAMPLES.invitation, role: 'admin' },
+      { ...TEMPLATE_SAMPLES.invitation, role: 'expert' },
     ],
+    'review-invited': [{ ...TEMPLATE_SAMPLES['review-invited'], invitedByName: null, newAccount: false }],
+    'review-reminder': [{ ...TEMPLATE_SAMPLES['review-reminder'], declared: false }],
     'retention-warning': [
       {
         ...TEMPLATE_SAMPLES['retention-warning'],

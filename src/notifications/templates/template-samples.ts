@@ -399,4 +399,23 @@ export const TEMPLATE_SAMPLES: { [N in TemplateName]: TemplateContexts[N] } = {
     sentAt: new Date('2026-12-07T13:15:00Z'),
     businessDays: 15,
   },
+  'review-invited': {
+    recipientName: 'Dr Anne Lemoine',
+    locale: 'fr',
+    publicUrl: PUBLIC_URL,
+    review: { id: '9a3b5c7d-1e2f-4a6b-8c0d-2e4f6a8b0c1d', dueOn: '2026-12-16' },
+    application: CARDIOSENSE,
+    programmeName: 'Financement preuve de concept',
+    invitedByName: 'Sophie Lefèvre',
+    newAccount: true,
+  },
+  'review-reminder': {
+    recipientName: 'Dr Anne Lemoine',
+    locale: 'fr',
+    publicUrl: PUBLIC_URL,
+    review: { id: '9a3b5c7d-1e2f-4a6b-8c0d-2e4f6a8b0c1d', dueOn: '2026-12-16' },
+    application: CARDIOSENSE,
+    programmeName: 'Financement preuve de concept',
+    declared: true,
+  },
 };

@@ -4,6 +4,23 @@ import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsDefined, IsIn, IsOptio
 import { NESTED_PATHS_CONSTRAINT } from '../../common/http/validation';
 import { validateRules } from '../../routing/rule-language';
 import { DOCUMENT_KINDS } from '../../domain/document-rules';
+import { RubricCriterionView } from '../programme.view';
+import { rubricErrors } from '../rubric';
+
+/** Runs the rubric's own validator, so each bad part is named by its path (`rubric[1].weight`). */
+function IsRubric(): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: NESTED_PATHS_CONSTRAINT,
+      target: target.constructor,
+      propertyName: propertyName as string,
+      validator: {
+        validate: (value: unknown) => rubricErrors(value).length === 0,
+        // a path starting with `[` hangs off the field itself (`rubric[0].key`), not below it
+        defaultMessage: (args) => rubricErrors(args?.value).map((e) => `${e.path}\t${e.message}`).join('\n'),
+      },
+    });
+}
 
 /** `requiredDocuments`: each a document kind, once. */
 function RequiredDocuments(): PropertyDecorator {
@@ -113,6 +130,14 @@ export class UpdateProgrammeDto {
 
   @RequiredDocuments()
   requiredDocuments?: string[];
+
+  @ApiPropertyOptional({
+    type: () => [RubricCriterionView],
+    description: 'the scoring rubric of expert reviews: [{key, label:{fr,en}, description:{fr,en}, weight 1–10, max 1–10}]; a change makes a new rubric version (past reviews keep theirs). The only field a programme manager may change, on their own programmes',
+  })
+  @IsOptional()
+  @IsRubric()
+  rubric?: unknown[];
 }
 
 export class ProgrammeListQuery {

@@ -22,6 +22,8 @@ import { WebExceptionFilter } from '../web-exception.filter';
 import { WebGuard } from '../web.guard';
 import { WebPages } from '../web-pages.service';
 import { ProgrammeNamesService } from './programme-names';
+import { ReviewsService } from '../../reviews/reviews.service';
+import { ReviewPagesController } from './review-pages.controller';
 import { ReferralPanels } from './referral-panel';
 import { StaffNamesService } from './staff-names';
 import { movesFor, staffTimelineItem, type MoveOffer } from './staff-presenter';
@@ -64,6 +66,7 @@ export class StaffCaseController {
     private readonly names: ProgrammeNamesService,
     private readonly staffNames: StaffNamesService,
     private readonly referralPanels: ReferralPanels,
+    private readonly reviews: ReviewsService,
   ) {}
 
   @Get(':id')
@@ -221,7 +224,10 @@ export class StaffCaseController {
       this.names.all(),
     ]);
     const names = new Map(programmes.map((p) => [p.slug, p.name[locale]]));
-    const referrals = await this.referralPanels.staffCase(user, app);
+    const [referrals, reviewsPanel] = await Promise.all([
+      this.referralPanels.staffCase(user, app),
+      ReviewPagesController.staffCaseReviewsPanel(this.reviews, id, user, (key) => this.pages.t(locale, key), locale),
+    ]);
     const actorIds = events.items.map((e) => e.actor?.id).filter((v): v is string => typeof v === 'string');
     const assignedIds = events.items.map((e) => e.data.to).filter((v): v is string => typeof v === 'string' && /^[0-9a-f-]{36}$/.test(v));
     const people = await this.directory.namesOf([...actorIds, ...assignedIds, ...(app.assigneeId ? [app.assigneeId] : [])]);
@@ -281,6 +287,7 @@ export class StaffCaseController {
         timeline: events.items.map((e) => ({ ...staffTimelineItem(e, people, names), role: e.actor?.role ?? 'system' })).reverse(),
         isAdmin: user.role === 'admin',
         referrals,
+        reviewsPanel,
         verify: extras.verify ?? null,
         stale: extras.stale ?? false,
         errors: extras.errors ?? {},

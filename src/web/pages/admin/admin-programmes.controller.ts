@@ -125,7 +125,7 @@ export class AdminProgrammesController {
     const { value, errors } = await validateWithDto(UpdateProgrammeDto, dto);
     if (errors.length > 0) return this.renderRuleErrors(req, res, programme, form, sample.values, new FieldValidationException(errors));
     try {
-      const saved = await this.programmes.update(slug, value, (req.web.user as AuthUser).id);
+      const saved = await this.programmes.update(slug, value, req.web.user as AuthUser);
       await this.pages.flash(req, 'admin.programmes.saved', { name: saved.name[locale], version: String(saved.rulesVersion) });
       res.redirect(303, `/admin/programmes/${encodeURIComponent(slug)}`);
     } catch (error) {
