@@ -59,7 +59,7 @@ describe('logs that follow a request and a job', () => {
     }
     for (const email of emails) {
       const sent = lines.find((l) => l.emailId === email.id && l.msg === `${email.template} sent`);
-      expect(sent).toMatchObject({ queue: 'emails', job: 'email.send', jobId: expect.any(String), emailId: email.id, caseId: c.id, context: 'EmailSender' });
+      expect(sent).toMatchObject({ queue: 'emails', job: 'email.send', jobId: expect.any(String), emailId: email.id, caseId: c.id, attempt: 1, context: 'EmailSender' });
       // and nothing of a request leaks into a job's lines
       expect(sent).not.toHaveProperty('requestId');
     }

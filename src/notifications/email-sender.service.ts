@@ -102,7 +102,8 @@ export class EmailSenderService implements OnModuleInit {
       return this.failed(claim, email.template, email.created_at, recipient.email, error as Error, job);
     }
     await this.record(claim, { kind: 'sent', recipientEmail: recipient.email, smtpMessageId: messageId }, email.template);
-    this.logger.log(`${email.template} sent (attempt ${claim.attempts})`);
+    addToLogContext({ attempt: claim.attempts });
+    this.logger.log(`${email.template} sent`);
     return 'sent';
   }
 

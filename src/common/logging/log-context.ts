@@ -14,6 +14,8 @@ export interface LogContext {
   job?: string;
   emailId?: string;
   caseId?: string;
+  /** the attempt of the email being sent (counted when it is claimed) */
+  attempt?: number;
 }
 
 const storage = new AsyncLocalStorage<LogContext>();
