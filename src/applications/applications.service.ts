@@ -307,8 +307,9 @@ export class ApplicationsService {
     return toPage(rows, limit, (r) => toApplicationListItem(r, user.locale, now), (r) => inboxCursorKey(r, sort, founder));
   }
 
-  async load(em: EntityManager, id: string): Promise<ApplicationRow> {
-    const rows: ApplicationRow[] = await em.query(`SELECT ${APPLICATION_COLUMNS} FROM applications a WHERE a.id = $1`, [id]);
+  /** The case's row whoever asks (callers check who may see it), locked as every case write is when `lock`. */
+  async load(em: EntityManager, id: string, lock = false): Promise<ApplicationRow> {
+    const rows: ApplicationRow[] = await em.query(`SELECT ${APPLICATION_COLUMNS} FROM applications a WHERE a.id = $1${lock ? ' FOR NO KEY UPDATE' : ''}`, [id]);
     return rows[0];
   }
 

@@ -1,24 +1,9 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { EmailComposer, type Composition, type EmailRow, type Recipient } from '../notifications/email-composer';
-import type { BaseEmailContext, CaseRef, ReferralOutcomeName } from '../notifications/templates/template-contexts';
-import type { PartnerKind, ReferralStatus } from '../domain/referral-rules';
+import type { BaseEmailContext, ReferralOutcomeName } from '../notifications/templates/template-contexts';
+import { ReferralsRepository, type ReferralFacts } from './referrals.repository';
 
-interface ReferralFacts {
-  id: string;
-  status: ReferralStatus;
-  note: string | null;
-  reason: string | null;
-  sent_at: Date | null;
-  answered_at: Date | null;
-  updated_at: Date;
-  partner_id: string;
-  partner_name: string;
-  partner_kind: PartnerKind;
-  advisor_name: string | null;
-  application: CaseRef;
-  owner_id: string;
-}
 
 /**
  * Composes the referral emails at send time from the referral as it is then, and skips those
@@ -28,7 +13,10 @@ interface ReferralFacts {
  */
 @Injectable()
 export class ReferralEmailsComposer implements OnModuleInit {
-  constructor(private readonly composer: EmailComposer) {}
+  constructor(
+    private readonly composer: EmailComposer,
+    private readonly repository: ReferralsRepository,
+  ) {}
 
   onModuleInit(): void {
     this.composer.register('referral-consent', (em, e, r, base) => this.consent(em, e, r, base));
@@ -38,23 +26,12 @@ export class ReferralEmailsComposer implements OnModuleInit {
     this.composer.register('referral-escalated', (em, e, r, base) => this.escalated(em, e, base));
   }
 
-  private async facts(em: EntityManager, id: unknown): Promise<ReferralFacts | null> {
-    if (typeof id !== 'string') return null;
-    const rows: (Omit<ReferralFacts, 'application'> & { application_id: string; reference: string; startup_name: string })[] = await em.query(
-      `SELECT r.id, r.status, r.note, r.reason, r.sent_at, r.answered_at, r.updated_at, r.partner_id, p.name AS partner_name, p.kind AS partner_kind,
-              u.full_name AS advisor_name, a.id AS application_id, a.reference, a.startup_name, a.owner_id
-       FROM referrals r JOIN partners p ON p.id = r.partner_id JOIN applications a ON a.id = r.application_id
-       LEFT JOIN users u ON u.id = r.referred_by AND u.erased_at IS NULL WHERE r.id = $1`,
-      [id],
-    );
-    const row = rows[0];
-    if (!row) return null;
-    return { ...row, application: { id: row.application_id, reference: row.reference, startupName: row.startup_name } };
+  private facts(em: EntityManager, id: unknown): Promise<ReferralFacts | null> {
+    return typeof id === 'string' ? this.repository.emailFacts(em, id) : Promise.resolve(null);
   }
 
-  private async isContact(em: EntityManager, partnerId: string, userId: string): Promise<boolean> {
-    const rows: unknown[] = await em.query('SELECT 1 FROM partner_contacts WHERE partner_id = $1 AND user_id = $2', [partnerId, userId]);
-    return rows.length > 0;
+  private isContact(em: EntityManager, partnerId: string, userId: string): Promise<boolean> {
+    return this.repository.isContact(em, partnerId, userId);
   }
 
   private async consent(em: EntityManager, e: EmailRow, r: Recipient, base: BaseEmailContext): Promise<Composition> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { CursorKey } from '../common/pagination/cursor';
+import type { CaseRef } from '../notifications/templates/template-contexts';
 import { SHARED_STATUSES, type PartnerKind, type ReferralStatus } from '../domain/referral-rules';
 
 export interface PartnerRow {
@@ -69,6 +70,23 @@ function scopeSql(scope: ReferralScope, param: string): string {
 }
 
 /** Every query on `partners`, `partner_contacts` and `referrals`. */
+/** What a referral's emails say, read when each is composed. */
+export interface ReferralFacts {
+  id: string;
+  status: ReferralStatus;
+  note: string | null;
+  reason: string | null;
+  sent_at: Date | null;
+  answered_at: Date | null;
+  updated_at: Date;
+  partner_id: string;
+  partner_name: string;
+  partner_kind: PartnerKind;
+  advisor_name: string | null;
+  application: CaseRef;
+  owner_id: string;
+}
+
 @Injectable()
 export class ReferralsRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -260,5 +278,23 @@ export class ReferralsRepository {
   async founder(userId: string): Promise<{ full_name: string; email: string } | null> {
     const rows: { full_name: string; email: string }[] = await this.dataSource.query('SELECT full_name, email FROM users WHERE id = $1 AND erased_at IS NULL', [userId]);
     return rows[0] ?? null;
+  }
+
+  async emailFacts(em: EntityManager, id: string): Promise<ReferralFacts | null> {
+    const rows: (Omit<ReferralFacts, 'application'> & { application_id: string; reference: string; startup_name: string })[] = await em.query(
+      `SELECT r.id, r.status, r.note, r.reason, r.sent_at, r.answered_at, r.updated_at, r.partner_id, p.name AS partner_name, p.kind AS partner_kind,
+              u.full_name AS advisor_name, a.id AS application_id, a.reference, a.startup_name, a.owner_id
+       FROM referrals r JOIN partners p ON p.id = r.partner_id JOIN applications a ON a.id = r.application_id
+       LEFT JOIN users u ON u.id = r.referred_by AND u.erased_at IS NULL WHERE r.id = $1`,
+      [id],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return { ...row, application: { id: row.application_id, reference: row.reference, startupName: row.startup_name } };
+  }
+
+  async isContact(em: EntityManager, partnerId: string, userId: string): Promise<boolean> {
+    const rows: unknown[] = await em.query('SELECT 1 FROM partner_contacts WHERE partner_id = $1 AND user_id = $2', [partnerId, userId]);
+    return rows.length > 0;
   }
 }

@@ -1,7 +1,7 @@
 import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { APPLICATION_COLUMNS, ApplicationRow, fieldsOf } from '../applications/application.view';
-import { unprocessable } from '../applications/applications.service';
+import { ApplicationRow, fieldsOf } from '../applications/application.view';
+import { ApplicationsService, unprocessable } from '../applications/applications.service';
 import type { AuthUser } from '../auth/auth-user';
 import { Clock } from '../common/clock';
 import { FieldValidationException } from '../common/http/validation';
@@ -25,6 +25,7 @@ export class ReferralsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly repository: ReferralsRepository,
+    private readonly applications: ApplicationsService,
     private readonly clock: Clock,
   ) {}
 
@@ -32,9 +33,8 @@ export class ReferralsService {
   async create(user: AuthUser, applicationId: string, dto: CreateReferralDto): Promise<ReferralView> {
     const now = this.clock.now();
     const id = await this.dataSource.transaction(async (em) => {
-      const apps: ApplicationRow[] = await em.query(`SELECT ${APPLICATION_COLUMNS} FROM applications a WHERE a.id = $1 AND a.status <> 'draft' FOR UPDATE`, [applicationId]);
-      const app = apps[0];
-      if (!app) throw new NotFoundException('Application not found');
+      // staff see no drafts (404), as on every case route
+      const app = await this.applications.findVisible(em, applicationId, user, true);
       const partner = await this.repository.findPartner(em, dto.partnerId);
       if (!partner) throw new FieldValidationException([{ field: 'partnerId', messages: ['partnerId names no partner'] }]);
       if (app.status !== 'referred') throw unprocessable(`Only a referred case can be sent to a partner (this one is ${app.status})`);
@@ -140,16 +140,16 @@ export class ReferralsService {
     // lock the case first (as every timeline append does), then the referral
     const peek = await this.repository.find(em, id, scope);
     if (!peek) throw notFound();
-    await em.query('SELECT 1 FROM applications WHERE id = $1 FOR UPDATE', [peek.application_id]);
+    await this.applications.load(em, peek.application_id, true);
     const row = await this.repository.find(em, id, scope, true);
     if (!row) throw notFound();
     return row;
   }
 
   private async application(em: EntityManager, id: string): Promise<ApplicationRow> {
-    const rows: ApplicationRow[] = await em.query(`SELECT ${APPLICATION_COLUMNS} FROM applications a WHERE a.id = $1`, [id]);
-    if (!rows[0]) throw notFound();
-    return rows[0];
+    const row = await this.applications.load(em, id);
+    if (!row) throw notFound();
+    return row;
   }
 
   /** The timeline event and the webhook of one step (ids and statuses only). */
