@@ -1,7 +1,8 @@
 import { ConflictException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AccountTokensRepository } from '../accounts/account-tokens.repository';
-import { APPLICATION_COLUMNS, type ApplicationRow, toApplicationView } from '../applications/application.view';
+import { type ApplicationRow, toApplicationView } from '../applications/application.view';
+import { ApplicationsService } from '../applications/applications.service';
 import type { AuthUser } from '../auth/auth-user';
 import { compareDays, isValidDay, parisDate } from '../cases/business-calendar';
 import { Clock } from '../common/clock';
@@ -36,6 +37,7 @@ export class ReviewsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly repository: ReviewsRepository,
+    private readonly applications: ApplicationsService,
     private readonly users: UsersService,
     private readonly accountTokens: AccountTokensRepository,
     private readonly documents: DocumentsRepository,
@@ -48,9 +50,10 @@ export class ReviewsService {
   }
 
   private async lockCase(em: EntityManager, id: string): Promise<ApplicationRow> {
-    const rows: ApplicationRow[] = await em.query(`SELECT ${APPLICATION_COLUMNS} FROM applications a WHERE a.id = $1 AND a.status <> 'draft' FOR UPDATE`, [id]);
-    if (rows.length === 0) throw new NotFoundException('Application not found');
-    return rows[0];
+    // locked as every case write is; staff see no drafts (404)
+    const row = await this.applications.load(em, id, true);
+    if (!row || row.status === 'draft') throw new NotFoundException('Application not found');
+    return row;
   }
 
   /** Staff invite a reviewer (an existing staff member or expert, or a new expert by email). */
@@ -138,7 +141,7 @@ export class ReviewsService {
     const base = { id: row.application_id, reference: listed.reference, startupName: listed.startup_name };
     let application: ReviewDetailView['application'] = base;
     if (isReading(row.status)) {
-      const apps: ApplicationRow[] = await em.query(`SELECT ${APPLICATION_COLUMNS} FROM applications a WHERE a.id = $1`, [row.application_id]);
+      const caseRow = await this.applications.load(em, row.application_id);
       const {
         founder: _founder,
         recommendations: _recommendations,
@@ -146,7 +149,7 @@ export class ReviewsService {
         assigneeId: _assigneeId,
         ownerId: _ownerId,
         ...fields
-      } = toApplicationView(apps[0], user.locale, this.clock.now());
+      } = toApplicationView(caseRow, user.locale, this.clock.now());
       const documents = await this.documents.list(em, row.application_id);
       application = { ...base, fields, documents: documents.map(toDocumentView) };
     }
@@ -184,8 +187,8 @@ export class ReviewsService {
       const scores = dto.scores as Record<string, number>;
       const score = weightedScore(programme.rubric, scores);
       await this.repository.submit(em, id, { rubricVersion: programme.rubric_version, scores, weightedScore: score, comment: dto.comment, recommendation: dto.recommendation, now });
-      const app: { reference: string }[] = await em.query('SELECT reference FROM applications WHERE id = $1', [row.application_id]);
-      await enqueueWebhookEvent(em, 'review.submitted', { applicationId: row.application_id, reference: app[0].reference, reviewId: id }, now);
+      const app = await this.applications.load(em, row.application_id);
+      await enqueueWebhookEvent(em, 'review.submitted', { applicationId: row.application_id, reference: app.reference, reviewId: id }, now);
     });
     return toReviewView((await this.repository.find(this.dataSource.manager, id)) as ReviewRow);
   }
@@ -212,8 +215,8 @@ export class ReviewsService {
    */
   async forApplication(applicationId: string, user: AuthUser): Promise<{ items: StaffReviewView[]; aggregate: ReviewAggregate; blind: boolean; nextCursor: null }> {
     const em = this.dataSource.manager;
-    const found: { id: string }[] = await em.query(`SELECT id FROM applications WHERE id = $1 AND status <> 'draft'`, [applicationId]);
-    if (found.length === 0) throw new NotFoundException('Application not found');
+    const found = await this.applications.load(em, applicationId);
+    if (!found || found.status === 'draft') throw new NotFoundException('Application not found');
     const rows = await this.repository.listForApplication(em, applicationId);
     const mine = rows.find((r) => r.reviewer_id === user.id && r.status !== 'withdrawn');
     const blind = mine !== undefined && mine.status !== 'submitted';
