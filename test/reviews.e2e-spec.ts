@@ -239,6 +239,11 @@ describe('expert reviews and selection committees', () => {
     expect(decided.body.application).toMatchObject({ id: kase.id, status: 'accepted', programme: 'poc-funding', version: version + 1 });
     expect(decided.body.item).toMatchObject({ applicationId: kase.id, decision: 'accepted', reason: 'Strong science, backed unanimously' });
     await decide(manager.token, { applicationId: kase.id, decision: 'declined', reason: 'again', expectedVersion: version + 1 }).expect(409);
+    // the agenda as the committee page shows it, printed for the record
+    const agenda = (await t.http.get(`/api/v1/committees/${created.body.id}`).set(...auth(manager.token)).expect(200)).body;
+    const row = (i: { rank: number; reference: string; startupName: string; aggregate: { submitted: number; weightedScore: number | null; spread: number | null }; status: string; decision: string | null; reason: string | null }): string =>
+      `${i.rank} | ${i.reference} | ${i.startupName} | ${i.aggregate.submitted} | ${i.aggregate.weightedScore ?? '—'} | ${i.aggregate.spread ?? '—'} | ${i.decision ? `${i.decision}: ${i.reason}` : '—'} | ${i.status}`;
+    console.log(`committee agenda: ${agenda.name}, ${agenda.meetsOn}\nrank | reference | startup | submitted | weighted score | spread | decision | status now\n${agenda.agenda.map(row).join('\n')}`);
 
     // the founder is told as by any decision, in their language
     const decision = await mailTo(kase.founder.email, /accept/i);
