@@ -11,6 +11,7 @@ import { Clock, SystemClock } from './common/clock';
 import { AppConfig } from './config/app-config';
 import { APP_CONFIG } from './config/config.constants';
 import { dataSourceOptions } from './database/data-source';
+import { Transactions } from './database/transactions';
 import { ENTITIES } from './entities';
 import { DocumentStorageModule } from './documents/document-storage.module';
 import { DocumentsWorkerModule } from './documents/documents-worker.module';
@@ -56,6 +57,7 @@ class CoreModule {
     const providers: Provider[] = [
       { provide: APP_CONFIG, useValue: config },
       { provide: Clock, useValue: clock },
+      Transactions,
     ];
     return {
       module: CoreModule,
