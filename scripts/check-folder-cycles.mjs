@@ -2,7 +2,7 @@
 /**
  * Fails when the folders of `src/` form a cycle through runtime imports.
  *
- * A folder is the first path segment under `src/` (`src/notifications/outbox/x.ts` belongs to
+ * A folder is the first path segment under `src/` (`src/notifications/outbox/email-outbox.ts` belongs to
  * `notifications`); the files directly under `src/` (the app's composition root) are left out, as
  * are specs. An import counts at run time unless it is type-only: `import type …`,
  * `import { type A, type B } …` (every name marked) and `export type … from`. Dynamic `import()`

@@ -63,7 +63,7 @@ describe('a worker killed mid-batch', () => {
     worker = startWorker();
     await sink.waitFor(() => sink.received.length >= 10 && sink.heldCount >= 1, 30000);
     // let the messages that got their 250 before the hold record it, so the kill lands on held ones
-    // (a kill between "250" and the ledger commit is the one documented window: README "Notifications")
+    // (a kill between "250" and the ledger commit is the one documented window: docs/notifications.md "Emails")
     await new Promise((r) => setTimeout(r, 1000));
     worker.kill('SIGKILL');
     await new Promise((r) => worker?.once('exit', r));

@@ -13,7 +13,7 @@ import { LoginDto } from './dto/login.dto';
 import { DUMMY_HASH, verifyPassword } from '../users/password';
 
 /**
- * Failed sign-ins (see README "Rate limits"): counted per account *and* client pair, so a stranger's
+ * Failed sign-ins (see docs/accounts-and-security.md "Rate limits"): counted per account *and* client pair, so a stranger's
  * guesses lock out the stranger, not the account's owner; a slower ceiling per account bounds
  * guessing spread over many addresses; a ceiling per address bounds one address trying many
  * accounts. Every attempt is counted before the password is hashed, atomically, and given back

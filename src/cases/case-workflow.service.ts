@@ -165,7 +165,7 @@ export class CaseWorkflowService {
         set('paused_at', null);
         break;
       case 'reopen':
-        // the decision is undone; the decision clock keeps its original due date (documented in README)
+        // the decision is undone; the decision clock keeps its original due date (docs/domain.md "Service levels")
         set('decided_at', null);
         set('programme', null);
         break;

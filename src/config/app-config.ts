@@ -1,5 +1,5 @@
 /**
- * The whole configuration, read and validated once at boot (README "Environment").
+ * The whole configuration, read and validated once at boot (docs/operations.md "Environment").
  * A missing or malformed value throws a ConfigError naming the variable, so the process
  * stops before it serves anything.
  */
@@ -34,11 +34,11 @@ export interface AppConfig {
   bodyLimit: string;
   /** how long a worker holds a job before another may take it over (BullMQ lockDuration) */
   queueLockMs: number;
-  /** how long the email sender's claim on an outbox row lasts before another worker may send it (see README "Notifications") */
+  /** how long the email sender's claim on an outbox row lasts before another worker may send it (see docs/notifications.md "Emails") */
   emailLeaseMs: number;
   /** Express `trust proxy`: the proxies whose X-Forwarded-For is believed (names, addresses, CIDRs) */
   trustProxy: string[];
-  /** per-account limits against email flooding through the product (see README "Rate limits") */
+  /** per-account limits against email flooding through the product (see docs/accounts-and-security.md "Rate limits") */
   limits: { draftsPerDay: number; submissionsPerDay: number; messagesPerHour: number };
   /** how long a client may take to send a whole request, and its headers (408 after) */
   requestTimeoutMs: number;

@@ -1,5 +1,5 @@
 /**
- * The case (application) state machine (pure). See README "Cases: states, service levels, assignment".
+ * The case (application) state machine (pure). See docs/domain.md "Cases and their states".
  *
  *   draft ──submit──▶ submitted ──review──▶ in_review ◀──info_request / resume──▶ info_requested
  *   in_review ──decision──▶ accepted (internal programme) | referred (external) | declined (reason)

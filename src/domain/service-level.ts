@@ -1,5 +1,5 @@
 /**
- * Service levels of a case (pure). See README "Cases: states, service levels, assignment".
+ * Service levels of a case (pure). See docs/domain.md "Service levels".
  *
  * Definitions (the SQL side mirrors them exactly; all instants compared as timestamptz):
  *

@@ -31,7 +31,7 @@ export const GIVE_UP_AFTER_MS = 24 * 3600 * 1000;
  * the database, or outlived its lease) before the record. The lease then lapses, the relay hands
  * the row out again and it is sent again — as attempt 2, with the same Message-ID
  * (`<emailId@PUBLIC_URL host>`), so receiving systems that de-duplicate on it drop the copy.
- * `attempts` counts every claim, so it never under-reports. See README "Notifications".
+ * `attempts` counts every claim, so it never under-reports. See docs/notifications.md "Emails".
  */
 @Injectable()
 export class EmailSenderService implements OnModuleInit {

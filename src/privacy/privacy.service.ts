@@ -25,7 +25,7 @@ export const EXPORTS_PER_HOUR = 5;
 /**
  * Founders' data rights (GDPR art. 15, 17, 20). Export gathers everything held about the
  * founder; erasure removes or irreversibly anonymises their personal data everywhere it lives
- * (see README "Personal data"), keeping only what anonymous statistics need (statuses, dates,
+ * (see docs/personal-data.md "Columns and stores"), keeping only what anonymous statistics need (statuses, dates,
  * stage, TRL, domains, needs, programmes), so funnel reports and service-level figures hold.
  */
 @Injectable()

@@ -213,7 +213,7 @@ interface CohortRow {
  * (`rollUp`, migration 1795824000007) and the rest live, all read in one snapshot whatever the
  * number of cases; only the medians' values come to the app, packed, to be selected.
  *
- * Definitions (also in README.md, "Reports"):
+ * Definitions (also in docs/reports.md "The funnel"):
  * - Period: [from 00:00 Europe/Paris, the day after `to` 00:00 Europe/Paris).
  * - counts.<status>: the number of moves into that status whose timeline event lies in the
  *   period (a case that goes in_review → info_requested → in_review counts twice in in_review).

@@ -62,7 +62,7 @@ export class ReportsController {
   @ApiOperation({
     summary: 'The funnel of a period (Europe/Paris days, `to` inclusive), optionally for one programme',
     description:
-      'counts: moves into each status during the period; medians and service-level percentages over the cases submitted during the period. Exact definitions in README.md, "Reports".',
+      'counts: moves into each status during the period; medians and service-level percentages over the cases submitted during the period. Exact definitions in docs/reports.md "The funnel and the CSV" of the Guichet repository.',
   })
   @ApiOkResponse({ type: FunnelView })
   funnel(@Query() query: FunnelQuery): Promise<FunnelReport> {

@@ -84,7 +84,7 @@ export async function appendCaseEvent(em: EntityManager, event: NewCaseEvent, op
   // callers that already hold the case's row lock in this transaction say so and save a round trip.
   // NO KEY UPDATE, not UPDATE: it serialises the chain all the same, but does not block (nor
   // deadlock with) a transaction inserting a row that references the case (an outbox email's
-  // foreign-key check takes KEY SHARE on it), see README "Notifications"
+  // foreign-key check takes KEY SHARE on it), see docs/notifications.md "Emails" (lock order)
   if (!options.caseLocked) await em.query('SELECT 1 FROM applications WHERE id = $1 FOR NO KEY UPDATE', [event.applicationId]);
   const [last]: { last_seq: number | null; last_hash: string | null }[] = await em.query(`SELECT ${LAST_EVENT_SQL('$1')}`, [event.applicationId]);
   const insert = caseEventInsert(event, last.last_seq === null ? null : { seq: last.last_seq, hash: last.last_hash as string });

@@ -11,7 +11,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *    staff answer) a case's funnel facts are columns of its row, not a scan of its events.
  *    Backfilled here from the timeline.
  *
- * 2. A per-day rollup, filled lazily by the report itself (src/reports/funnel-rollup.ts) for
+ * 2. A per-day rollup, filled lazily by the report itself (in src/reports/) for
  *    Paris days that ended before yesterday:
  *    - `funnel_day_moves`: moves into each status on that day, per programme they count under;
  *    - `funnel_day_cohorts`: the cases submitted that day whose status is final (accepted,

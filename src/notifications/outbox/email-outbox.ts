@@ -26,7 +26,7 @@ export function dedupeKey(email: Pick<OutboxEmail, 'template' | 'eventKey' | 're
  *
  * Locks it takes: the new rows' unique keys, and KEY SHARE on the users and cases they reference
  * (the foreign-key checks). Those never conflict with the row locks that serialise work on a case
- * or an advisor, which are all FOR NO KEY UPDATE (see README "Notifications": this is what made
+ * or an advisor, which are all FOR NO KEY UPDATE (see docs/notifications.md "Emails", lock order: this is what made
  * the million-case benchmark deadlock when they were FOR UPDATE).
  */
 export async function enqueueEmails(em: EntityManager, emails: OutboxEmail[], now: Date): Promise<number> {

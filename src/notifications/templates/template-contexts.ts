@@ -1,5 +1,5 @@
 /**
- * The data each email template needs, one interface per template (README "Notifications").
+ * The data each email template needs, one interface per template (docs/notifications.md "Emails"; who gets which: docs/domain.md "Emails").
  * Plain types, no Nest or TypeORM import: the notification jobs build these from the database
  * and `TemplateRenderer.render` checks them against the template name at compile time.
  *
