@@ -198,12 +198,21 @@ function git(args: string[]): string | undefined {
   }
 }
 
-async function versions(): Promise<{ postgres?: string; redis?: string }> {
-  const out: { postgres?: string; redis?: string } = {};
+/** The PostgreSQL settings that move the figures most (docs/operations.md "PostgreSQL settings"). */
+const PG_SETTINGS = ['shared_buffers', 'max_wal_size', 'wal_compression', 'synchronous_commit', 'max_connections'];
+
+async function versions(): Promise<{ postgres?: string; postgresSettings?: string; redis?: string }> {
+  const out: { postgres?: string; postgresSettings?: string; redis?: string } = {};
   const pg = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
   try {
     await pg.connect();
     out.postgres = (await pg.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version;
+    const settings = await pg.query<{ name: string; value: string }>(
+      `SELECT name, CASE WHEN unit = '8kB' THEN pg_size_pretty(setting::bigint * 8192) WHEN unit = 'MB' THEN pg_size_pretty(setting::bigint * 1048576) ELSE setting END AS value
+       FROM pg_settings WHERE name = ANY($1) ORDER BY array_position($1, name)`,
+      [PG_SETTINGS],
+    );
+    out.postgresSettings = settings.rows.map((r) => `${r.name}=${r.value}`).join(', ');
   } catch {
     // not reachable: the report just says less
   } finally {
