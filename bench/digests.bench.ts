@@ -16,7 +16,9 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { addCalendarDays, parisDate } from '../src/cases/business-calendar';
 import { SystemClock } from '../src/common/clock';
 import type { AppConfig } from '../src/config/app-config';
+import { Transactions } from '../src/database/transactions';
 import { DigestFiguresService, periodOf } from '../src/digests/digest-figures.service';
+import { DigestsRepository } from '../src/digests/digests.repository';
 import { DigestsService } from '../src/digests/digests.service';
 import { digestPeriod, isoWeekOf } from '../src/digests/iso-week';
 import type { TemplateRendererProvider } from '../src/notifications/template-renderer.provider';
@@ -77,7 +79,8 @@ async function replayRun(databaseUrl: string, week: string): Promise<Counted> {
     },
   } as unknown as DataSource;
   try {
-    const service = new DigestsService(dataSource, new DigestFiguresService(), {} as TemplateRendererProvider, new SystemClock(), {} as AppConfig);
+    const repository = new DigestsRepository(dataSource);
+    const service = new DigestsService(new Transactions(dataSource), repository, new DigestFiguresService(repository), {} as TemplateRendererProvider, new SystemClock(), {} as AppConfig);
     const t = performance.now();
     const result = await service.run(week);
     return { statements, timings: timings.sort((a, b) => b.ms - a.ms), figureQueries: result.figureQueries, recipients, queued: result.queued, ms: performance.now() - t };
@@ -96,11 +99,10 @@ async function figuresForOne(databaseUrl: string, week: string): Promise<{ advis
     const period = periodOf(startsOn, monday, new Date());
     const [a] = (await client.query<{ id: string }>(`SELECT id FROM users WHERE role = 'advisor' AND active LIMIT 1`)).rows;
     const [m] = (await client.query<{ id: string }>(`SELECT id FROM users WHERE role = 'programme_manager' AND active AND cardinality(programmes) > 0 LIMIT 1`)).rows;
-    const figures = new DigestFiguresService();
-    await figures.advisors(em, period, a ? [a.id] : []);
-    const advisor = figures.lastQueryCount;
-    await figures.managers(em, period, () => 'fr', m ? [m.id] : []);
-    const manager = figures.lastQueryCount;
+    // the figures run on `em` only: the repository's own DataSource is never used here
+    const figures = new DigestFiguresService(new DigestsRepository({} as DataSource));
+    const advisor = (await figures.advisors(em, period, a ? [a.id] : [])).queries;
+    const manager = (await figures.managers(em, period, () => 'fr', m ? [m.id] : [])).queries;
     return { advisor, manager };
   } finally {
     await client.end();
@@ -197,7 +199,7 @@ export async function benchDigests(opts: DigestsBenchOptions): Promise<BenchSect
         better: 'lower',
         note:
           `counted by replaying DigestsService.run for ${previousWeek} on a counting connection (rolled back): ${replay.recipients} recipients, ${replay.queued} digests, ` +
-          `${replay.figureQueries} of them figure queries (DigestFiguresService.lastQueryCount), in ${round(replay.ms / 1000, 1)} s. ` +
+          `${replay.figureQueries} of them figure queries (DigestRunResult.figureQueries), in ${round(replay.ms / 1000, 1)} s. ` +
           `For one recipient the figures take ${one.advisor} (advisor) + ${one.manager} (manager) queries: the count does not grow with recipients or cases. ` +
           'Sending then costs a fixed handful of statements per email (lock the outbox row, read the recipient and the snapshot, mark it sent), not counted here',
       },

@@ -33,17 +33,21 @@ interface FunnelLike {
   funnel(query: { from: string; to: string }): Promise<unknown>;
 }
 
-/** The app's FunnelService, loaded at run time (src/reports is another change in progress). */
+/** The app's FunnelService with its repository, rollup and transactions, loaded at run time (src/reports is another change in progress). */
 function loadFunnelService(pool: Pool, statements: string[]): FunnelLike | null {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require(join(__dirname, '..', 'src', 'reports', 'funnel.service.js')) as { FunnelService?: new (dataSource: unknown, clock: unknown) => FunnelLike };
-    if (typeof mod.FunnelService !== 'function') return null;
+    const load = (file: string): Record<string, unknown> => require(join(__dirname, '..', 'src', ...file.split('/'))) as Record<string, unknown>;
+    const { FunnelService } = load('reports/funnel.service.js') as { FunnelService?: new (...deps: unknown[]) => FunnelLike };
+    const { FunnelRepository } = load('reports/funnel.repository.js') as { FunnelRepository?: new (dataSource: unknown) => unknown };
+    const { FunnelRollup } = load('reports/funnel-rollup.js') as { FunnelRollup?: new (transactions: unknown, repository: unknown) => unknown };
+    const { Transactions } = load('database/transactions.js') as { Transactions?: new (dataSource: unknown) => unknown };
+    if (typeof FunnelService !== 'function' || typeof FunnelRepository !== 'function' || typeof FunnelRollup !== 'function' || typeof Transactions !== 'function') return null;
     const run = async (query: (sql: string, params?: unknown[]) => Promise<{ rows: unknown[] }>, sql: string, params?: unknown[]): Promise<unknown[]> => {
       if (!/^\s*(BEGIN|COMMIT|ROLLBACK|SET)/i.test(sql)) statements.push(JSON.stringify([sql, params ?? []]));
       return (await query(sql, params)).rows;
     };
-    // what FunnelService uses of a TypeORM DataSource: query(), transaction([isolation,] work)
+    // what the funnel's repository and Transactions use of a TypeORM DataSource: query(), transaction([isolation,] work)
     const dataSource = {
       query: (sql: string, params?: unknown[]) => run((q, p) => pool.query(q, p), sql, params),
       transaction: async (a: unknown, b?: unknown): Promise<unknown> => {
@@ -63,7 +67,11 @@ function loadFunnelService(pool: Pool, statements: string[]): FunnelLike | null 
         }
       },
     };
-    return new mod.FunnelService(dataSource, new SystemClock());
+    const transactions = new Transactions(dataSource);
+    const repository = new FunnelRepository(dataSource);
+    // the bench asks for every programme: the programmes' catalogue is never looked up
+    const programmes = { unknownSlugs: async (slugs: string[]): Promise<string[]> => slugs };
+    return new FunnelService(transactions, repository, new FunnelRollup(transactions, repository), programmes, new SystemClock());
   } catch {
     return null;
   }

@@ -1,11 +1,16 @@
-import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { ConflictException, ForbiddenException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { ApplicationsService } from '../applications/applications.service';
 import type { AuthUser } from '../auth/auth-user';
 import { isValidDay, parisDate } from '../domain/business-calendar';
+import { ENROLLABLE_STATUS } from '../domain/case-sql';
 import { Clock } from '../common/clock';
+import { FieldValidationException, type FieldError } from '../common/http/validation';
+import { Transactions } from '../database/transactions';
+import { ProgrammesService } from '../programmes/programmes.service';
 import { enqueueEmails } from '../notifications/outbox/email-outbox';
 import { appendCaseEvent } from '../timeline/case-events';
-import { enrolmentCandidates, type EnrolmentCandidate } from './enrolments.repository';
+import { CohortsRepository, type CohortRow, type EnrolmentCandidate } from './cohorts.repository';
 import { CreateCohortDto, CreateMilestoneDto, MilestoneProgressDto, UpdateMilestoneDto } from './dto/cohort.dto';
 
 export interface EnrolmentView {
@@ -36,22 +41,8 @@ export interface CohortView {
   createdAt: string;
 }
 
-interface CohortRow {
-  id: string;
-  programme: string;
-  name: string;
-  starts_on: string;
-  ends_on: string;
-  capacity: number;
-  enrolled: number;
-  created_at: Date;
-}
-
-const COHORT_COLUMNS = `c.id, c.programme, c.name, to_char(c.starts_on, 'YYYY-MM-DD') AS starts_on, to_char(c.ends_on, 'YYYY-MM-DD') AS ends_on, c.capacity,
-  (SELECT count(*)::int FROM enrolments e WHERE e.cohort_id = c.id) AS enrolled, c.created_at`;
-
-function fieldError(field: string, message: string): BadRequestException {
-  return new BadRequestException({ message: [message], errors: [{ field, messages: [message] }] });
+function fieldError(field: string, message: string): FieldValidationException {
+  return new FieldValidationException([{ field, messages: [message] }]);
 }
 
 /** A milestone falls within its cohort's dates (400 naming `dueOn` otherwise). */
@@ -78,7 +69,10 @@ export interface FounderEnrolmentView {
 @Injectable()
 export class CohortsService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly cohorts: CohortsRepository,
+    private readonly applications: ApplicationsService,
+    private readonly programmes: ProgrammesService,
     private readonly clock: Clock,
   ) {}
 
@@ -89,64 +83,50 @@ export class CohortsService {
   }
 
   async create(slug: string, user: AuthUser, dto: CreateCohortDto): Promise<CohortView> {
-    const programmes: { kind: string }[] = await this.dataSource.query('SELECT kind FROM programmes WHERE slug = $1', [slug]);
-    if (programmes.length === 0) throw new NotFoundException('Programme not found');
+    const programme = await this.programmes.findBySlug(slug);
+    if (!programme) throw new NotFoundException('Programme not found');
     this.assertManages(user, slug);
-    if (programmes[0].kind !== 'internal') throw new UnprocessableEntityException('Cohorts belong to the campus’s internal programmes; external programmes run their own');
-    const errors: { field: string; messages: string[] }[] = [];
+    if (programme.kind !== 'internal') throw new UnprocessableEntityException('Cohorts belong to the campus’s internal programmes; external programmes run their own');
+    const errors: FieldError[] = [];
     if (!isValidDay(dto.startsOn)) errors.push({ field: 'startsOn', messages: ['startsOn must be a real date'] });
     if (!isValidDay(dto.endsOn)) errors.push({ field: 'endsOn', messages: ['endsOn must be a real date'] });
     if (errors.length === 0 && dto.endsOn < dto.startsOn) errors.push({ field: 'endsOn', messages: ['endsOn must not be before startsOn'] });
-    if (errors.length > 0) throw new BadRequestException({ message: errors.flatMap((e) => e.messages), errors });
-    try {
-      const rows: { id: string }[] = await this.dataSource.query(
-        'INSERT INTO cohorts (programme, name, starts_on, ends_on, capacity, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
-        [slug, dto.name, dto.startsOn, dto.endsOn, dto.capacity, user.id],
-      );
-      return this.get(rows[0].id);
-    } catch (error) {
-      if ((error as { code?: string }).code === '23P01') {
-        throw new BadRequestException({
-          message: ['the dates overlap another cohort of this programme'],
-          errors: [
-            { field: 'startsOn', messages: ['the dates overlap another cohort of this programme'] },
-            { field: 'endsOn', messages: ['the dates overlap another cohort of this programme'] },
-          ],
-        });
-      }
-      throw error;
+    if (errors.length > 0) throw new FieldValidationException(errors);
+    const id = await this.cohorts.insert({ programme: slug, name: dto.name, startsOn: dto.startsOn, endsOn: dto.endsOn, capacity: dto.capacity, createdBy: user.id });
+    if (id === null) {
+      const overlap = 'the dates overlap another cohort of this programme';
+      throw new FieldValidationException([{ field: 'startsOn', messages: [overlap] }, { field: 'endsOn', messages: [overlap] }]);
     }
+    return this.get(id);
   }
 
   async list(programme: string | undefined): Promise<{ items: CohortView[]; nextCursor: null }> {
-    const rows: CohortRow[] = await this.dataSource.query(
-      `SELECT ${COHORT_COLUMNS} FROM cohorts c ${programme ? 'WHERE c.programme = $1' : ''} ORDER BY c.starts_on DESC, c.id`,
-      programme ? [programme] : [],
-    );
-    const items = await Promise.all(rows.map((r) => this.view(this.dataSource.manager, r)));
+    const rows = await this.cohorts.list(programme);
+    const items = await Promise.all(rows.map((r) => this.view(r)));
     return { items, nextCursor: null };
   }
 
-  async get(id: string, em: EntityManager = this.dataSource.manager): Promise<CohortView> {
-    return this.view(em, await this.row(em, id));
+  /** The cohort as the API shows it (read on `em` when given, e.g. inside the caller's transaction). */
+  async get(id: string, em?: EntityManager): Promise<CohortView> {
+    return this.view(await this.row(id, em), em);
   }
 
-  private async row(em: EntityManager, id: string, lock = false): Promise<CohortRow> {
-    const rows: CohortRow[] = await em.query(`SELECT ${COHORT_COLUMNS} FROM cohorts c WHERE c.id = $1${lock ? ' FOR UPDATE OF c' : ''}`, [id]);
-    if (rows.length === 0) throw new NotFoundException('Cohort not found');
-    return rows[0];
+  private async row(id: string, em?: EntityManager): Promise<CohortRow> {
+    const row = await this.cohorts.find(id, em);
+    if (!row) throw new NotFoundException('Cohort not found');
+    return row;
   }
 
-  private async view(em: EntityManager, c: CohortRow): Promise<CohortView> {
-    const enrolments: { id: string; application_id: string; reference: string; startup_name: string; created_at: Date }[] = await em.query(
-      `SELECT e.id, e.application_id, a.reference, a.startup_name, e.created_at FROM enrolments e JOIN applications a ON a.id = e.application_id
-       WHERE e.cohort_id = $1 ORDER BY e.created_at, e.id`,
-      [c.id],
-    );
-    const milestones: { id: string; title: string; due_on: string }[] = await em.query(
-      `SELECT id, title, to_char(due_on, 'YYYY-MM-DD') AS due_on FROM milestones WHERE cohort_id = $1 ORDER BY due_on, created_at`,
-      [c.id],
-    );
+  /** The cohort's row, locked until the transaction of `em` ends (see CohortsRepository.lock). */
+  private async locked(em: EntityManager, id: string): Promise<CohortRow> {
+    const row = await this.cohorts.lock(em, id);
+    if (!row) throw new NotFoundException('Cohort not found');
+    return row;
+  }
+
+  private async view(c: CohortRow, em?: EntityManager): Promise<CohortView> {
+    const enrolments = await this.cohorts.enrolmentsOf(c.id, em);
+    const milestones = await this.cohorts.milestonesOf(c.id, em);
     return {
       id: c.id,
       programme: c.programme,
@@ -164,36 +144,24 @@ export class CohortsService {
 
   /** The cases a manager can enrol in this cohort: accepted into its programme, in none of its cohorts yet. */
   async enrolmentCandidates(cohortId: string): Promise<EnrolmentCandidate[]> {
-    const cohort = await this.row(this.dataSource.manager, cohortId);
-    return enrolmentCandidates(this.dataSource.manager, cohort.programme);
+    const cohort = await this.row(cohortId);
+    return this.cohorts.enrolmentCandidates(cohort.programme);
   }
 
   async enrol(cohortId: string, user: AuthUser, applicationId: string): Promise<EnrolmentView> {
     const now = this.clock.now();
-    return this.dataSource.transaction(async (em) => {
-      const cohort = await this.row(em, cohortId, true);
+    return this.transactions.run(async (em) => {
+      const cohort = await this.locked(em, cohortId);
       this.assertManages(user, cohort.programme);
-      const apps: { id: string; status: string; programme: string | null; owner_id: string; reference: string; startup_name: string }[] = await em.query(
-        `SELECT id, status, programme, owner_id, reference, startup_name FROM applications WHERE id = $1 AND status <> 'draft' FOR NO KEY UPDATE`,
-        [applicationId],
-      );
-      const app = apps[0];
-      if (!app) throw new NotFoundException('Application not found');
-      if (app.status !== 'accepted' || app.programme !== cohort.programme) {
+      // locked as every case write is; a draft is no case yet (404)
+      const app = await this.applications.load(em, applicationId, true);
+      if (!app || app.status === 'draft') throw new NotFoundException('Application not found');
+      if (app.status !== ENROLLABLE_STATUS || app.programme !== cohort.programme) {
         throw new UnprocessableEntityException(`Only applications accepted into ${cohort.programme} can join this cohort (this one is ${app.status}${app.programme ? ` in ${app.programme}` : ''})`);
       }
-      const [{ n }]: { n: number }[] = await em.query('SELECT count(*)::int AS n FROM enrolments WHERE cohort_id = $1', [cohortId]);
-      if (n >= cohort.capacity) throw new ConflictException({ message: `The cohort is full (${cohort.capacity} seats)`, code: 'cohort_full' });
-      let enrolment: { id: string; created_at: Date };
-      try {
-        [enrolment] = await em.query(
-          'INSERT INTO enrolments (cohort_id, application_id, programme, enrolled_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id, created_at',
-          [cohortId, applicationId, cohort.programme, user.id, now],
-        );
-      } catch (error) {
-        if ((error as { code?: string }).code === '23505') throw new ConflictException({ message: `This application is already enrolled in a cohort of ${cohort.programme}`, code: 'already_enrolled' });
-        throw error;
-      }
+      if ((await this.cohorts.countEnrolments(em, cohortId)) >= cohort.capacity) throw new ConflictException({ message: `The cohort is full (${cohort.capacity} seats)`, code: 'cohort_full' });
+      const enrolment = await this.cohorts.enrol(em, { cohortId, applicationId, programme: cohort.programme, enrolledBy: user.id, now });
+      if (!enrolment) throw new ConflictException({ message: `This application is already enrolled in a cohort of ${cohort.programme}`, code: 'already_enrolled' });
       const event = await appendCaseEvent(em, {
         applicationId,
         at: now,
@@ -209,78 +177,49 @@ export class CohortsService {
 
   async unenrol(cohortId: string, enrolmentId: string, user: AuthUser): Promise<CohortView> {
     const now = this.clock.now();
-    await this.dataSource.transaction(async (em) => {
-      const cohort = await this.row(em, cohortId, true);
+    await this.transactions.run(async (em) => {
+      const cohort = await this.locked(em, cohortId);
       this.assertManages(user, cohort.programme);
-      // (a CTE: TypeORM answers a bare DELETE ... RETURNING with [rows, count])
-      const removed: { application_id: string }[] = await em.query(
-        'WITH removed AS (DELETE FROM enrolments WHERE id = $1 AND cohort_id = $2 RETURNING application_id) SELECT application_id FROM removed',
-        [enrolmentId, cohortId],
-      );
-      if (removed.length === 0) throw new NotFoundException('Enrolment not found');
-      await appendCaseEvent(em, { applicationId: removed[0].application_id, at: now, type: 'unenrolled', actor: { id: user.id, role: user.role }, public: true, data: { cohortId, cohort: cohort.name } });
+      const applicationId = await this.cohorts.unenrol(em, cohortId, enrolmentId);
+      if (applicationId === null) throw new NotFoundException('Enrolment not found');
+      await appendCaseEvent(em, { applicationId, at: now, type: 'unenrolled', actor: { id: user.id, role: user.role }, public: true, data: { cohortId, cohort: cohort.name } });
     });
     return this.get(cohortId);
   }
 
   async addMilestone(cohortId: string, user: AuthUser, dto: CreateMilestoneDto): Promise<MilestoneView> {
-    const cohort = await this.row(this.dataSource.manager, cohortId);
+    const cohort = await this.row(cohortId);
     this.assertManages(user, cohort.programme);
     assertWithinCohort(dto.dueOn, cohort);
-    const [m]: { id: string; title: string; due_on: string }[] = await this.dataSource.query(
-      `INSERT INTO milestones (cohort_id, title, due_on) VALUES ($1, $2, $3) RETURNING id, title, to_char(due_on, 'YYYY-MM-DD') AS due_on`,
-      [cohortId, dto.title, dto.dueOn],
-    );
+    const m = await this.cohorts.addMilestone(cohortId, dto.title, dto.dueOn);
     return { id: m.id, title: m.title, dueOn: m.due_on };
   }
 
   /** Renames or moves a milestone (still within the cohort's dates); progress already recorded is kept. */
   async updateMilestone(cohortId: string, milestoneId: string, user: AuthUser, dto: UpdateMilestoneDto): Promise<MilestoneView> {
-    const cohort = await this.row(this.dataSource.manager, cohortId);
+    const cohort = await this.row(cohortId);
     this.assertManages(user, cohort.programme);
     if (dto.dueOn !== undefined) assertWithinCohort(dto.dueOn, cohort);
-    const rows: { id: string; title: string; due_on: string }[] = await this.dataSource.query(
-      // (a CTE: TypeORM answers a bare UPDATE ... RETURNING with [rows, count])
-      `WITH updated AS (
-         UPDATE milestones SET title = coalesce($3, title), due_on = coalesce($4::date, due_on) WHERE id = $1 AND cohort_id = $2
-         RETURNING id, title, to_char(due_on, 'YYYY-MM-DD') AS due_on)
-       SELECT * FROM updated`,
-      [milestoneId, cohortId, dto.title ?? null, dto.dueOn ?? null],
-    );
-    if (rows.length === 0) throw new NotFoundException('Milestone not found in this cohort');
-    return { id: rows[0].id, title: rows[0].title, dueOn: rows[0].due_on };
+    const m = await this.cohorts.updateMilestone(cohortId, milestoneId, { title: dto.title, dueOn: dto.dueOn });
+    if (!m) throw new NotFoundException('Milestone not found in this cohort');
+    return { id: m.id, title: m.title, dueOn: m.due_on };
   }
 
   /** Removes a milestone and every startup's progress on it (a reminder still queued is then skipped). */
   async deleteMilestone(cohortId: string, milestoneId: string, user: AuthUser): Promise<CohortView> {
-    const cohort = await this.row(this.dataSource.manager, cohortId);
+    const cohort = await this.row(cohortId);
     this.assertManages(user, cohort.programme);
-    await this.dataSource.transaction(async (em) => {
-      await em.query('DELETE FROM milestone_progress WHERE milestone_id = (SELECT id FROM milestones WHERE id = $1 AND cohort_id = $2)', [milestoneId, cohortId]);
-      const removed: { id: string }[] = await em.query('WITH removed AS (DELETE FROM milestones WHERE id = $1 AND cohort_id = $2 RETURNING id) SELECT id FROM removed', [milestoneId, cohortId]);
-      if (removed.length === 0) throw new NotFoundException('Milestone not found in this cohort');
+    await this.transactions.run(async (em) => {
+      if (!(await this.cohorts.deleteMilestone(em, cohortId, milestoneId))) throw new NotFoundException('Milestone not found in this cohort');
     });
     return this.get(cohortId);
   }
 
   /** The founder's own enrolments, each with its cohort, its milestones and their status for them. */
   async enrolmentsOf(user: AuthUser): Promise<{ items: FounderEnrolmentView[]; nextCursor: null }> {
-    const rows: { id: string; application_id: string; reference: string; startup_name: string; created_at: Date; cohort_id: string; name: string; programme: string; starts_on: string; ends_on: string }[] =
-      await this.dataSource.query(
-        `SELECT e.id, e.application_id, a.reference, a.startup_name, e.created_at, c.id AS cohort_id, c.name, c.programme,
-                to_char(c.starts_on, 'YYYY-MM-DD') AS starts_on, to_char(c.ends_on, 'YYYY-MM-DD') AS ends_on
-         FROM enrolments e JOIN applications a ON a.id = e.application_id JOIN cohorts c ON c.id = e.cohort_id
-         WHERE a.owner_id = $1 ORDER BY c.starts_on DESC, e.id`,
-        [user.id],
-      );
+    const rows = await this.cohorts.enrolmentsOwnedBy(user.id);
     if (rows.length === 0) return { items: [], nextCursor: null };
-    const milestones: { enrolment_id: string; id: string; title: string; due_on: string; status: string | null; note: string | null }[] = await this.dataSource.query(
-      `SELECT e.id AS enrolment_id, m.id, m.title, to_char(m.due_on, 'YYYY-MM-DD') AS due_on, p.status, p.note
-       FROM enrolments e JOIN milestones m ON m.cohort_id = e.cohort_id
-       LEFT JOIN milestone_progress p ON p.milestone_id = m.id AND p.enrolment_id = e.id
-       WHERE e.id = ANY($1::uuid[]) ORDER BY m.due_on, m.created_at`,
-      [rows.map((r) => r.id)],
-    );
+    const milestones = await this.cohorts.milestonesOfEnrolments(rows.map((r) => r.id));
     return {
       items: rows.map((r) => ({
         id: r.id,
@@ -298,20 +237,11 @@ export class CohortsService {
   }
 
   async setProgress(enrolmentId: string, milestoneId: string, user: AuthUser, dto: MilestoneProgressDto): Promise<{ enrolmentId: string; milestoneId: string; status: string; note: string | null; updatedAt: string }> {
-    const rows: { programme: string; cohort_id: string; milestone_cohort: string | null }[] = await this.dataSource.query(
-      `SELECT e.programme, e.cohort_id, m.cohort_id AS milestone_cohort FROM enrolments e LEFT JOIN milestones m ON m.id = $2 WHERE e.id = $1`,
-      [enrolmentId, milestoneId],
-    );
-    if (rows.length === 0) throw new NotFoundException('Enrolment not found');
-    this.assertManages(user, rows[0].programme);
-    if (rows[0].milestone_cohort !== rows[0].cohort_id) throw new NotFoundException('Milestone not found in this enrolment’s cohort');
-    const now = this.clock.now();
-    const [saved]: { status: string; note: string | null; updated_at: Date }[] = await this.dataSource.query(
-      `INSERT INTO milestone_progress (enrolment_id, milestone_id, status, note, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (enrolment_id, milestone_id) DO UPDATE SET status = EXCLUDED.status, note = EXCLUDED.note, updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at
-       RETURNING status, note, updated_at`,
-      [enrolmentId, milestoneId, dto.status, dto.note ?? null, user.id, now],
-    );
+    const found = await this.cohorts.enrolmentAndMilestone(enrolmentId, milestoneId);
+    if (!found) throw new NotFoundException('Enrolment not found');
+    this.assertManages(user, found.programme);
+    if (found.milestone_cohort !== found.cohort_id) throw new NotFoundException('Milestone not found in this enrolment’s cohort');
+    const saved = await this.cohorts.saveProgress({ enrolmentId, milestoneId, status: dto.status, note: dto.note ?? null, by: user.id, now: this.clock.now() });
     return { enrolmentId, milestoneId, status: saved.status, note: saved.note, updatedAt: saved.updated_at.toISOString() };
   }
 
@@ -325,10 +255,7 @@ export class CohortsService {
   }> {
     const view = await this.get(cohortId);
     const today = parisDate(this.clock.now());
-    const progress: { enrolment_id: string; milestone_id: string; status: string; note: string | null }[] = await this.dataSource.query(
-      `SELECT p.enrolment_id, p.milestone_id, p.status, p.note FROM milestone_progress p JOIN enrolments e ON e.id = p.enrolment_id WHERE e.cohort_id = $1`,
-      [cohortId],
-    );
+    const progress = await this.cohorts.progressIn(cohortId);
     const byKey = new Map(progress.map((p) => [`${p.enrolment_id}:${p.milestone_id}`, p]));
     const startups = view.enrolments.map((e) => {
       const milestones = view.milestones.map((m) => {

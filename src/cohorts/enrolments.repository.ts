@@ -14,26 +14,3 @@ export async function releaseSeatsOf(em: EntityManager, applicationId: string): 
     [applicationId],
   );
 }
-
-export interface EnrolmentCandidate {
-  applicationId: string;
-  reference: string;
-  startupName: string;
-}
-
-/**
- * The cases accepted into `programme` that no cohort of it holds yet: whom a manager can enrol
- * (the enrolment itself still checks status, programme and seats under lock). Oldest decision first.
- */
-export function enrolmentCandidates(em: EntityManager, programme: string, limit = 500): Promise<EnrolmentCandidate[]> {
-  return em.query(
-    `SELECT a.id AS "applicationId", a.reference, a.startup_name AS "startupName"
-     FROM applications a
-     -- inbox_programme is the decided programme once decided: the inbox's (programme, status) index serves this
-     WHERE a.inbox_programme = $1 AND a.status = 'accepted' AND a.programme = $1
-       AND NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.application_id = a.id AND e.programme = $1)
-     ORDER BY a.decided_at NULLS LAST, a.reference
-     LIMIT $2`,
-    [programme, limit],
-  );
-}

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { UsersModule } from '../users/users.module';
 import { DigestFiguresService } from './digest-figures.service';
+import { DigestsRepository } from './digests.repository';
 import { DigestsController } from './digests.controller';
 import { DigestsService } from './digests.service';
 import { UnsubscribeController } from './unsubscribe.controller';
@@ -8,7 +9,7 @@ import { UnsubscribeController } from './unsubscribe.controller';
 @Module({
   imports: [UsersModule],
   controllers: [DigestsController, UnsubscribeController],
-  providers: [DigestsService, DigestFiguresService],
+  providers: [DigestsService, DigestsRepository, DigestFiguresService],
   exports: [DigestsService, DigestFiguresService],
 })
 export class DigestsModule {}

@@ -1,20 +1,25 @@
-import { BadRequestException, Inject, Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
-import { parisDate } from '../cases/business-calendar';
+import { Inject, Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { parisDate } from '../domain/business-calendar';
 import { Clock } from '../common/clock';
+import { FieldValidationException } from '../common/http/validation';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
+import { Transactions } from '../database/transactions';
 import { EmailComposer } from '../notifications/email-composer';
 import { enqueueEmails, OutboxEmail } from '../notifications/outbox/email-outbox';
 import type { TemplateContexts, WeeklyDigestAdvisorContext, WeeklyDigestManagerContext } from '../notifications/templates/template-contexts';
 import type { RenderedEmail } from '../notifications/templates/template-renderer';
 import { TemplateRendererProvider } from '../notifications/template-renderer.provider';
 import { AdvisorDigestContent, advisorHasNews, DigestFiguresService, ManagerDigestContent, managerHasNews, periodOf } from './digest-figures.service';
+import { DigestsRepository } from './digests.repository';
 import { digestPeriod, IsoWeek, isoWeekOf, mondayOf } from './iso-week';
 import { signUnsubscribeToken } from './unsubscribe-token';
 
-/** Serialisation lock: one fan-out at a time (a second concurrent run waits, then finds nothing new). */
-const DIGEST_LOCK = 724_130_003;
+/** 400 naming `week`. */
+function weekError(message: string): FieldValidationException {
+  return new FieldValidationException([{ field: 'week', messages: [message] }]);
+}
 
 export interface DigestRunResult {
   week: IsoWeek;
@@ -26,7 +31,8 @@ export interface DigestRunResult {
 @Injectable()
 export class DigestsService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly repository: DigestsRepository,
     private readonly figures: DigestFiguresService,
     private readonly renderer: TemplateRendererProvider,
     private readonly clock: Clock,
@@ -43,42 +49,29 @@ export class DigestsService {
    * `digest:<userId>:<week>` make a second run, a retry or a second worker send nothing twice.
    */
   async run(week: IsoWeek = this.currentWeek()): Promise<DigestRunResult> {
-    if (!mondayOf(week)) throw new BadRequestException({ message: ['week must be an ISO week such as 2026-W49'], errors: [{ field: 'week', messages: ['week must be an ISO week such as 2026-W49'] }] });
+    if (!mondayOf(week)) throw weekError('week must be an ISO week such as 2026-W49');
     // a future week has no figures yet, and its digests would be stored (and never sent again) as if it were over
     const current = this.currentWeek();
-    if (week > current) {
-      const message = `week must not be in the future (the current week is ${current})`;
-      throw new BadRequestException({ message: [message], errors: [{ field: 'week', messages: [message] }] });
-    }
+    if (week > current) throw weekError(`week must not be in the future (the current week is ${current})`);
     const { startsOn, monday } = digestPeriod(week);
     const now = this.clock.now();
     const period = periodOf(startsOn, monday, now);
-    return this.dataSource.transaction(async (em) => {
-      await em.query('SELECT pg_advisory_xact_lock($1)', [DIGEST_LOCK]);
-      const recipients: { id: string; locale: 'fr' | 'en' }[] = await em.query(
-        `SELECT u.id, u.locale FROM users u
-         WHERE u.role IN ('advisor', 'programme_manager') AND u.active AND u.erased_at IS NULL AND u.weekly_digest
-           AND NOT EXISTS (SELECT 1 FROM digests d WHERE d.user_id = u.id AND d.week = $1)`,
-        [week],
-      );
+    return this.transactions.run(async (em) => {
+      await this.repository.lockFanOut(em);
+      const recipients = await this.repository.recipientsWithout(em, week);
       const locales = new Map(recipients.map((r) => [r.id, r.locale]));
       const ids = [...locales.keys()];
-      const advisors = await this.figures.advisors(em, period, ids);
-      let queries = this.figures.lastQueryCount;
-      const managers = await this.figures.managers(em, period, (id) => locales.get(id) ?? 'fr', ids);
-      queries += this.figures.lastQueryCount + 1;
+      const { figures: advisors, queries: advisorQueries } = await this.figures.advisors(em, period, ids);
+      const { figures: managers, queries: managerQueries } = await this.figures.managers(em, period, (id) => locales.get(id) ?? 'fr', ids);
+      // the recipients' query counts too
+      const queries = 1 + advisorQueries + managerQueries;
 
       const rows: { userId: string; kind: 'advisor' | 'manager'; content: AdvisorDigestContent | ManagerDigestContent }[] = [];
       for (const [userId, content] of advisors) if (advisorHasNews(content)) rows.push({ userId, kind: 'advisor', content });
       for (const [userId, content] of managers) if (managerHasNews(content)) rows.push({ userId, kind: 'manager', content });
       if (rows.length === 0) return { week, queued: 0, figureQueries: queries };
 
-      const inserted: { id: string; user_id: string; kind: 'advisor' | 'manager' }[] = await em.query(
-        `INSERT INTO digests (user_id, week, kind, content)
-         SELECT x.user_id, $1, x.kind, x.content FROM jsonb_to_recordset($2::jsonb) AS x(user_id uuid, kind text, content jsonb)
-         ON CONFLICT (user_id, week) DO NOTHING RETURNING id, user_id, kind`,
-        [week, JSON.stringify(rows.map((r) => ({ user_id: r.userId, kind: r.kind, content: r.content })))],
-      );
+      const inserted = await this.repository.insertSnapshots(em, week, rows);
       const emails: OutboxEmail[] = inserted.map((d) => ({
         template: d.kind === 'advisor' ? 'weekly-digest-advisor' : 'weekly-digest-manager',
         recipientId: d.user_id,
@@ -96,19 +89,15 @@ export class DigestsService {
     const week = this.currentWeek();
     const { startsOn, monday } = digestPeriod(week);
     const period = periodOf(startsOn, monday, this.clock.now());
-    const users: { id: string; role: string; full_name: string; locale: 'fr' | 'en' }[] = await this.dataSource.query(
-      `SELECT id, role, full_name, locale FROM users WHERE id = $1 AND erased_at IS NULL AND role IN ('advisor', 'programme_manager')`,
-      [userId],
-    );
-    const user = users[0];
+    const user = await this.repository.digestReader(userId);
     if (!user) throw new NotFoundException('No advisor or programme manager with this id');
-    const em = this.dataSource.manager;
     if (user.role === 'advisor') {
-      const content = (await this.figures.advisors(em, period, [userId])).get(userId);
+      // the figures read in one short transaction, as a run reads them
+      const content = (await this.transactions.run((em) => this.figures.advisors(em, period, [userId]))).figures.get(userId);
       if (!content) throw new NotFoundException('This advisor receives no digest (inactive)');
       return this.renderer.get().render('weekly-digest-advisor', this.advisorContext(user.id, user.full_name, user.locale, week, content));
     }
-    const content = (await this.figures.managers(em, period, () => user.locale, [userId])).get(userId) ?? { programmes: [] };
+    const content = (await this.transactions.run((em) => this.figures.managers(em, period, () => user.locale, [userId]))).figures.get(userId) ?? { programmes: [] };
     return this.renderer.get().render('weekly-digest-manager', this.managerContext(user.id, user.full_name, user.locale, week, content));
   }
 
@@ -139,9 +128,8 @@ export class DigestsService {
   }
 
   /** The stored snapshot of a digest email (for the sender). */
-  async snapshot(em: EntityManager, digestId: string): Promise<{ week: string; kind: 'advisor' | 'manager'; content: AdvisorDigestContent | ManagerDigestContent } | null> {
-    const rows: { week: string; kind: 'advisor' | 'manager'; content: AdvisorDigestContent | ManagerDigestContent }[] = await em.query('SELECT week, kind, content FROM digests WHERE id = $1', [digestId]);
-    return rows[0] ?? null;
+  snapshot(em: EntityManager, digestId: string): Promise<{ week: string; kind: 'advisor' | 'manager'; content: AdvisorDigestContent | ManagerDigestContent } | null> {
+    return this.repository.snapshot<AdvisorDigestContent | ManagerDigestContent>(em, digestId);
   }
 }
 

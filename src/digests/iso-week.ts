@@ -1,4 +1,4 @@
-import { addCalendarDays, dayOfWeek, type ParisDay } from '../cases/business-calendar';
+import { addCalendarDays, dayOfWeek, type ParisDay } from '../domain/business-calendar';
 
 /** `YYYY-Www`, an ISO 8601 week (Monday to Sunday). */
 export type IsoWeek = string;

@@ -84,6 +84,15 @@ export class DocumentsRepository {
   }
 
   /**
+   * A change of documents is a change of the application: its `updated_at` moves, in the
+   * transaction of the change (the caller holds the case's row lock). Written here because the
+   * documents sit below the applications' folder, which they may not import.
+   */
+  async touchApplication(em: EntityManager, applicationId: string, now: Date): Promise<void> {
+    await em.query('UPDATE applications SET updated_at = $2 WHERE id = $1', [applicationId, now]);
+  }
+
+  /**
    * Before bytes are written: the key goes on the sweep's list (committed at once), due when
    * an upload would long be over. If the row commits, `insert` takes it off; if the process dies
    * first, the sweep deletes the bytes.

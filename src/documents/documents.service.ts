@@ -2,10 +2,12 @@ import { ConflictException, HttpException, HttpStatus, Inject, Injectable, Logge
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
-import { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { ApplicationRow } from '../applications/application.view';
 import { CaseVisibility } from '../common/case-visibility';
-import { unprocessable } from '../common/http/validation';
+import { FieldValidationException, unprocessable } from '../common/http/validation';
+import { Transactions } from '../database/transactions';
+import { FOUNDER_EDITABLE_STATUSES } from '../domain/case-sql';
 import type { AuthUser } from '../auth/auth-user';
 import { Clock } from '../common/clock';
 import { appendCaseEvent } from '../timeline/case-events';
@@ -25,11 +27,15 @@ class StorageUnavailable extends Error {
   }
 }
 
-/** The statuses in which the founder may add or delete documents: those in which the application is editable. */
-const EDITABLE = ['draft', 'info_requested'];
+/** The founder may add or delete documents while the application is editable. */
+function editable(status: string): boolean {
+  return (FOUNDER_EDITABLE_STATUSES as readonly string[]).includes(status);
+}
 
+/** A 400 naming the field, or the same body under another status (413, 415) when the file is the problem. */
 function fieldError(status: number, field: string, message: string): HttpException {
-  return new HttpException({ message: [message], errors: [{ field, messages: [message] }] }, status);
+  const errors = [{ field, messages: [message] }];
+  return status === 400 ? new FieldValidationException(errors) : new HttpException({ message: [message], errors }, status);
 }
 
 /**
@@ -44,7 +50,7 @@ export class DocumentsService {
   private readonly logger = new Logger('Documents');
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     private readonly applications: CaseVisibility,
     private readonly repository: DocumentsRepository,
     private readonly cleanup: DocumentCleanupService,
@@ -58,7 +64,7 @@ export class DocumentsService {
    */
   async upload(applicationId: string, user: AuthUser, req: IncomingMessage, beforeFile?: (fields: Readonly<Record<string, string>>) => void): Promise<DocumentView> {
     // refuse before reading a byte of the body when we already know the answer
-    await this.checkCanAdd(this.dataSource.manager, applicationId, user, false);
+    await this.transactions.run((em) => this.checkCanAdd(em, applicationId, user, false));
     const key = randomUUID();
     await this.reserve(key);
     try {
@@ -80,7 +86,7 @@ export class DocumentsService {
         throw fieldError(400, 'kind', kind === undefined ? `kind is required: one of ${DOCUMENT_KINDS.join(', ')}` : `kind must be one of ${DOCUMENT_KINDS.join(', ')}`);
       }
       const now = this.clock.now();
-      const row = await this.dataSource.transaction(async (em) => {
+      const row = await this.transactions.run(async (em) => {
         const app = await this.checkCanAdd(em, applicationId, user, true);
         const inserted = await this.repository.insert(em, {
           application_id: applicationId,
@@ -106,14 +112,16 @@ export class DocumentsService {
   }
 
   async list(applicationId: string, user: AuthUser): Promise<{ items: DocumentView[]; nextCursor: null }> {
-    await this.checkVisible(this.dataSource.manager, applicationId, user);
-    const rows = await this.repository.list(this.dataSource.manager, applicationId);
+    const rows = await this.transactions.run(async (em) => {
+      await this.checkVisible(em, applicationId, user);
+      return this.repository.list(em, applicationId);
+    });
     return { items: rows.map(toDocumentView), nextCursor: null };
   }
 
   /** The document's row and bytes, for whoever may see its application. */
   async content(documentId: string, user: AuthUser): Promise<{ document: DocumentView; stream: Readable }> {
-    const row = await this.visible(this.dataSource.manager, documentId, user);
+    const row = await this.transactions.run((em) => this.visible(em, documentId, user));
     try {
       return { document: toDocumentView(row), stream: await this.storage.read(row.storage_key) };
     } catch (error) {
@@ -128,11 +136,11 @@ export class DocumentsService {
   /** The owner deletes a document while the application is editable. */
   async delete(documentId: string, user: AuthUser): Promise<void> {
     const now = this.clock.now();
-    const keys = await this.dataSource.transaction(async (em) => {
+    const keys = await this.transactions.run(async (em) => {
       if (user.role !== 'founder') throw new NotFoundException('Document not found');
       const row = await this.visible(em, documentId, user);
       const app = await this.applications.findVisible(em, row.application_id, user, true);
-      if (!EDITABLE.includes(app.status)) throw unprocessable(`Documents can be deleted only while the application is a draft or information is requested (it is ${app.status})`);
+      if (!editable(app.status)) throw unprocessable(`Documents can be deleted only while the application is a draft or information is requested (it is ${app.status})`);
       const detached = await this.repository.detach(em, { ids: [row.id] }, now);
       await this.touch(em, app, user, now, 'document_removed', { documentId: row.id, kind: row.kind });
       return detached;
@@ -173,7 +181,7 @@ export class DocumentsService {
   private async checkCanAdd(em: EntityManager, applicationId: string, user: AuthUser, lock: boolean): Promise<ApplicationRow> {
     if (user.role !== 'founder') throw new NotFoundException('Application not found');
     const app = await this.applications.findVisible(em, applicationId, user, lock);
-    if (!EDITABLE.includes(app.status)) throw unprocessable(`Documents can be added only while the application is a draft or information is requested (it is ${app.status})`);
+    if (!editable(app.status)) throw unprocessable(`Documents can be added only while the application is a draft or information is requested (it is ${app.status})`);
     if ((await this.repository.count(em, app.id)) >= MAX_DOCUMENTS_PER_APPLICATION) {
       throw new ConflictException(`An application has at most ${MAX_DOCUMENTS_PER_APPLICATION} documents: delete one first`);
     }
@@ -186,7 +194,7 @@ export class DocumentsService {
    * name (the founder's free text has no place in the hash-chained events, which erasure keeps).
    */
   private async touch(em: EntityManager, app: ApplicationRow, user: AuthUser, now: Date, type: 'document_added' | 'document_removed', data: Record<string, unknown>): Promise<void> {
-    await em.query('UPDATE applications SET updated_at = $2 WHERE id = $1', [app.id, now]);
+    await this.repository.touchApplication(em, app.id, now);
     if (app.status !== 'draft') await appendCaseEvent(em, { applicationId: app.id, at: now, type, actor: { id: user.id, role: user.role }, public: true, data }, { caseLocked: true });
   }
 

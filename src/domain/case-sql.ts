@@ -31,3 +31,27 @@ export const closedSql = (alias = 'a'): string => statusIn(`${alias}.status`, CL
 export const firstResponseRunningSql = (alias = 'a'): string => `${statusIn(`${alias}.status`, FIRST_RESPONSE_CLOCK_STATUSES)} AND ${alias}.first_responded_at IS NULL`;
 /** The decision clock is running (not paused, not decided). */
 export const decisionRunningSql = (alias = 'a'): string => statusIn(`${alias}.status`, DECISION_CLOCK_STATUSES);
+
+/**
+ * The one status in which a case may hold a seat in a cohort of its programme: accepted into it
+ * (a case that leaves it gives its seats back). The enrolment checks it in TypeScript, the
+ * candidates' list in SQL (`enrollableSql`).
+ */
+export const ENROLLABLE_STATUS = 'accepted' as const satisfies CaseStatus;
+/** The case is accepted into its programme: it may be enrolled in one of its cohorts. */
+export const enrollableSql = (alias = 'a'): string => statusIn(`${alias}.status`, [ENROLLABLE_STATUS]);
+
+/**
+ * The statuses in which the founder may edit the application and add or delete its documents
+ * (a draft, or a case waiting on their answer).
+ */
+export const FOUNDER_EDITABLE_STATUSES = ['draft', 'info_requested'] as const satisfies readonly CaseStatus[];
+
+/** The statuses in which the decision clock is paused: the case waits on the founder's answer. */
+export const DECISION_PAUSED_STATUSES = ['info_requested'] as const satisfies readonly CaseStatus[];
+/** The decision clock is paused (the case waits on the founder). */
+export const decisionPausedSql = (alias = 'a'): string => statusIn(`${alias}.status`, DECISION_PAUSED_STATUSES);
+/** The case was withdrawn (closed without a decision). */
+export const withdrawnSql = (alias = 'a'): string => statusIn(`${alias}.status`, ['withdrawn']);
+/** The decisions that send the case to a programme: accepted (internal) or referred (external); a decline names none. */
+export const PROGRAMME_DECISION_STATUSES = ['accepted', 'referred'] as const satisfies readonly CaseStatus[];

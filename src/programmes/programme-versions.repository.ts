@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { ProgrammeRules } from '../routing/rule-language';
 
 export interface ProgrammeRulesVersion {
@@ -11,11 +11,16 @@ export interface ProgrammeRulesVersion {
 
 /**
  * The history of a programme's routing rules (`programme_rule_versions`, one row per rules
- * version, written by ProgrammesService in the transaction of the edit): read here, newest first.
+ * version, written in the transaction of the edit that makes it): every query on it.
  */
 @Injectable()
 export class ProgrammeVersionsRepository {
   constructor(private readonly dataSource: DataSource) {}
+
+  /** Records rules version `version` of a programme, in the transaction of the edit that makes it. */
+  async insert(em: EntityManager, slug: string, version: number, rules: ProgrammeRules, changedBy: string): Promise<void> {
+    await em.query('INSERT INTO programme_rule_versions (programme, version, rules, changed_by) VALUES ($1, $2, $3, $4)', [slug, version, JSON.stringify(rules), changedBy]);
+  }
 
   async list(slug: string, limit = 50): Promise<ProgrammeRulesVersion[]> {
     const rows: { version: number; rules: ProgrammeRules; changed_by: string | null; full_name: string | null; created_at: Date }[] = await this.dataSource.query(

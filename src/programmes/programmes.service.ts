@@ -1,17 +1,19 @@
 import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user';
-import { DataSource, EntityManager, In, Repository } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { Transactions } from '../database/transactions';
 import { FieldValidationException } from '../common/http/validation';
 import { ProgrammeRules, validateRules } from '../routing/rule-language';
 import type { ProfileInput } from '../routing/application-profile';
 import { recommend, Recommendations, RoutableProgramme } from '../routing/routing-engine';
 import { CreateProgrammeDto, UpdateProgrammeDto } from './dto/programme.dto';
 import { Programme } from './programme.entity';
+import { ProgrammeVersionsRepository } from './programme-versions.repository';
+import { ProgrammesRepository, type ProgrammeChanges } from './programmes.repository';
 import { normaliseRubric, type Rubric } from './rubric';
 
 @Injectable()
 export class ProgrammesService {
-  private readonly programmes: Repository<Programme>;
   /**
    * Parsed rules by slug and rules version. Routing compiles rules once per rules object, so
    * reusing the same object while the version is unchanged keeps submissions cheap; a new
@@ -19,29 +21,30 @@ export class ProgrammesService {
    */
   private readonly rulesCache = new Map<string, { version: number; rules: ProgrammeRules }>();
 
-  constructor(private readonly dataSource: DataSource) {
-    this.programmes = dataSource.getRepository(Programme);
-  }
+  constructor(
+    private readonly transactions: Transactions,
+    private readonly programmes: ProgrammesRepository,
+    private readonly versions: ProgrammeVersionsRepository,
+  ) {}
 
   list(includeInactive: boolean): Promise<Programme[]> {
-    return this.programmes.find({ where: includeInactive ? {} : { active: true }, order: { position: 'ASC', slug: 'ASC' } });
+    return this.programmes.list(includeInactive);
   }
 
   async get(slug: string): Promise<Programme> {
-    const programme = await this.programmes.findOne({ where: { slug } });
+    const programme = await this.programmes.findBySlug(slug);
     if (!programme) throw new NotFoundException('Programme not found');
     return programme;
   }
 
   async findBySlug(slug: string): Promise<Programme | null> {
-    return this.programmes.findOne({ where: { slug } });
+    return this.programmes.findBySlug(slug);
   }
 
   /** Slugs among `slugs` that name no programme. */
   async unknownSlugs(slugs: string[]): Promise<string[]> {
     if (slugs.length === 0) return [];
-    const found = await this.programmes.find({ select: { slug: true }, where: { slug: In(slugs) } });
-    const known = new Set(found.map((p) => p.slug));
+    const known = await this.programmes.knownSlugs(slugs);
     return slugs.filter((s) => !known.has(s));
   }
 
@@ -50,13 +53,11 @@ export class ProgrammesService {
    * the caller's connection when given one (inside a transaction, never a second pool
    * connection), and fetches a programme's rules only when its rules version changed.
    */
-  async routable(em: EntityManager = this.dataSource.manager): Promise<(RoutableProgramme & { rulesVersion: number; requiredDocuments: string[] })[]> {
-    const rows: { slug: string; kind: 'internal' | 'external'; active: boolean; rules_version: number; required_documents: string[] }[] = await em.query(
-      'SELECT slug, kind, active, rules_version, required_documents FROM programmes ORDER BY position, slug',
-    );
+  async routable(em?: EntityManager): Promise<(RoutableProgramme & { rulesVersion: number; requiredDocuments: string[] })[]> {
+    const rows = await this.programmes.catalogue(em);
     const stale = rows.filter((row) => this.rulesCache.get(row.slug)?.version !== row.rules_version).map((row) => row.slug);
     if (stale.length > 0) {
-      const fresh: { slug: string; rules_version: number; rules: ProgrammeRules }[] = await em.query('SELECT slug, rules_version, rules FROM programmes WHERE slug = ANY($1)', [stale]);
+      const fresh = await this.programmes.rulesOf(em, stale);
       for (const f of fresh) this.rulesCache.set(f.slug, { version: f.rules_version, rules: f.rules });
     }
     return rows
@@ -85,15 +86,18 @@ export class ProgrammesService {
 
   async create(dto: CreateProgrammeDto, adminId: string): Promise<Programme> {
     const rules = checkRules(dto.rules);
-    await this.dataSource.transaction(async (em) => {
-      const inserted: unknown[] = await em.query(
-        `INSERT INTO programmes (slug, kind, name, description, rules, active, required_documents, position)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT coalesce(max(position), 0) + 1 FROM programmes))
-         ON CONFLICT (slug) DO NOTHING RETURNING slug`,
-        [dto.slug, dto.kind, dto.name, dto.description, JSON.stringify(rules), dto.active ?? true, dto.requiredDocuments ?? []],
-      );
-      if (inserted.length === 0) throw new ConflictException(`A programme with the slug ${dto.slug} already exists`);
-      await em.query('INSERT INTO programme_rule_versions (programme, version, rules, changed_by) VALUES ($1, 1, $2, $3)', [dto.slug, JSON.stringify(rules), adminId]);
+    await this.transactions.run(async (em) => {
+      const inserted = await this.programmes.insert(em, {
+        slug: dto.slug,
+        kind: dto.kind,
+        name: dto.name,
+        description: dto.description,
+        rules,
+        active: dto.active ?? true,
+        requiredDocuments: dto.requiredDocuments ?? [],
+      });
+      if (!inserted) throw new ConflictException(`A programme with the slug ${dto.slug} already exists`);
+      await this.versions.insert(em, dto.slug, 1, rules, adminId);
     });
     return this.get(dto.slug);
   }
@@ -112,36 +116,21 @@ export class ProgrammesService {
     }
     const rules = dto.rules === undefined ? undefined : checkRules(dto.rules);
     const rubric = dto.rubric === undefined ? undefined : normaliseRubric(dto.rubric as Rubric);
-    await this.dataSource.transaction(async (em) => {
-      const rows: { rules_version: number; rules: unknown; rubric: Rubric; rubric_version: number }[] = await em.query(
-        'SELECT rules_version, rules, rubric, rubric_version FROM programmes WHERE slug = $1 FOR UPDATE',
-        [slug],
-      );
-      if (rows.length === 0) throw new NotFoundException('Programme not found');
+    await this.transactions.run(async (em) => {
+      const current = await this.programmes.lockForEdit(em, slug);
+      if (!current) throw new NotFoundException('Programme not found');
       // compared in one key order (jsonb reorders an object's keys)
-      if (rubric && JSON.stringify(rubric) !== JSON.stringify(normaliseRubric(rows[0].rubric))) {
+      if (rubric && JSON.stringify(rubric) !== JSON.stringify(normaliseRubric(current.rubric))) {
         // a new version each change: a review keeps the version it was scored on
-        const version = rows[0].rubric_version + 1;
-        await em.query('UPDATE programmes SET rubric = $2, rubric_version = $3 WHERE slug = $1', [slug, JSON.stringify(rubric), version]);
-        await em.query('INSERT INTO programme_rubric_versions (programme, version, rubric, changed_by) VALUES ($1, $2, $3, $4)', [slug, version, JSON.stringify(rubric), adminId]);
+        await this.programmes.setRubric(em, slug, rubric, current.rubric_version + 1, adminId);
       }
-      const sets: string[] = ['updated_at = now()'];
-      const params: unknown[] = [slug];
-      const add = (column: string, value: unknown): void => {
-        params.push(value);
-        sets.push(`${column} = $${params.length}`);
-      };
-      if (dto.name) add('name', dto.name);
-      if (dto.description) add('description', dto.description);
-      if (dto.active !== undefined) add('active', dto.active);
-      if (dto.requiredDocuments !== undefined) add('required_documents', dto.requiredDocuments);
-      if (rules && JSON.stringify(rules) !== JSON.stringify(rows[0].rules)) {
-        const version = rows[0].rules_version + 1;
-        add('rules', JSON.stringify(rules));
-        add('rules_version', version);
-        await em.query('INSERT INTO programme_rule_versions (programme, version, rules, changed_by) VALUES ($1, $2, $3, $4)', [slug, version, JSON.stringify(rules), adminId]);
+      const changes: ProgrammeChanges = { name: dto.name, description: dto.description, active: dto.active, requiredDocuments: dto.requiredDocuments };
+      if (rules && JSON.stringify(rules) !== JSON.stringify(current.rules)) {
+        const version = current.rules_version + 1;
+        changes.rules = { rules, version };
+        await this.versions.insert(em, slug, version, rules, adminId);
       }
-      await em.query(`UPDATE programmes SET ${sets.join(', ')} WHERE slug = $1`, params);
+      await this.programmes.update(em, slug, changes);
     });
     return this.get(slug);
   }

@@ -20,7 +20,7 @@ export interface JobPayloads {
   'digests.run': Record<string, never>;
   /** daily: warn founders, then purge abandoned drafts and old closed cases */
   'retention.run': Record<string, never>;
-  /** daily: roll the funnel report's past days up (src/reports/funnel.service.ts) */
+  /** daily: roll the funnel report's past days up (src/reports/funnel-rollup.ts) */
   'reports.rollup': Record<string, never>;
   /** every 10 minutes: delete document bytes that no row names (src/documents/document-cleanup.service.ts) */
   'documents.sweep': Record<string, never>;

@@ -1,15 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { DataSource } from 'typeorm';
 import { ApplicationRow, toApplicationView } from '../applications/application.view';
-import { buildInboxQuery, inboxCursorKey, type InboxFilters, type InboxSort } from '../applications/inbox-query';
+import { inboxCursorKey, type InboxFilters, type InboxSort } from '../applications/inbox-query';
 import type { AuthUser } from '../auth/auth-user';
 import { parisDate } from '../domain/business-calendar';
 import { atRiskThreshold } from '../domain/service-level';
 import { Clock } from '../common/clock';
 import { RateLimiterService } from '../redis/rate-limiter.service';
-import { preparedQuery } from '../database/prepared-query';
 import type { CursorKey } from '../common/pagination/cursor';
+import { ApplicationsCsvRepository, type Assignee } from './applications-csv.repository';
 import { CSV_PREAMBLE, csvRow, type CsvDialect, type CsvValue } from './csv';
 import type { ApplicationsCsvQuery } from './dto/report-queries.dto';
 
@@ -23,11 +22,6 @@ export const CSV_BATCH_SIZE = 250;
 
 /** CSV exports per user per hour (each reads every matching case). */
 export const CSV_EXPORTS_PER_HOUR = 60;
-
-interface Assignee {
-  full_name: string;
-  email: string;
-}
 
 /**
  * The columns, in order. The first seven are the contract's; the others are extras.
@@ -92,7 +86,7 @@ export class ApplicationsCsvService {
   private readonly logger = new Logger(ApplicationsCsvService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly repository: ApplicationsCsvRepository,
     private readonly clock: Clock,
     private readonly limiter: RateLimiterService,
   ) {}
@@ -114,9 +108,7 @@ export class ApplicationsCsvService {
     };
     const scope = { now, atRiskUntil: atRiskThreshold(now) };
     const fetch = async (after: CursorKey | null): Promise<{ rows: ApplicationRow[]; more: boolean }> => {
-      const { sql, params } = buildInboxQuery(scope, { ...filters, after });
-      // prepared like the inbox's pages (a search is planned each time, see ApplicationsService.list)
-      const rows: ApplicationRow[] = filters.q ? await this.dataSource.query(sql, params) : await preparedQuery<ApplicationRow>(this.dataSource, sql, params);
+      const rows = await this.repository.batch(scope, { ...filters, after });
       const more = rows.length > CSV_BATCH_SIZE;
       return { rows: more ? rows.slice(0, CSV_BATCH_SIZE) : rows, more };
     };
@@ -155,7 +147,7 @@ export class ApplicationsCsvService {
   private async loadAssignees(rows: ApplicationRow[], known: Map<string, Assignee | undefined>): Promise<void> {
     const ids = [...new Set(rows.map((r) => r.assignee_id).filter((id): id is string => id !== null && !known.has(id)))];
     if (ids.length === 0) return;
-    const found: (Assignee & { id: string })[] = await this.dataSource.query('SELECT id, full_name, email FROM users WHERE id = ANY($1::uuid[])', [ids]);
+    const found = await this.repository.assignees(ids);
     for (const id of ids) known.set(id, undefined);
     for (const a of found) known.set(a.id, { full_name: a.full_name, email: a.email });
   }

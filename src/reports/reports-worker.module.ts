@@ -2,7 +2,8 @@ import { Injectable, Logger, Module, OnApplicationBootstrap, OnModuleInit } from
 import { Clock } from '../common/clock';
 import { JobHandlerRegistry } from '../queue/job-handler.registry';
 import { QueueService } from '../queue/queue.service';
-import { FunnelService } from './funnel.service';
+import { FunnelRollup } from './funnel-rollup';
+import { FunnelRepository } from './funnel.repository';
 
 /**
  * Daily at 02:30 Europe/Paris: rolls the funnel's days of the last 400 up, so that the first
@@ -15,7 +16,7 @@ export class FunnelRollupJob implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger('FunnelRollup');
 
   constructor(
-    private readonly funnel: FunnelService,
+    private readonly rollup: FunnelRollup,
     private readonly clock: Clock,
     private readonly registry: JobHandlerRegistry,
     private readonly queues: QueueService,
@@ -24,7 +25,7 @@ export class FunnelRollupJob implements OnModuleInit, OnApplicationBootstrap {
   onModuleInit(): void {
     this.registry.register('reports.rollup', async () => {
       const started = Date.now();
-      const days = await this.funnel.warm(this.clock.now());
+      const days = await this.rollup.warm(this.clock.now());
       if (days > 0) this.logger.log(`funnel rollup: ${days} days in ${Date.now() - started} ms`);
     });
   }
@@ -36,5 +37,5 @@ export class FunnelRollupJob implements OnModuleInit, OnApplicationBootstrap {
 }
 
 /** Worker side of the reports: the daily funnel rollup. */
-@Module({ providers: [FunnelService, FunnelRollupJob] })
+@Module({ providers: [FunnelRepository, FunnelRollup, FunnelRollupJob] })
 export class ReportsWorkerModule {}

@@ -5,7 +5,7 @@
  * saved twice reads the same and the navigation can tell which view is open. Paging (`cursor`)
  * and the page's language (`lang`) are not part of a filter.
  */
-import { CASE_STATUSES } from '../cases/case-state-machine';
+import { CASE_STATUSES } from '../domain/case-state-machine';
 
 export const INBOX_FILTER_KEYS = ['status', 'programme', 'assignee', 'sla', 'q', 'sort'] as const;
 export type InboxFilterKey = (typeof INBOX_FILTER_KEYS)[number];

@@ -1,7 +1,7 @@
 import { ConflictException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { FieldValidationException } from '../common/http/validation';
+import { Transactions } from '../database/transactions';
 import { canonicalInboxQuery, checkViewName, MAX_VIEWS_PER_USER, VIEW_NAME_MAX, VIEW_QUERY_MAX } from './saved-view-rules';
 import { SavedViewRow, SavedViewsRepository } from './saved-views.repository';
 
@@ -19,7 +19,7 @@ export interface SavedView {
 @Injectable()
 export class SavedViewsService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     private readonly views: SavedViewsRepository,
     private readonly clock: Clock,
   ) {}
@@ -40,7 +40,7 @@ export class SavedViewsService {
     if (!name.ok) errors.push({ field: 'name', messages: [name.code === 'name_required' ? 'name is required' : `name must be at most ${VIEW_NAME_MAX} characters`] });
     if (canonical.length > VIEW_QUERY_MAX) errors.push({ field: 'query', messages: [`the filter must be at most ${VIEW_QUERY_MAX} characters`] });
     if (!name.ok || errors.length > 0) throw new FieldValidationException(errors);
-    const row = await this.dataSource.transaction(async (em) => {
+    const row = await this.transactions.run(async (em) => {
       await this.views.lockUser(em, userId);
       if ((await this.views.countOf(em, userId)) >= MAX_VIEWS_PER_USER) {
         throw new UnprocessableEntityException({ message: `At most ${MAX_VIEWS_PER_USER} saved views: delete one first`, code: 'too_many_views' });

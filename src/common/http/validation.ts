@@ -41,7 +41,8 @@ export const MAX_REPORTED_ERRORS = 20;
 
 /**
  * 400 `{statusCode, error, message: string[], errors: [{field, messages}]}` naming every failing
- * field, up to MAX_REPORTED_ERRORS of them, then `moreErrors: <how many more>`.
+ * field, up to MAX_REPORTED_ERRORS of them, then `moreErrors: <how many more>`. `message` lists
+ * each distinct message once.
  */
 export class FieldValidationException extends BadRequestException {
   constructor(readonly fieldErrors: FieldError[]) {
@@ -50,7 +51,9 @@ export class FieldValidationException extends BadRequestException {
     super({
       statusCode: 400,
       error: 'Bad Request',
-      message: shown.flatMap((e) => e.messages),
+      // each problem once, even when it concerns several fields (dates that overlap another
+      // cohort's name both `startsOn` and `endsOn` under `errors`)
+      message: [...new Set(shown.flatMap((e) => e.messages))],
       errors: shown,
       ...(more > 0 ? { moreErrors: more } : {}),
     });

@@ -4,7 +4,7 @@ import { CSV_DIALECTS, type CsvDialect } from '../csv';
 import { ListApplicationsQuery } from '../../applications/dto/application-actions.dto';
 
 /**
- * `GET /reports/funnel`. The fields are only declared here; `FunnelService.funnel` checks them
+ * `GET /reports/funnel`. The fields are only declared here; `checkFunnelQuery` (funnel-query.ts) checks them
  * all at once (required real dates, from ≤ to, at most five years, an existing programme) so a
  * 400 names every failing field.
  */

@@ -1,4 +1,4 @@
-import { consecutiveRuns, liveRanges, median, unpack } from './funnel.service';
+import { median, unpack } from './funnel-median';
 
 /** percentile_cont(0.5) by sorting, the definition the selection must agree with */
 function sortedMedian(values: number[]): number | null {
@@ -8,7 +8,7 @@ function sortedMedian(values: number[]): number | null {
   return (s[Math.floor(k)] + s[Math.ceil(k)]) / 2;
 }
 
-describe('funnel helpers', () => {
+describe('funnel median', () => {
   it('selects the median as percentile_cont(0.5) does, duplicates and all', () => {
     let seed = 42;
     const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
@@ -31,14 +31,5 @@ describe('funnel helpers', () => {
     i.writeInt16BE(20, 0);
     i.writeInt16BE(3, 2);
     expect(Array.from(unpack(i, 'int2'))).toEqual([20, 3]);
-  });
-
-  it('splits days into runs and finds the instants of the days not rolled up', () => {
-    expect(consecutiveRuns(['2027-03-01', '2027-03-02', '2027-03-04', '2027-03-05', '2027-03-06'], 2)).toEqual([['2027-03-01', '2027-03-02'], ['2027-03-04', '2027-03-05'], ['2027-03-06']]);
-    const live = liveRanges({ from: '2027-03-27', to: '2027-03-31' }, new Set(['2027-03-28', '2027-03-29']));
-    // Paris changes to summer time on 28 March 2027
-    expect(live.starts.map((d) => d.toISOString())).toEqual(['2027-03-26T23:00:00.000Z', '2027-03-29T22:00:00.000Z']);
-    expect(live.ends.map((d) => d.toISOString())).toEqual(['2027-03-27T23:00:00.000Z', '2027-03-31T22:00:00.000Z']);
-    expect(liveRanges({ from: '2027-03-01', to: '2027-03-01' }, new Set(['2027-03-01']))).toEqual({ starts: [], ends: [] });
   });
 });
