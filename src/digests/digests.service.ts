@@ -82,8 +82,8 @@ export class DigestsService {
       const emails: OutboxEmail[] = inserted.map((d) => ({
         template: d.kind === 'advisor' ? 'weekly-digest-advisor' : 'weekly-digest-manager',
         recipientId: d.user_id,
+        // one key per person and week whichever the template (see dedupeKey)
         eventKey: week,
-        dedupeKey: `digest:${d.user_id}:${week}`,
         data: { digestId: d.id, week },
       }));
       const queued = await enqueueEmails(em, emails, now);
