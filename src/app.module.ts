@@ -11,6 +11,7 @@ import { Clock, SystemClock } from './common/clock';
 import { AppConfig } from './config/app-config';
 import { APP_CONFIG } from './config/config.constants';
 import { dataSourceOptions } from './database/data-source';
+import { EmailComposersModule } from './email-composers.module';
 import { Transactions } from './database/transactions';
 import { ENTITIES } from './entities';
 import { DocumentStorageModule } from './documents/document-storage.module';
@@ -77,7 +78,7 @@ const API_MODULES: Type[] = [AuthModule, UsersModule, ProgrammesModule, Applicat
  */
 const UNPREFIXED_MODULES: Type[] = [HealthModule, WebModule, StaffAdminPagesModule];
 /** Modules the worker needs besides WorkerModule (job handlers live in their domain module). */
-const WORKER_MODULES: Type[] = [WorkerModule, NotificationsWorkerModule, CasesWorkerModule, AccountsWorkerModule, DigestsWorkerModule, RetentionModule, ReportsWorkerModule, WebhooksWorkerModule, DocumentsWorkerModule, ReferralsWorkerModule, ReviewsWorkerModule];
+const WORKER_MODULES: Type[] = [WorkerModule, NotificationsWorkerModule, EmailComposersModule, CasesWorkerModule, AccountsWorkerModule, DigestsWorkerModule, RetentionModule, ReportsWorkerModule, WebhooksWorkerModule, DocumentsWorkerModule, ReferralsWorkerModule, ReviewsWorkerModule];
 
 /**
  * One codebase, two entrypoints: APP_ROLE=api serves HTTP, APP_ROLE=worker runs the queue

@@ -1,6 +1,6 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { EmailComposer, type Composition, type EmailRow, type Recipient } from '../notifications/email-composer';
+import type { Composers, Composition, EmailRow, Recipient } from '../notifications/email-composer';
 import type { BaseEmailContext, InvitedRole } from '../notifications/templates/template-contexts';
 import { accountTokenState } from './account-token';
 import { AccountTokensRepository } from './account-tokens.repository';
@@ -8,20 +8,18 @@ import { AccountTokensRepository } from './account-tokens.repository';
 /**
  * Composes the account emails at send time. The link is rebuilt from the row id (the token is
  * never stored); an email whose link can no longer work (used, expired, or its purpose already
- * met) is skipped rather than sent.
+ * met) is skipped rather than sent. The composition root gives these composers to the
+ * notifications' EmailComposer (EMAIL_COMPOSERS).
  */
 @Injectable()
-export class AccountEmailsComposer implements OnModuleInit {
-  constructor(
-    private readonly composer: EmailComposer,
-    private readonly accountTokens: AccountTokensRepository,
-  ) {}
+export class AccountEmailsComposer {
+  constructor(private readonly accountTokens: AccountTokensRepository) {}
 
-  onModuleInit(): void {
-    this.composer.register('verify-email', (em, e, r, base, now) => this.verifyEmail(em, e, r, base, now));
-    this.composer.register('password-reset', (em, e, r, base, now) => this.passwordReset(em, e, r, base, now));
-    this.composer.register('invitation', (em, e, r, base, now) => this.invitation(em, e, r, base, now));
-  }
+  readonly composers: Composers<'verify-email' | 'password-reset' | 'invitation'> = {
+    'verify-email': (em, e, r, base, now) => this.verifyEmail(em, e, r, base, now),
+    'password-reset': (em, e, r, base, now) => this.passwordReset(em, e, r, base, now),
+    invitation: (em, e, r, base, now) => this.invitation(em, e, r, base, now),
+  };
 
   private async link(em: EntityManager, e: EmailRow, r: Recipient, now: Date): Promise<{ id: string; expiresAt: Date } | { why: string }> {
     const row = await this.accountTokens.byId(em, e.data.tokenId);
@@ -39,20 +37,20 @@ export class AccountEmailsComposer implements OnModuleInit {
     return rows[0] ? { verified: rows[0].verified, hasPassword: rows[0].has_password, role: rows[0].role } : null;
   }
 
-  private async verifyEmail(em: EntityManager, e: EmailRow, r: Recipient, base: BaseEmailContext, now: Date): Promise<Composition> {
+  private async verifyEmail(em: EntityManager, e: EmailRow, r: Recipient, base: BaseEmailContext, now: Date): Promise<Composition<'verify-email'>> {
     const link = await this.link(em, e, r, now);
     if ('why' in link) return { send: false, why: link.why };
     if ((await this.account(em, r.id))?.verified) return { send: false, why: 'the address is already verified' };
     return { send: true, context: { ...base, verifyUrl: this.accountTokens.linkFor('verify_email', link.id), email: r.email, expiresAt: link.expiresAt } };
   }
 
-  private async passwordReset(em: EntityManager, e: EmailRow, r: Recipient, base: BaseEmailContext, now: Date): Promise<Composition> {
+  private async passwordReset(em: EntityManager, e: EmailRow, r: Recipient, base: BaseEmailContext, now: Date): Promise<Composition<'password-reset'>> {
     const link = await this.link(em, e, r, now);
     if ('why' in link) return { send: false, why: link.why };
     return { send: true, context: { ...base, resetUrl: this.accountTokens.linkFor('password_reset', link.id), email: r.email, expiresAt: link.expiresAt } };
   }
 
-  private async invitation(em: EntityManager, e: EmailRow, r: Recipient, base: BaseEmailContext, now: Date): Promise<Composition> {
+  private async invitation(em: EntityManager, e: EmailRow, r: Recipient, base: BaseEmailContext, now: Date): Promise<Composition<'invitation'>> {
     const link = await this.link(em, e, r, now);
     if ('why' in link) return { send: false, why: link.why };
     const account = await this.account(em, r.id);

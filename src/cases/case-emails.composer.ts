@@ -1,12 +1,32 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { fieldsOf } from '../applications/application.view';
 import { APPLICATION_COLUMNS, ApplicationRow } from '../applications/application.view';
 import { submissionErrors } from '../applications/submission-check';
 import { parisDate } from '../domain/business-calendar';
 import { isCaseStatus, isTerminal, type CaseStatus } from '../domain/case-state-machine';
-import { EmailComposer, type Composition, type EmailRow, type Recipient } from '../notifications/email-composer';
+import type { Composers, Composition, EmailRow, Recipient } from '../notifications/email-composer';
 import type { ApplicationField, BaseEmailContext, CaseRef, ProgrammeRef, ServiceLevelKind, TemplateContexts } from '../notifications/templates/template-contexts';
+
+/** The templates of a case's life, composed here. */
+export type CaseTemplate =
+  | 'application-received'
+  | 'case-assigned'
+  | 'info-requested'
+  | 'info-request-reminder'
+  | 'founder-replied'
+  | 'new-message'
+  | 'decision-accepted'
+  | 'decision-referred'
+  | 'decision-declined'
+  | 'draft-reminder'
+  | 'sla-warning'
+  | 'sla-breached'
+  | 'cohort-enrolled'
+  | 'seat-freed'
+  | 'milestone-due';
+
+type DecisionTemplate = 'decision-accepted' | 'decision-referred' | 'decision-declined';
 
 /** Whole calendar days from one `YYYY-MM-DD` to another (negative when `to` is earlier). */
 function calendarDaysBetween(from: string, to: string): number {
@@ -17,29 +37,28 @@ function calendarDaysBetween(from: string, to: string): number {
  * Composes the emails of a case's life (received, assigned, information requested, messages,
  * decisions, reminders, service levels, cohorts) at send time from the database, and decides
  * whether each is still relevant: a reminder for a request the founder has answered, or for a
- * case decided meanwhile, is not sent. Registered with the notifications' EmailComposer.
+ * case decided meanwhile, is not sent. The composition root gives these composers to the
+ * notifications' EmailComposer (EMAIL_COMPOSERS).
  */
 @Injectable()
-export class CaseEmailsComposer implements OnModuleInit {
-  constructor(private readonly composer: EmailComposer) {}
-
-  onModuleInit(): void {
-    this.composer.register('application-received', (em, e, r, base) => this.applicationReceived(em, e, r, base));
-    this.composer.register('case-assigned', (em, e, r, base) => this.caseAssigned(em, e, r, base));
-    this.composer.register('info-requested', (em, e, r, base) => this.infoRequested(em, e, base, 'info-requested'));
-    this.composer.register('info-request-reminder', (em, e, r, base) => this.infoRequested(em, e, base, 'info-request-reminder'));
-    this.composer.register('founder-replied', (em, e, r, base) => this.founderReplied(em, e, r, base));
-    this.composer.register('new-message', (em, e, r, base) => this.newMessage(em, e, base));
-    this.composer.register('decision-accepted', (em, e, r, base) => this.decision(em, e, base));
-    this.composer.register('decision-referred', (em, e, r, base) => this.decision(em, e, base));
-    this.composer.register('decision-declined', (em, e, r, base) => this.decision(em, e, base));
-    this.composer.register('draft-reminder', (em, e, r, base, now) => this.draftReminder(em, e, base, now));
-    this.composer.register('sla-warning', (em, e, r, base) => this.serviceLevel(em, e, base, 'sla-warning'));
-    this.composer.register('sla-breached', (em, e, r, base) => this.serviceLevel(em, e, base, 'sla-breached'));
-    this.composer.register('cohort-enrolled', (em, e, r, base) => this.cohortEnrolled(em, e, base));
-    this.composer.register('seat-freed', (em, e, r, base) => this.seatFreed(em, e, base));
-    this.composer.register('milestone-due', (em, e, r, base, now) => this.milestoneDue(em, e, base, now));
-  }
+export class CaseEmailsComposer {
+  readonly composers: Composers<CaseTemplate> = {
+    'application-received': (em, e, r, base) => this.applicationReceived(em, e, r, base),
+    'case-assigned': (em, e, r, base) => this.caseAssigned(em, e, r, base),
+    'info-requested': (em, e, r, base) => this.infoRequested(em, e, base, 'info-requested'),
+    'info-request-reminder': (em, e, r, base) => this.infoRequested(em, e, base, 'info-request-reminder'),
+    'founder-replied': (em, e, r, base) => this.founderReplied(em, e, r, base),
+    'new-message': (em, e, r, base) => this.newMessage(em, e, base),
+    'decision-accepted': (em, e, r, base) => this.decision(em, e, base, 'decision-accepted'),
+    'decision-referred': (em, e, r, base) => this.decision(em, e, base, 'decision-referred'),
+    'decision-declined': (em, e, r, base) => this.decision(em, e, base, 'decision-declined'),
+    'draft-reminder': (em, e, r, base, now) => this.draftReminder(em, e, base, now),
+    'sla-warning': (em, e, r, base) => this.serviceLevel(em, e, base, 'sla-warning'),
+    'sla-breached': (em, e, r, base) => this.serviceLevel(em, e, base, 'sla-breached'),
+    'cohort-enrolled': (em, e, r, base) => this.cohortEnrolled(em, e, base),
+    'seat-freed': (em, e, r, base) => this.seatFreed(em, e, base),
+    'milestone-due': (em, e, r, base, now) => this.milestoneDue(em, e, base, now),
+  };
 
   // -- helpers ------------------------------------------------------------------------------
 
@@ -73,7 +92,7 @@ export class CaseEmailsComposer implements OnModuleInit {
 
   // -- composers ----------------------------------------------------------------------------
 
-  private async applicationReceived(em: EntityManager, e: EmailRow, r: Recipient, base: BaseEmailContext): Promise<Composition> {
+  private async applicationReceived(em: EntityManager, e: EmailRow, r: Recipient, base: BaseEmailContext): Promise<Composition<'application-received'>> {
     const app = await this.application(em, e.application_id);
     if (!app || !app.submitted_at || !app.first_response_due_at || !app.decision_due_at) return { send: false, why: 'application not submitted' };
     const eligible = app.recommendations?.[r.locale].eligible ?? [];
@@ -95,7 +114,7 @@ export class CaseEmailsComposer implements OnModuleInit {
     return { send: true, context };
   }
 
-  private async caseAssigned(em: EntityManager, e: EmailRow, r: Recipient, base: BaseEmailContext): Promise<Composition> {
+  private async caseAssigned(em: EntityManager, e: EmailRow, r: Recipient, base: BaseEmailContext): Promise<Composition<'case-assigned'>> {
     const app = await this.application(em, e.application_id);
     if (!app || !app.submitted_at || !app.decision_due_at) return { send: false, why: 'case not found' };
     if (app.assignee_id !== r.id) return { send: false, why: 'the case was given to someone else meanwhile' };
@@ -117,7 +136,8 @@ export class CaseEmailsComposer implements OnModuleInit {
     return { send: true, context };
   }
 
-  private async infoRequested(em: EntityManager, e: EmailRow, base: BaseEmailContext, template: 'info-requested' | 'info-request-reminder'): Promise<Composition> {
+  /** Both templates: the reminder's context is the request's without the documents. */
+  private async infoRequested(em: EntityManager, e: EmailRow, base: BaseEmailContext, template: 'info-requested' | 'info-request-reminder'): Promise<Composition<'info-requested'>> {
     const app = await this.application(em, e.application_id);
     const message = await this.message(em, e.data.messageId);
     if (!app || !message) return { send: false, why: 'case or message not found' };
@@ -136,7 +156,7 @@ export class CaseEmailsComposer implements OnModuleInit {
     return { send: true, context };
   }
 
-  private async founderReplied(em: EntityManager, e: EmailRow, r: Recipient, base: BaseEmailContext): Promise<Composition> {
+  private async founderReplied(em: EntityManager, e: EmailRow, r: Recipient, base: BaseEmailContext): Promise<Composition<'founder-replied'>> {
     const app = await this.application(em, e.application_id);
     const message = await this.message(em, e.data.messageId);
     if (!app || !message || !app.decision_due_at) return { send: false, why: 'case or message not found' };
@@ -151,7 +171,7 @@ export class CaseEmailsComposer implements OnModuleInit {
     return { send: true, context };
   }
 
-  private async newMessage(em: EntityManager, e: EmailRow, base: BaseEmailContext): Promise<Composition> {
+  private async newMessage(em: EntityManager, e: EmailRow, base: BaseEmailContext): Promise<Composition<'new-message'>> {
     const app = await this.application(em, e.application_id);
     const message = await this.message(em, e.data.messageId);
     if (!app || !message) return { send: false, why: 'case or message not found' };
@@ -167,7 +187,11 @@ export class CaseEmailsComposer implements OnModuleInit {
     return { send: true, context };
   }
 
-  private async decision(em: EntityManager, e: EmailRow, base: BaseEmailContext): Promise<Composition> {
+  /** Each decision template is composed from its move's event; the branch taken is the one the event's `to` names, the template's own. */
+  private decision(em: EntityManager, e: EmailRow, base: BaseEmailContext, template: 'decision-accepted'): Promise<Composition<'decision-accepted'>>;
+  private decision(em: EntityManager, e: EmailRow, base: BaseEmailContext, template: 'decision-referred'): Promise<Composition<'decision-referred'>>;
+  private decision(em: EntityManager, e: EmailRow, base: BaseEmailContext, template: 'decision-declined'): Promise<Composition<'decision-declined'>>;
+  private async decision(em: EntityManager, e: EmailRow, base: BaseEmailContext, template: DecisionTemplate): Promise<Composition<DecisionTemplate>> {
     const app = await this.application(em, e.application_id);
     const events: { at: Date; actor_id: string | null; data: { to: string; programme: string | null; reason: string | null; messageId: string | null } }[] = await em.query(
       'SELECT at, actor_id, data FROM case_events WHERE id = $1',
@@ -176,6 +200,7 @@ export class CaseEmailsComposer implements OnModuleInit {
     const event = events[0];
     if (!app || !event) return { send: false, why: 'case or decision not found' };
     if (app.status !== event.data.to) return { send: false, why: 'the decision was reopened before the email left' };
+    if (`decision-${event.data.to}` !== template) return { send: false, why: `the decision is ${event.data.to}, not this email's` };
     const advisorName = (await this.userName(em, event.actor_id)) ?? '';
     const message = (await this.message(em, event.data.messageId))?.body ?? null;
     const common = { ...base, application: this.caseRef(app), advisorName, decidedAt: event.at, message };
@@ -189,7 +214,7 @@ export class CaseEmailsComposer implements OnModuleInit {
     return { send: true, context: { ...common, programme, reason: event.data.reason, reasons: reasons.map((x) => ({ code: x.code, text: x.text })) } satisfies TemplateContexts['decision-referred'] };
   }
 
-  private async draftReminder(em: EntityManager, e: EmailRow, base: BaseEmailContext, now: Date): Promise<Composition> {
+  private async draftReminder(em: EntityManager, e: EmailRow, base: BaseEmailContext, now: Date): Promise<Composition<'draft-reminder'>> {
     const app = await this.application(em, e.application_id);
     if (!app || app.status !== 'draft') return { send: false, why: 'the draft was submitted or removed' };
     if (app.updated_at.toISOString() !== e.data.updatedAt) return { send: false, why: 'the draft was edited since' };
@@ -214,7 +239,7 @@ export class CaseEmailsComposer implements OnModuleInit {
     return rows[0] ?? null;
   }
 
-  private async cohortEnrolled(em: EntityManager, e: EmailRow, base: BaseEmailContext): Promise<Composition> {
+  private async cohortEnrolled(em: EntityManager, e: EmailRow, base: BaseEmailContext): Promise<Composition<'cohort-enrolled'>> {
     const app = await this.application(em, e.application_id);
     const enrolment = await this.enrolment(em, e.data.enrolmentId);
     if (!app || !enrolment) return { send: false, why: 'the enrolment was removed before the email left' };
@@ -231,7 +256,7 @@ export class CaseEmailsComposer implements OnModuleInit {
     return { send: true, context };
   }
 
-  private async seatFreed(em: EntityManager, e: EmailRow, base: BaseEmailContext): Promise<Composition> {
+  private async seatFreed(em: EntityManager, e: EmailRow, base: BaseEmailContext): Promise<Composition<'seat-freed'>> {
     const app = await this.application(em, e.application_id);
     const cohorts: { id: string; name: string; programme: string; capacity: number; enrolled: number }[] = await em.query(
       'SELECT c.id, c.name, c.programme, c.capacity, (SELECT count(*)::int FROM enrolments WHERE cohort_id = c.id) AS enrolled FROM cohorts c WHERE c.id = $1',
@@ -253,7 +278,7 @@ export class CaseEmailsComposer implements OnModuleInit {
     return { send: true, context };
   }
 
-  private async milestoneDue(em: EntityManager, e: EmailRow, base: BaseEmailContext, now: Date): Promise<Composition> {
+  private async milestoneDue(em: EntityManager, e: EmailRow, base: BaseEmailContext, now: Date): Promise<Composition<'milestone-due'>> {
     const app = await this.application(em, e.application_id);
     const enrolment = await this.enrolment(em, e.data.enrolmentId);
     const rows: { id: string; title: string; due_on: string; status: string | null }[] = await em.query(
@@ -280,7 +305,9 @@ export class CaseEmailsComposer implements OnModuleInit {
     return { send: true, context };
   }
 
-  private async serviceLevel(em: EntityManager, e: EmailRow, base: BaseEmailContext, template: 'sla-warning' | 'sla-breached'): Promise<Composition> {
+  private serviceLevel(em: EntityManager, e: EmailRow, base: BaseEmailContext, template: 'sla-warning'): Promise<Composition<'sla-warning'>>;
+  private serviceLevel(em: EntityManager, e: EmailRow, base: BaseEmailContext, template: 'sla-breached'): Promise<Composition<'sla-breached'>>;
+  private async serviceLevel(em: EntityManager, e: EmailRow, base: BaseEmailContext, template: 'sla-warning' | 'sla-breached'): Promise<Composition<'sla-warning' | 'sla-breached'>> {
     const app = await this.application(em, e.application_id);
     if (!app) return { send: false, why: 'case not found' };
     const kind = e.data.serviceLevel as ServiceLevelKind;

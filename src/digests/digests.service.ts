@@ -1,4 +1,4 @@
-import { Inject, Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { parisDate } from '../domain/business-calendar';
 import { Clock } from '../common/clock';
@@ -6,7 +6,7 @@ import { FieldValidationException } from '../common/http/validation';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
 import { Transactions } from '../database/transactions';
-import { EmailComposer } from '../notifications/email-composer';
+import type { Composers, Composition, EmailRow, Recipient } from '../notifications/email-composer';
 import { enqueueEmails, OutboxEmail } from '../notifications/outbox/email-outbox';
 import type { TemplateContexts, WeeklyDigestAdvisorContext, WeeklyDigestManagerContext } from '../notifications/templates/template-contexts';
 import type { RenderedEmail } from '../notifications/templates/template-renderer';
@@ -75,8 +75,8 @@ export class DigestsService {
       const emails: OutboxEmail[] = inserted.map((d) => ({
         template: d.kind === 'advisor' ? 'weekly-digest-advisor' : 'weekly-digest-manager',
         recipientId: d.user_id,
+        // one key per person and week whichever the template (see dedupeKey)
         eventKey: week,
-        dedupeKey: `digest:${d.user_id}:${week}`,
         data: { digestId: d.id, week },
       }));
       const queued = await enqueueEmails(em, emails, now);
@@ -133,31 +133,36 @@ export class DigestsService {
   }
 }
 
-/** Registers the digest templates with the email composer (worker side). */
+/**
+ * The digest templates' composers (worker side), given to the notifications' EmailComposer by
+ * the composition root (EMAIL_COMPOSERS).
+ */
 @Injectable()
-export class DigestEmailComposer implements OnModuleInit {
-  constructor(
-    private readonly digests: DigestsService,
-    private readonly composer: EmailComposer,
-  ) {}
+export class DigestEmailComposer {
+  constructor(private readonly digests: DigestsService) {}
 
-  onModuleInit(): void {
-    for (const template of ['weekly-digest-advisor', 'weekly-digest-manager'] as const) {
-      this.composer.register(template, async (em, email, recipient) => {
-        if (!recipient.weeklyDigest) return { send: false, why: 'the recipient turned the weekly digest off' };
-        const snapshot = await this.digests.snapshot(em, String(email.data.digestId));
-        if (!snapshot) return { send: false, why: 'digest not found' };
-        const context =
-          snapshot.kind === 'advisor'
-            ? this.digests.advisorContext(recipient.id, recipient.fullName, recipient.locale, snapshot.week, snapshot.content as AdvisorDigestContent)
-            : this.digests.managerContext(recipient.id, recipient.fullName, recipient.locale, snapshot.week, snapshot.content as ManagerDigestContent);
-        return {
-          send: true,
-          context,
-          // RFC 8058 one-click unsubscribe
-          headers: { 'List-Unsubscribe': `<${context.unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
-        };
-      });
-    }
+  readonly composers: Composers<'weekly-digest-advisor' | 'weekly-digest-manager'> = {
+    'weekly-digest-advisor': (em, email, recipient) => this.compose(em, email, recipient, 'advisor'),
+    'weekly-digest-manager': (em, email, recipient) => this.compose(em, email, recipient, 'manager'),
+  };
+
+  private compose(em: EntityManager, email: EmailRow, recipient: Recipient, kind: 'advisor'): Promise<Composition<'weekly-digest-advisor'>>;
+  private compose(em: EntityManager, email: EmailRow, recipient: Recipient, kind: 'manager'): Promise<Composition<'weekly-digest-manager'>>;
+  private async compose(em: EntityManager, email: EmailRow, recipient: Recipient, kind: 'advisor' | 'manager'): Promise<Composition<'weekly-digest-advisor' | 'weekly-digest-manager'>> {
+    if (!recipient.weeklyDigest) return { send: false, why: 'the recipient turned the weekly digest off' };
+    const snapshot = await this.digests.snapshot(em, String(email.data.digestId));
+    if (!snapshot) return { send: false, why: 'digest not found' };
+    // the template was chosen from the digest's kind when it was written
+    if (snapshot.kind !== kind) return { send: false, why: `the digest is a ${snapshot.kind}'s, not this template's` };
+    const context =
+      snapshot.kind === 'advisor'
+        ? this.digests.advisorContext(recipient.id, recipient.fullName, recipient.locale, snapshot.week, snapshot.content as AdvisorDigestContent)
+        : this.digests.managerContext(recipient.id, recipient.fullName, recipient.locale, snapshot.week, snapshot.content as ManagerDigestContent);
+    return {
+      send: true,
+      context,
+      // RFC 8058 one-click unsubscribe
+      headers: { 'List-Unsubscribe': `<${context.unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    };
   }
 }

@@ -25,31 +25,46 @@ export interface Recipient {
   weeklyDigest: boolean;
 }
 
-/** What to send, or why not any more. */
-export type Composition<N extends TemplateName = TemplateName> = { send: true; context: TemplateContexts[N]; headers?: Record<string, string> } | { send: false; why: string };
+/** What to send for template `N` (its own payload, TemplateContexts[N]), or why not any more. */
+export type Composition<N extends TemplateName> = { send: true; context: TemplateContexts[N]; headers?: Record<string, string> } | { send: false; why: string };
 
-export type Composer = (em: EntityManager, email: EmailRow, recipient: Recipient, base: BaseEmailContext, now: Date) => Promise<Composition>;
+/** Builds the payload of template `N` at send time (reads only, through `em`). */
+export type Composer<N extends TemplateName> = (em: EntityManager, email: EmailRow, recipient: Recipient, base: BaseEmailContext, now: Date) => Promise<Composition<N>>;
+
+/** One composer for each of the templates `N`, each returning its own template's payload. */
+export type Composers<N extends TemplateName> = { readonly [K in N]: Composer<K> };
+
+/**
+ * Every template's composer: `Record<TemplateName, Composer>` with each composer typed by its
+ * template. A template without a composer, or a composer whose payload misses a field of its
+ * template's context, does not compile.
+ */
+export type EmailComposerRegistry = Composers<TemplateName>;
+
+/**
+ * The injection token of the registry. The composition root provides it, from the composers
+ * each domain exposes (`src/email-composers.module.ts`): this folder, below them, imports none.
+ */
+export const EMAIL_COMPOSERS = Symbol('EMAIL_COMPOSERS');
 
 /**
  * Builds each email's template context from the database at send time (jobs carry ids only),
  * and decides whether the email is still relevant: a reminder for a request the founder has
  * answered, or for a case that was decided meanwhile, is not sent.
- * Each domain registers the composers of its templates here at start-up (the cases' emails in
- * `src/cases/case-emails.composer.ts`, the accounts', the digests'): this folder, below them,
- * imports none of them.
+ * It only dispatches: the composers belong to the domains that own the templates (the cases'
+ * emails in `src/cases/case-emails.composer.ts`, the accounts', the digests', the retention's,
+ * the referrals' and the reviews').
  */
 @Injectable()
 export class EmailComposer {
-  private readonly composers = new Map<TemplateName, Composer>();
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(EMAIL_COMPOSERS) private readonly composers: EmailComposerRegistry,
+  ) {}
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
-
-  register(template: TemplateName, composer: Composer): void {
-    this.composers.set(template, composer);
-  }
-
-  async compose(em: EntityManager, email: EmailRow, recipient: Recipient, now: Date): Promise<Composition> {
-    const composer = this.composers.get(email.template);
+  async compose(em: EntityManager, email: EmailRow, recipient: Recipient, now: Date): Promise<Composition<TemplateName>> {
+    // a row written by an older release may name a template this one no longer has
+    const composer: Composer<TemplateName> | undefined = Object.hasOwn(this.composers, email.template) ? this.composers[email.template] : undefined;
     if (!composer) return { send: false, why: `no composer for template ${email.template}` };
     const base: BaseEmailContext = { recipientName: recipient.fullName, locale: recipient.locale, publicUrl: this.config.publicUrl };
     return composer(em, email, recipient, base, now);

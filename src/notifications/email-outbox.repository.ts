@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { leaseIsFree } from '../database/lease';
 import type { EmailRow } from './email-composer';
+import { dedupeKey, type OutboxEmail } from './outbox/outbox-email';
 
 /** An outbox row as the sender reads it before claiming it, with its recipient's account (null: no such user). */
 export interface EmailToSend extends EmailRow {
@@ -32,8 +33,43 @@ export type EmailOutcome =
   | { kind: 'requeue'; error: string; availableAt: Date };
 
 /**
- * The email sender's and the outbox relay's SQL on `emails` (producers write through
- * `outbox/email-outbox.ts`, the email log reads through its controller's queries).
+ * Writes emails into the outbox inside the caller's transaction: they exist if and only if
+ * their cause committed. A second write of the same logical email (same dedupe key) is a no-op.
+ * Returns how many rows were actually new.
+ *
+ * Locks it takes: the new rows' unique keys, and KEY SHARE on the users and cases they reference
+ * (the foreign-key checks). Those never conflict with the row locks that serialise work on a case
+ * or an advisor, which are all FOR NO KEY UPDATE (see docs/notifications.md "Emails", lock order: this is what made
+ * the million-case benchmark deadlock when they were FOR UPDATE).
+ */
+export async function enqueueEmails(em: EntityManager, emails: OutboxEmail[], now: Date): Promise<number> {
+  if (emails.length === 0) return 0;
+  // one stable order (by dedupe key): two transactions writing overlapping emails wait on each
+  // other's keys in the same order instead of deadlocking (the unique index makes a second
+  // writer of a key wait for the first's commit)
+  const keyed = emails.map((e) => ({ key: dedupeKey(e), e })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const params: unknown[] = [];
+  const tuples = keyed.map(({ key, e }) => {
+    params.push(key, e.template, e.recipientId, e.applicationId ?? null, JSON.stringify(e.data ?? {}), e.availableAt ?? now);
+    const n = params.length;
+    return `($${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
+  });
+  // no NOTIFY here: PostgreSQL serialises the commits of every transaction that notifies (one
+  // global lock held through the WAL flush), which capped submissions; the relay polls instead
+  const [{ n }]: { n: number }[] = await em.query(
+    `WITH inserted AS (
+       INSERT INTO emails (dedupe_key, template, recipient_id, application_id, data, available_at) VALUES ${tuples.join(', ')}
+       ON CONFLICT (dedupe_key) DO NOTHING RETURNING id)
+     SELECT count(*)::int AS n FROM inserted`,
+    params,
+  );
+  return n;
+}
+
+/**
+ * The one home of the `emails` outbox: producers write with `enqueueEmails` (above) in their own
+ * transaction; the sender and the relay read, claim and record here; the email log reads through
+ * EmailLogRepository.
  *
  * Claim, send, record: no statement here is held open across SMTP. Each one is a single
  * autocommitted statement; a lease (`lease_id`, `locked_until`) stands in for the row lock the
@@ -44,6 +80,11 @@ export type EmailOutcome =
 @Injectable()
 export class EmailOutboxRepository {
   constructor(private readonly dataSource: DataSource) {}
+
+  /** The pool's manager, for what the composers read at send time (outside any transaction, reads only). */
+  get reads(): EntityManager {
+    return this.dataSource.manager;
+  }
 
   /** One row and its recipient in one round trip; no lock taken. */
   async findForSending(id: string): Promise<EmailToSend | null> {

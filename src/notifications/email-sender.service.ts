@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
-import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { addToLogContext } from '../common/logging/log-context';
 import { JobHandlerRegistry } from '../queue/job-handler.registry';
@@ -38,7 +37,6 @@ export class EmailSenderService implements OnModuleInit {
   private readonly logger = new Logger('EmailSender');
 
   constructor(
-    private readonly dataSource: DataSource,
     private readonly outbox: EmailOutboxRepository,
     private readonly composer: EmailComposer,
     private readonly renderer: TemplateRendererProvider,
@@ -75,7 +73,7 @@ export class EmailSenderService implements OnModuleInit {
       weeklyDigest: email.weekly_digest ?? false,
     };
     // the composers read the case as it is now, outside any transaction (reads only)
-    const composition = await this.composer.compose(this.dataSource.manager, email, recipient, now);
+    const composition = await this.composer.compose(this.outbox.reads, email, recipient, now);
     if (!composition.send) {
       if (!(await this.outbox.skip(email.id, composition.why))) return 'busy';
       this.logger.log(`${email.template} skipped: ${composition.why}`);

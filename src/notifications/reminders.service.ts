@@ -1,26 +1,20 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { addBusinessDays, addCalendarDays, endOfParisDay, parisDate } from '../domain/business-calendar';
 import { atRiskThreshold } from '../domain/service-level';
 import { Clock } from '../common/clock';
+import { Transactions } from '../database/transactions';
 import { JobHandlerRegistry } from '../queue/job-handler.registry';
 import { QueueService } from '../queue/queue.service';
 import { appendCaseEvent } from '../timeline/case-events';
-import { enqueueEmails, OutboxEmail } from './outbox/email-outbox';
+import { enqueueEmails } from './email-outbox.repository';
+import type { OutboxEmail } from './outbox/outbox-email';
+import { RemindersRepository } from './reminders.repository';
 
 export const DRAFT_REMINDER_AFTER_DAYS = 7;
 export const INFO_REQUEST_REMINDER_AFTER_BUSINESS_DAYS = 5;
 export const MILESTONE_NOTICE_DAYS = 3;
-const SCAN_LOCK = 724_130_002;
 export const SCAN_EVERY_MS = 60_000;
-
-interface DueRow {
-  id: string;
-  kind: 'first_response' | 'decision';
-  due_at: Date;
-  assignee_id: string | null;
-  inbox_programme: string | null;
-}
 
 /**
  * Reminders and service-level events, found by a periodic scan (a BullMQ job scheduler, every
@@ -33,7 +27,8 @@ export class RemindersService implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger('Reminders');
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly repository: RemindersRepository,
     private readonly clock: Clock,
     private readonly registry: JobHandlerRegistry,
     private readonly queues: QueueService,
@@ -53,9 +48,8 @@ export class RemindersService implements OnModuleInit, OnApplicationBootstrap {
   /** One scan; returns how many emails it wrote. Safe to run any number of times. */
   async scan(): Promise<{ emails: number; events: number }> {
     const now = this.clock.now();
-    return this.dataSource.transaction(async (em) => {
-      const [{ locked }]: { locked: boolean }[] = await em.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [SCAN_LOCK]);
-      if (!locked) return { emails: 0, events: 0 };
+    return this.transactions.run(async (em) => {
+      if (!(await this.repository.tryScanLock(em))) return { emails: 0, events: 0 };
       let emails = 0;
       let events = 0;
       emails += await this.draftReminders(em, now);
@@ -71,12 +65,7 @@ export class RemindersService implements OnModuleInit, OnApplicationBootstrap {
 
   /** A draft untouched for 7 days, once per draft. */
   private async draftReminders(em: EntityManager, now: Date): Promise<number> {
-    const rows: { id: string; owner_id: string; updated_at: Date }[] = await em.query(
-      `SELECT a.id, a.owner_id, a.updated_at FROM applications a
-       WHERE a.status = 'draft' AND a.updated_at <= $1
-         AND NOT EXISTS (SELECT 1 FROM emails e WHERE e.dedupe_key = 'draft-reminder:' || a.id || ':' || a.owner_id)`,
-      [new Date(now.getTime() - DRAFT_REMINDER_AFTER_DAYS * 24 * 3600 * 1000)],
-    );
+    const rows = await this.repository.draftsToRemind(em, new Date(now.getTime() - DRAFT_REMINDER_AFTER_DAYS * 24 * 3600 * 1000));
     return enqueueEmails(
       em,
       rows.map((r) => ({ template: 'draft-reminder', recipientId: r.owner_id, eventKey: r.id, applicationId: r.id, data: { updatedAt: r.updated_at.toISOString() } })),
@@ -90,13 +79,7 @@ export class RemindersService implements OnModuleInit, OnApplicationBootstrap {
     const today = parisDate(now);
     let day = today;
     while (addBusinessDays(day, INFO_REQUEST_REMINDER_AFTER_BUSINESS_DAYS) > today) day = addCalendarDays(day, -1);
-    const rows: { id: string; owner_id: string; paused_at: Date; message_id: string | null }[] = await em.query(
-      `SELECT a.id, a.owner_id, a.paused_at,
-              (SELECT e.data->>'messageId' FROM case_events e WHERE e.application_id = a.id AND e.type = 'status_changed' AND e.data->>'to' = 'info_requested' ORDER BY e.seq DESC LIMIT 1) AS message_id
-       FROM applications a
-       WHERE a.status = 'info_requested' AND a.paused_at <= $1`,
-      [endOfParisDay(day)],
-    );
+    const rows = await this.repository.waitingOnFounder(em, endOfParisDay(day));
     return enqueueEmails(
       em,
       rows
@@ -115,15 +98,9 @@ export class RemindersService implements OnModuleInit, OnApplicationBootstrap {
   /** A milestone due within 3 days, still pending: the founder and the programme's managers, once. */
   private async milestonesDue(em: EntityManager, now: Date): Promise<number> {
     const today = parisDate(now);
-    const rows: { milestone_id: string; enrolment_id: string; application_id: string; owner_id: string; programme: string }[] = await em.query(
-      `SELECT m.id AS milestone_id, e.id AS enrolment_id, a.id AS application_id, a.owner_id, e.programme
-       FROM milestones m JOIN enrolments e ON e.cohort_id = m.cohort_id JOIN applications a ON a.id = e.application_id
-       LEFT JOIN milestone_progress p ON p.milestone_id = m.id AND p.enrolment_id = e.id
-       WHERE m.due_on BETWEEN $1::date AND $2::date AND coalesce(p.status, 'pending') = 'pending'`,
-      [today, addCalendarDays(today, MILESTONE_NOTICE_DAYS)],
-    );
+    const rows = await this.repository.pendingMilestonesDue(em, today, addCalendarDays(today, MILESTONE_NOTICE_DAYS));
     if (rows.length === 0) return 0;
-    const managers: { id: string; programmes: string[] }[] = await em.query(`SELECT id, programmes FROM users WHERE role = 'programme_manager' AND active AND erased_at IS NULL`);
+    const managers = await this.repository.programmeManagers(em);
     const emails: OutboxEmail[] = [];
     for (const r of rows) {
       const eventKey = `${r.milestone_id}:${r.enrolment_id}`;
@@ -140,26 +117,10 @@ export class RemindersService implements OnModuleInit, OnApplicationBootstrap {
    * managers, or every admin when the case has no programme); each recorded once on the timeline.
    */
   private async serviceLevels(em: EntityManager, now: Date, state: 'at_risk' | 'breached'): Promise<{ emails: number; events: number }> {
-    const window = state === 'breached' ? `< $1` : `BETWEEN $1 AND $2`;
-    const params: unknown[] = state === 'breached' ? [now] : [now, atRiskThreshold(now)];
     const eventType = state === 'breached' ? 'sla_breached' : 'sla_at_risk';
-    const rows: DueRow[] = await em.query(
-      `SELECT * FROM (
-         SELECT a.id, 'first_response' AS kind, a.first_response_due_at AS due_at, a.assignee_id, a.inbox_programme
-         FROM applications a WHERE a.status = 'submitted' AND a.first_responded_at IS NULL AND a.first_response_due_at ${window}
-         UNION ALL
-         SELECT a.id, 'decision', a.decision_due_at, a.assignee_id, a.inbox_programme
-         FROM applications a WHERE a.status IN ('submitted', 'in_review') AND a.decision_due_at ${window}
-       ) due
-       WHERE NOT EXISTS (
-         SELECT 1 FROM case_events ev WHERE ev.application_id = due.id AND ev.type = '${eventType}'
-           AND ev.data->>'serviceLevel' = due.kind AND ev.data->>'dueAt' = to_char(due.due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
-       ORDER BY due.id, due.kind`,
-      params,
-    );
+    const rows = await this.repository.clocksReaching(em, state, now, atRiskThreshold(now));
     if (rows.length === 0) return { emails: 0, events: 0 };
-    const managers: { id: string; role: string; programmes: string[] }[] =
-      state === 'breached' ? await em.query(`SELECT id, role, programmes FROM users WHERE role IN ('programme_manager', 'admin') AND active AND erased_at IS NULL`) : [];
+    const managers = state === 'breached' ? await this.repository.managersAndAdmins(em) : [];
     const emails: OutboxEmail[] = [];
     // cases locked in id order (appendCaseEvent), as every multi-case locker does
     for (const row of rows) {

@@ -1,11 +1,12 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { AccountTokensRepository } from '../accounts/account-tokens.repository';
 import type { AuthUser } from '../auth/auth-user';
 import { Clock } from '../common/clock';
+import { Transactions } from '../database/transactions';
 import { FieldValidationException } from '../common/http/validation';
 import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
-import { enqueueEmails } from '../notifications/outbox/email-outbox';
+import { enqueueEmails } from '../notifications/email-outbox.repository';
 import { UsersService } from '../users/users.service';
 import type { CreatePartnerDto, PartnerContactDto, PartnerView, UpdatePartnerDto } from './dto/referral.dto';
 import { ContactRow, PartnerRow, ReferralsRepository } from './referrals.repository';
@@ -21,7 +22,7 @@ const UNIQUE_VIOLATION = '23505';
 @Injectable()
 export class PartnersService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     private readonly repository: ReferralsRepository,
     private readonly users: UsersService,
     private readonly accountTokens: AccountTokensRepository,
@@ -30,8 +31,8 @@ export class PartnersService {
 
   async create(admin: AuthUser, dto: CreatePartnerDto): Promise<PartnerView> {
     const now = this.clock.now();
-    const id = await this.dataSource
-      .transaction(async (em) => {
+    const id = await this.transactions
+      .run(async (em) => {
         await this.checkProgrammes(em, dto.programmes);
         const partner = await this.repository.insertPartner(em, { name: dto.name, kind: dto.kind, programmes: dto.programmes }, now);
         await this.addContacts(em, partner.id, dto.contacts, admin, now);
@@ -43,8 +44,8 @@ export class PartnersService {
 
   async update(admin: AuthUser, id: string, dto: UpdatePartnerDto): Promise<PartnerView> {
     const now = this.clock.now();
-    await this.dataSource
-      .transaction(async (em) => {
+    await this.transactions
+      .run(async (em) => {
         const partner = await this.repository.lockPartner(em, id);
         if (!partner) throw new NotFoundException('Partner not found');
         if (dto.programmes) await this.checkProgrammes(em, dto.programmes);
@@ -66,15 +67,15 @@ export class PartnersService {
   }
 
   async get(id: string): Promise<PartnerView> {
-    const partner = await this.repository.findPartner(this.dataSource.manager, id);
+    const partner = await this.repository.findPartner(this.repository.reads, id);
     if (!partner) throw new NotFoundException('Partner not found');
-    const contacts = await this.repository.contacts(this.dataSource.manager, [id]);
+    const contacts = await this.repository.contacts(this.repository.reads, [id]);
     return toPartnerView(partner, contacts);
   }
 
   async list(limit: number, cursor: string | undefined): Promise<Page<PartnerView>> {
     const rows = await this.repository.listPartners(limit, decodeCursor(cursor, 2));
-    const contacts = await this.repository.contacts(this.dataSource.manager, rows.slice(0, limit).map((r) => r.id));
+    const contacts = await this.repository.contacts(this.repository.reads, rows.slice(0, limit).map((r) => r.id));
     return toPage(
       rows,
       limit,

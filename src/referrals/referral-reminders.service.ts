@@ -1,8 +1,9 @@
 import { Injectable, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { endOfParisDay, parisDate } from '../cases/business-calendar';
+import { endOfParisDay, parisDate } from '../domain/business-calendar';
 import { Clock } from '../common/clock';
-import { enqueueEmails, OutboxEmail } from '../notifications/outbox/email-outbox';
+import { Transactions } from '../database/transactions';
+import { enqueueEmails } from '../notifications/email-outbox.repository';
+import type { OutboxEmail } from '../notifications/outbox/outbox-email';
 import { JobHandlerRegistry } from '../queue/job-handler.registry';
 import { QueueService } from '../queue/queue.service';
 import { appendCaseEvent } from '../timeline/case-events';
@@ -22,7 +23,7 @@ const SCAN_EVERY_MS = 60_000;
 @Injectable()
 export class ReferralRemindersService implements OnModuleInit, OnApplicationBootstrap {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     private readonly repository: ReferralsRepository,
     private readonly clock: Clock,
     private readonly registry: JobHandlerRegistry,
@@ -44,7 +45,7 @@ export class ReferralRemindersService implements OnModuleInit, OnApplicationBoot
     const now = this.clock.now();
     // only referrals sent early enough for the first step can be due
     const sentBy = endOfParisDay(latestSendDayDue(parisDate(now), CHASE_STEPS[0].afterBusinessDays));
-    return this.dataSource.transaction(async (em) => {
+    return this.transactions.run(async (em) => {
       let emails = 0;
       for (const r of await this.repository.unanswered(em, sentBy)) {
         const due = chaseStepDue(r.sent_at, r.chased_step, now);

@@ -1,9 +1,8 @@
 import { Module } from '@nestjs/common';
-import { NotificationsWorkerModule } from '../notifications/notifications-worker.module';
 import { ReferralEmailsComposer } from './referral-emails.composer';
 import { ReferralRemindersService } from './referral-reminders.service';
 import { ReferralsRepository } from './referrals.repository';
 
 /** Worker side: the referral emails' composer and the scan that chases partners' silence. */
-@Module({ imports: [NotificationsWorkerModule], providers: [ReferralsRepository, ReferralEmailsComposer, ReferralRemindersService], exports: [ReferralRemindersService] })
+@Module({ providers: [ReferralsRepository, ReferralEmailsComposer, ReferralRemindersService], exports: [ReferralRemindersService, ReferralEmailsComposer] })
 export class ReferralsWorkerModule {}

@@ -69,7 +69,6 @@ function scopeSql(scope: ReferralScope, param: string): string {
   }
 }
 
-/** Every query on `partners`, `partner_contacts` and `referrals`. */
 /** What a referral's emails say, read when each is composed. */
 export interface ReferralFacts {
   id: string;
@@ -87,9 +86,15 @@ export interface ReferralFacts {
   owner_id: string;
 }
 
+/** Every query on `partners`, `partner_contacts` and `referrals`. */
 @Injectable()
 export class ReferralsRepository {
   constructor(private readonly dataSource: DataSource) {}
+
+  /** The pool's manager, for reads outside a transaction through methods that take one. */
+  get reads(): EntityManager {
+    return this.dataSource.manager;
+  }
 
   // -- partners ---------------------------------------------------------------------------
 

@@ -1,16 +1,18 @@
 import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { ApplicationRow, fieldsOf } from '../applications/application.view';
 import { ApplicationsService, unprocessable } from '../applications/applications.service';
 import type { AuthUser } from '../auth/auth-user';
 import { Clock } from '../common/clock';
+import { Transactions } from '../database/transactions';
 import { FieldValidationException } from '../common/http/validation';
 import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
-import { enqueueEmails, OutboxEmail } from '../notifications/outbox/email-outbox';
+import { enqueueEmails } from '../notifications/email-outbox.repository';
+import type { OutboxEmail } from '../notifications/outbox/outbox-email';
 import { checkReportPeriod } from '../reports/report-period';
 import { appendCaseEvent, type EventType } from '../timeline/case-events';
 import { isStaff } from '../users/user.entity';
-import { enqueueWebhookEvent } from '../webhooks/webhook-outbox';
+import { enqueueWebhookEvent } from '../webhooks/webhooks.repository';
 import type { CreateReferralDto, ReferralListQuery, ReferralResponseDto, ReferralsReportView, ReferralView } from './dto/referral.dto';
 import { checkReferralMove, isShared, partnerReport, type ReferralStatus } from '../domain/referral-rules';
 import { ReferralRow, ReferralScope, ReferralsRepository } from './referrals.repository';
@@ -23,7 +25,7 @@ import { ReferralRow, ReferralScope, ReferralsRepository } from './referrals.rep
 @Injectable()
 export class ReferralsService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     private readonly repository: ReferralsRepository,
     private readonly applications: ApplicationsService,
     private readonly clock: Clock,
@@ -32,7 +34,7 @@ export class ReferralsService {
   /** Staff send a referred case to a partner serving its programme; the founder is asked to consent. */
   async create(user: AuthUser, applicationId: string, dto: CreateReferralDto): Promise<ReferralView> {
     const now = this.clock.now();
-    const id = await this.dataSource.transaction(async (em) => {
+    const id = await this.transactions.run(async (em) => {
       // staff see no drafts (404), as on every case route
       const app = await this.applications.findVisible(em, applicationId, user, true);
       const partner = await this.repository.findPartner(em, dto.partnerId);
@@ -54,7 +56,7 @@ export class ReferralsService {
   async consent(user: AuthUser, id: string, consent: boolean): Promise<ReferralView> {
     if (user.role !== 'founder') throw new ForbiddenException('Only the founder may consent');
     const now = this.clock.now();
-    await this.dataSource.transaction(async (em) => {
+    await this.transactions.run(async (em) => {
       const referral = await this.locked(em, id, { kind: 'founder', userId: user.id });
       const to = consent ? 'sent' : 'refused';
       const check = checkReferralMove(referral.status, to, 'founder');
@@ -77,7 +79,7 @@ export class ReferralsService {
   /** A contact of the partner answers: accepted, declined (with a reason) or a meeting proposed. */
   async respond(user: AuthUser, id: string, dto: ReferralResponseDto): Promise<ReferralView> {
     const now = this.clock.now();
-    await this.dataSource.transaction(async (em) => {
+    await this.transactions.run(async (em) => {
       const referral = await this.locked(em, id, { kind: 'partner', userId: user.id });
       const check = checkReferralMove(referral.status, dto.outcome, 'partner');
       if (!check.ok) throw unprocessable(check.message);
@@ -103,12 +105,12 @@ export class ReferralsService {
 
   /** One referral: partners (after consent) and staff also read the application, its documents and the founder's contact. */
   async get(id: string, user: AuthUser): Promise<ReferralView> {
-    const row = await this.repository.find(this.dataSource.manager, id, scopeOf(user));
+    const row = await this.repository.find(this.repository.reads, id, scopeOf(user));
     if (!row) throw notFound();
     const view = toReferralView(row);
     if (user.role === 'founder') return view;
     if (user.role === 'partner' && !isShared(row.status)) throw notFound();
-    const app = await this.application(this.dataSource.manager, row.application_id);
+    const app = await this.application(this.repository.reads, row.application_id);
     const founder = await this.repository.founder(app.owner_id);
     const documents = await this.repository.documents(app.id);
     return {

@@ -1,11 +1,11 @@
 import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { ApplicationsService } from '../applications/applications.service';
 import type { AuthUser } from '../auth/auth-user';
-import { isValidDay } from '../cases/business-calendar';
+import { isValidDay } from '../domain/business-calendar';
 import { CaseWorkflowService } from '../cases/case-workflow.service';
 import type { TransitionDto } from '../cases/dto/case-actions.dto';
 import { Clock } from '../common/clock';
+import { Transactions } from '../database/transactions';
 import { FieldValidationException } from '../common/http/validation';
 import { appendCaseEvent } from '../timeline/case-events';
 import type { CommitteeDecisionDto, CreateCommitteeDto } from './dto/review.dto';
@@ -36,7 +36,7 @@ export function rankAgenda<T extends { position: number; aggregate: ReviewAggreg
 @Injectable()
 export class CommitteesService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     private readonly repository: ReviewsRepository,
     private readonly reviews: ReviewsService,
     private readonly workflow: CaseWorkflowService,
@@ -51,12 +51,12 @@ export class CommitteesService {
   }
 
   async create(slug: string, user: AuthUser, dto: CreateCommitteeDto): Promise<CommitteeView> {
-    const em = this.dataSource.manager;
+    const em = this.repository.reads;
     if (!(await this.repository.programme(em, slug))) throw new NotFoundException('Programme not found');
     this.checkManages(user, slug);
     if (!isValidDay(dto.meetsOn)) throw new FieldValidationException([{ field: 'meetsOn', messages: ['meetsOn must be a real date'] }]);
     const ids = dto.applicationIds.map((id) => id.toLowerCase());
-    const id = await this.dataSource.transaction(async (tx) => {
+    const id = await this.transactions.run(async (tx) => {
       const known = new Set(await this.repository.existingCases(tx, ids));
       const unknown = ids.filter((x) => !known.has(x));
       if (unknown.length > 0) throw new FieldValidationException([{ field: 'applicationIds', messages: unknown.map((x) => `applicationIds: ${x} is not a submitted application`) }]);
@@ -66,7 +66,7 @@ export class CommitteesService {
   }
 
   async get(id: string): Promise<CommitteeView> {
-    const em = this.dataSource.manager;
+    const em = this.repository.reads;
     const committee = await this.repository.committee(em, id);
     if (!committee) throw new NotFoundException('Committee not found');
     const items = await this.repository.committeeItems(em, id);
@@ -76,11 +76,11 @@ export class CommitteesService {
 
   async decide(id: string, user: AuthUser, dto: CommitteeDecisionDto): Promise<CommitteeDecisionView> {
     const applicationId = dto.applicationId.toLowerCase();
-    const committee = await this.repository.committee(this.dataSource.manager, id);
+    const committee = await this.repository.committee(this.repository.reads, id);
     if (!committee) throw new NotFoundException('Committee not found');
     this.checkManages(user, committee.programme);
     const now = this.clock.now();
-    await this.dataSource.transaction(async (em) => {
+    await this.transactions.run(async (em) => {
       const item = await this.repository.lockItem(em, id, applicationId);
       if (!item) throw new FieldValidationException([{ field: 'applicationId', messages: ['applicationId is not on this committee’s agenda'] }]);
       if (item.decision !== null) throw new ConflictException(`The committee already decided on this case (${item.decision})`);

@@ -1,18 +1,16 @@
 import { Injectable, Module, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
-import { addCalendarDays, parisDate } from '../cases/business-calendar';
+import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
-import { EmailComposer, type Composition, type EmailRow, type Recipient } from '../notifications/email-composer';
-import { NotificationsWorkerModule } from '../notifications/notifications-worker.module';
-import { enqueueEmails } from '../notifications/outbox/email-outbox';
+import { Transactions } from '../database/transactions';
+import { addCalendarDays, compareDays, parisDate } from '../domain/business-calendar';
+import { reminderDay, REMINDER_BUSINESS_DAYS_BEFORE } from '../domain/review-rules';
+import type { Composers, Composition, EmailRow, Recipient } from '../notifications/email-composer';
+import { enqueueEmails } from '../notifications/email-outbox.repository';
 import type { BaseEmailContext, TemplateContexts } from '../notifications/templates/template-contexts';
 import { JobHandlerRegistry } from '../queue/job-handler.registry';
 import { QueueService } from '../queue/queue.service';
-import { compareDays } from '../cases/business-calendar';
-import { reminderDay, REMINDER_BUSINESS_DAYS_BEFORE } from '../domain/review-rules';
 import { ReviewsRepository } from './reviews.repository';
 
-const SCAN_LOCK = 724_130_019;
 const SCAN_EVERY_MS = 60_000;
 
 /**
@@ -20,18 +18,17 @@ const SCAN_EVERY_MS = 60_000;
  * moot: the review was withdrawn (both), or submitted or recused (the reminder).
  */
 @Injectable()
-export class ReviewEmailsComposer implements OnModuleInit {
-  constructor(
-    private readonly composer: EmailComposer,
-    private readonly repository: ReviewsRepository,
-  ) {}
+export class ReviewEmailsComposer {
+  constructor(private readonly repository: ReviewsRepository) {}
 
-  onModuleInit(): void {
-    this.composer.register('review-invited', (em, e, r, base) => this.compose(em, e, r, base, 'review-invited'));
-    this.composer.register('review-reminder', (em, e, r, base) => this.compose(em, e, r, base, 'review-reminder'));
-  }
+  readonly composers: Composers<'review-invited' | 'review-reminder'> = {
+    'review-invited': (em, e, r, base) => this.compose(em, e, r, base, 'review-invited'),
+    'review-reminder': (em, e, r, base) => this.compose(em, e, r, base, 'review-reminder'),
+  };
 
-  private async compose(em: EntityManager, e: EmailRow, r: Recipient, base: BaseEmailContext, template: 'review-invited' | 'review-reminder'): Promise<Composition> {
+  private compose(em: EntityManager, e: EmailRow, r: Recipient, base: BaseEmailContext, template: 'review-invited'): Promise<Composition<'review-invited'>>;
+  private compose(em: EntityManager, e: EmailRow, r: Recipient, base: BaseEmailContext, template: 'review-reminder'): Promise<Composition<'review-reminder'>>;
+  private async compose(em: EntityManager, e: EmailRow, r: Recipient, base: BaseEmailContext, template: 'review-invited' | 'review-reminder'): Promise<Composition<'review-invited' | 'review-reminder'>> {
     const review = typeof e.data.reviewId === 'string' ? await this.repository.findWithCase(em, e.data.reviewId) : null;
     if (!review || review.reviewer_id !== r.id) return { send: false, why: 'the review is gone' };
     if (review.status === 'withdrawn') return { send: false, why: 'the review was withdrawn' };
@@ -46,9 +43,9 @@ export class ReviewEmailsComposer implements OnModuleInit {
       if (review.status !== 'invited' && review.status !== 'open') return { send: false, why: `the review is ${review.status}` };
       return { send: true, context: { ...common, declared: review.status === 'open' } satisfies TemplateContexts['review-reminder'] };
     }
-    const inviter: { full_name: string }[] = await em.query('SELECT full_name FROM users WHERE id = $1 AND erased_at IS NULL', [e.data.invitedBy ?? null]);
-    const account: { has_password: boolean }[] = await em.query('SELECT password_hash IS NOT NULL AS has_password FROM users WHERE id = $1', [r.id]);
-    return { send: true, context: { ...common, invitedByName: inviter[0]?.full_name ?? null, newAccount: account[0]?.has_password === false } satisfies TemplateContexts['review-invited'] };
+    const invitedByName = await this.repository.inviterName(em, typeof e.data.invitedBy === 'string' ? e.data.invitedBy : null);
+    const newAccount = (await this.repository.awaitsPassword(em, r.id)) === true;
+    return { send: true, context: { ...common, invitedByName, newAccount } satisfies TemplateContexts['review-invited'] };
   }
 }
 
@@ -60,7 +57,7 @@ export class ReviewEmailsComposer implements OnModuleInit {
 @Injectable()
 export class ReviewRemindersJob implements OnModuleInit, OnApplicationBootstrap {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     private readonly repository: ReviewsRepository,
     private readonly clock: Clock,
     private readonly registry: JobHandlerRegistry,
@@ -81,9 +78,8 @@ export class ReviewRemindersJob implements OnModuleInit, OnApplicationBootstrap 
   async scan(): Promise<number> {
     const now = this.clock.now();
     const today = parisDate(now);
-    return this.dataSource.transaction(async (em) => {
-      const [{ locked }]: { locked: boolean }[] = await em.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [SCAN_LOCK]);
-      if (!locked) return 0;
+    return this.transactions.run(async (em) => {
+      if (!(await this.repository.tryReminderScanLock(em))) return 0;
       // a due date whose reminder day has come is at most this far ahead (weekends and holidays included)
       const horizon = addCalendarDays(today, REMINDER_BUSINESS_DAYS_BEFORE + 12);
       const rows = await this.repository.pendingDueBetween(em, today, horizon);
@@ -101,5 +97,5 @@ export class ReviewRemindersJob implements OnModuleInit, OnApplicationBootstrap 
 }
 
 /** Worker side of reviews: their emails' composer and the reminder scan. */
-@Module({ imports: [NotificationsWorkerModule], providers: [ReviewsRepository, ReviewEmailsComposer, ReviewRemindersJob], exports: [ReviewRemindersJob] })
+@Module({ providers: [ReviewsRepository, ReviewEmailsComposer, ReviewRemindersJob], exports: [ReviewRemindersJob, ReviewEmailsComposer] })
 export class ReviewsWorkerModule {}

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { statusIn } from '../domain/case-sql';
+import { dedupeKeySql } from '../notifications/outbox/outbox-email';
 import type { Rubric } from '../programmes/rubric';
 import { PENDING_STATUSES, sqlList, type ReviewRecommendation, type ReviewStatus } from '../domain/review-rules';
 
@@ -63,10 +65,22 @@ const LIST_COLUMNS = `${REVIEW_COLUMNS}, a.reference, a.startup_name, u.full_nam
 const LIST_FROM = 'reviews r JOIN applications a ON a.id = r.application_id JOIN users u ON u.id = r.reviewer_id';
 
 const UNIQUE_VIOLATION = '23505';
+/** Held for the reminder scan's transaction: one scan at a time across every worker. */
+const SCAN_LOCK = 724_130_019;
 
-/** Every statement on `reviews`, `programme_rubric_versions`, `committees` and `committee_items`. */
+/**
+ * Every statement on `reviews`, `programme_rubric_versions`, `committees` and `committee_items`,
+ * and what the reviews read of programmes and accounts.
+ */
 @Injectable()
 export class ReviewsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** The pool's manager, for reads outside a transaction through methods that take one. */
+  get reads(): EntityManager {
+    return this.dataSource.manager;
+  }
+
   async programme(em: EntityManager, slug: string): Promise<{ slug: string; kind: 'internal' | 'external'; name: { fr: string; en: string }; rubric: Rubric; rubric_version: number } | null> {
     const rows: { slug: string; kind: 'internal' | 'external'; name: { fr: string; en: string }; rubric: Rubric; rubric_version: number }[] = await em.query(
       'SELECT slug, kind, name, rubric, rubric_version FROM programmes WHERE slug = $1',
@@ -159,7 +173,7 @@ export class ReviewsRepository {
   }
 
   /**
-   * Reviews still pending whose reminder day (`reminderDayOf(due_on)`, computed by the caller for
+   * Reviews still pending whose reminder day (`reminderDay(due_on)`, computed by the caller for
    * each due date in the window) has come, and that were created before it; the email's dedupe
    * key makes it once.
    */
@@ -167,9 +181,27 @@ export class ReviewsRepository {
     return em.query(
       `SELECT r.id, r.application_id, r.reviewer_id, to_char(r.due_on, 'YYYY-MM-DD') AS due_on, r.created_at FROM reviews r
        WHERE r.status IN (${sqlList(PENDING_STATUSES)}) AND r.due_on BETWEEN $1::date AND $2::date
-         AND NOT EXISTS (SELECT 1 FROM emails e WHERE e.dedupe_key = 'review-reminder:' || r.id || ':' || r.reviewer_id)`,
+         AND NOT EXISTS (SELECT 1 FROM emails e WHERE e.dedupe_key = ${dedupeKeySql('review-reminder', 'r.id', 'r.reviewer_id')})`,
       [fromDay, toDay],
     );
+  }
+
+  /** Takes the reminder scan's advisory lock for the transaction; false when another scan holds it. */
+  async tryReminderScanLock(em: EntityManager): Promise<boolean> {
+    const [{ locked }]: { locked: boolean }[] = await em.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [SCAN_LOCK]);
+    return locked;
+  }
+
+  /** The inviter's name for a `review-invited` email (null when that account is gone or erased). */
+  async inviterName(em: EntityManager, userId: string | null): Promise<string | null> {
+    const rows: { full_name: string }[] = await em.query('SELECT full_name FROM users WHERE id = $1 AND erased_at IS NULL', [userId]);
+    return rows[0]?.full_name ?? null;
+  }
+
+  /** Whether the reviewer's account is new (no password yet: its invitation is not accepted); null when there is no such account. */
+  async awaitsPassword(em: EntityManager, userId: string): Promise<boolean | null> {
+    const rows: { has_password: boolean }[] = await em.query('SELECT password_hash IS NOT NULL AS has_password FROM users WHERE id = $1', [userId]);
+    return rows[0] ? !rows[0].has_password : null;
   }
 
   // -- committees --------------------------------------------------------------------------
@@ -218,7 +250,7 @@ export class ReviewsRepository {
 
   /** Which of these ids are submitted cases (not drafts), for an agenda. */
   async existingCases(em: EntityManager, ids: string[]): Promise<string[]> {
-    const rows: { id: string }[] = await em.query(`SELECT id FROM applications WHERE id = ANY($1::uuid[]) AND status <> 'draft'`, [ids]);
+    const rows: { id: string }[] = await em.query(`SELECT id FROM applications WHERE id = ANY($1::uuid[]) AND NOT ${statusIn('status', ['draft'])}`, [ids]);
     return rows.map((r) => r.id);
   }
 }

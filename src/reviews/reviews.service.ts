@@ -1,26 +1,25 @@
 import { ConflictException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { AccountTokensRepository } from '../accounts/account-tokens.repository';
 import { type ApplicationRow, toApplicationView } from '../applications/application.view';
 import { ApplicationsService } from '../applications/applications.service';
 import type { AuthUser } from '../auth/auth-user';
-import { compareDays, isValidDay, parisDate } from '../cases/business-calendar';
+import { compareDays, isValidDay, parisDate } from '../domain/business-calendar';
 import { Clock } from '../common/clock';
+import { Transactions } from '../database/transactions';
+import { isOpen } from '../domain/case-state-machine';
 import { FieldValidationException } from '../common/http/validation';
 import { toDocumentView } from '../documents/document.view';
 import { DocumentsRepository } from '../documents/documents.repository';
-import { enqueueEmails } from '../notifications/outbox/email-outbox';
+import { enqueueEmails } from '../notifications/email-outbox.repository';
 import type { Rubric } from '../programmes/rubric';
 import { isStaff } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
-import { enqueueWebhookEvent } from '../webhooks/webhook-outbox';
+import { enqueueWebhookEvent } from '../webhooks/webhooks.repository';
 import type { DeclarationDto, InviteReviewerDto, SubmitReviewDto } from './dto/review.dto';
 import { aggregateReviews, isReading, PENDING_STATUSES, scoreErrors, weightedScore, type ReviewAggregate } from '../domain/review-rules';
 import { hideVerdict, MyReviewView, ReviewDetailView, ReviewView, StaffReviewView, toMyReviewView, toReviewView } from './review.views';
 import { ReviewListRow, ReviewRow, ReviewsRepository } from './reviews.repository';
-
-/** The case statuses in which reviewers may be invited: submitted and not yet closed. */
-const REVIEWABLE_CASE_STATUSES = ['submitted', 'in_review', 'info_requested'];
 
 const notFound = (): NotFoundException => new NotFoundException('Review not found');
 
@@ -35,7 +34,7 @@ const notFound = (): NotFoundException => new NotFoundException('Review not foun
 @Injectable()
 export class ReviewsService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     private readonly repository: ReviewsRepository,
     private readonly applications: ApplicationsService,
     private readonly users: UsersService,
@@ -65,9 +64,10 @@ export class ReviewsService {
     const today = parisDate(now);
     if (!isValidDay(dto.dueOn)) throw new FieldValidationException([{ field: 'dueOn', messages: ['dueOn must be a real date'] }]);
     if (compareDays(dto.dueOn, today) < 0) throw new FieldValidationException([{ field: 'dueOn', messages: [`dueOn must be today (${today}) or later`] }]);
-    const row = await this.dataSource.transaction(async (em) => {
+    const row = await this.transactions.run(async (em) => {
       const app = await this.lockCase(em, applicationId);
-      if (!REVIEWABLE_CASE_STATUSES.includes(app.status)) throw new UnprocessableEntityException(`Reviewers can be invited only on an open case (it is ${app.status})`);
+      // reviewers are invited on open cases only: submitted and not yet closed
+      if (!isOpen(app.status)) throw new UnprocessableEntityException(`Reviewers can be invited only on an open case (it is ${app.status})`);
       const slug = ReviewsService.programmeOf(app);
       const programme = slug ? await this.repository.programme(em, slug) : null;
       if (!programme || programme.rubric.length === 0) {
@@ -108,7 +108,7 @@ export class ReviewsService {
 
   /** `GET /reviews`: my reviews (withdrawn ones are gone), pending first. */
   async mine(user: AuthUser): Promise<{ items: MyReviewView[]; nextCursor: null }> {
-    const em = this.dataSource.manager;
+    const em = this.repository.reads;
     const rows = await this.repository.listMine(em, user.id);
     const names = await this.programmeNames(em, rows, user.locale);
     return { items: rows.map((r) => toMyReviewView(r, names.get(r.programme) ?? r.programme)), nextCursor: null };
@@ -133,7 +133,7 @@ export class ReviewsService {
 
   /** `GET /reviews/:id`: my review, the rubric, and what I may read of the case at this stage. */
   async detail(id: string, user: AuthUser): Promise<ReviewDetailView> {
-    const em = this.dataSource.manager;
+    const em = this.repository.reads;
     const row = await this.own(em, id, user);
     const listed = (await this.repository.findWithCase(em, id)) as ReviewListRow;
     const programme = await this.repository.programme(em, row.programme);
@@ -165,18 +165,18 @@ export class ReviewsService {
   /** The reviewer declares a conflict of interest (recused, sees nothing more) or none (the review opens). */
   async declare(id: string, user: AuthUser, dto: DeclarationDto): Promise<ReviewView> {
     const now = this.clock.now();
-    await this.dataSource.transaction(async (em) => {
+    await this.transactions.run(async (em) => {
       const row = await this.own(em, id, user, true);
       if (row.status !== 'invited') throw new ConflictException(`The declaration was already made (the review is ${row.status})`);
       await this.repository.declare(em, id, dto.conflict, dto.details?.trim() || null, now);
     });
-    return toReviewView((await this.repository.find(this.dataSource.manager, id)) as ReviewRow);
+    return toReviewView((await this.repository.find(this.repository.reads, id)) as ReviewRow);
   }
 
   /** The reviewer scores every criterion, comments and recommends; final once submitted. */
   async submit(id: string, user: AuthUser, dto: SubmitReviewDto): Promise<ReviewView> {
     const now = this.clock.now();
-    await this.dataSource.transaction(async (em) => {
+    await this.transactions.run(async (em) => {
       const row = await this.own(em, id, user, true);
       if (row.status === 'submitted') throw new ConflictException('This review was already submitted: a submitted review is final');
       if (row.status !== 'open') throw new UnprocessableEntityException(row.status === 'invited' ? 'Declare first whether you have a conflict of interest' : 'A recused review cannot be scored');
@@ -190,14 +190,14 @@ export class ReviewsService {
       const app = await this.applications.load(em, row.application_id);
       await enqueueWebhookEvent(em, 'review.submitted', { applicationId: row.application_id, reference: app.reference, reviewId: id }, now);
     });
-    return toReviewView((await this.repository.find(this.dataSource.manager, id)) as ReviewRow);
+    return toReviewView((await this.repository.find(this.repository.reads, id)) as ReviewRow);
   }
 
   /** Staff withdraw an invitation not yet submitted (404 when unknown, 409 once submitted or withdrawn). */
   async withdraw(id: string, user: AuthUser): Promise<ReviewView> {
     void user;
     const now = this.clock.now();
-    await this.dataSource.transaction(async (em) => {
+    await this.transactions.run(async (em) => {
       const row = await this.repository.find(em, id, true);
       if (!row) throw notFound();
       if (!(PENDING_STATUSES as readonly string[]).includes(row.status) && row.status !== 'recused') {
@@ -205,7 +205,7 @@ export class ReviewsService {
       }
       await this.repository.withdraw(em, id, now);
     });
-    return toReviewView((await this.repository.find(this.dataSource.manager, id)) as ReviewRow);
+    return toReviewView((await this.repository.find(this.repository.reads, id)) as ReviewRow);
   }
 
   /**
@@ -214,7 +214,7 @@ export class ReviewsService {
    * the aggregate stay hidden until theirs is in.
    */
   async forApplication(applicationId: string, user: AuthUser): Promise<{ items: StaffReviewView[]; aggregate: ReviewAggregate; blind: boolean; nextCursor: null }> {
-    const em = this.dataSource.manager;
+    const em = this.repository.reads;
     const found = await this.applications.load(em, applicationId);
     if (!found || found.status === 'draft') throw new NotFoundException('Application not found');
     const rows = await this.repository.listForApplication(em, applicationId);

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { CursorKey } from '../common/pagination/cursor';
 import { leaseIsFree } from '../database/lease';
+import { webhookBody, type WebhookEventData, type WebhookEventType } from './webhook-events';
 
 export interface WebhookRow {
   id: string;
@@ -51,7 +53,21 @@ const WEBHOOK_COLUMNS = 'id, url, events, secret, active, created_at, updated_at
 const DELIVERY_COLUMNS = 'id, webhook_id, message_id, event_type, status, attempts, next_attempt_at, last_attempt_at, last_status_code, last_error, last_response_excerpt, delivered_at, created_at';
 
 /**
- * Every query on `webhooks` and `webhook_deliveries` (producers use webhook-outbox.ts).
+ * Writes one event for every active webhook subscribed to its type, inside the caller's
+ * transaction: the deliveries exist if and only if their cause committed, and the dispatcher
+ * (worker) sends them. One statement; with no subscriber it inserts nothing.
+ * Every subscriber gets the same `webhook-id` (`msg_<uuid>`) for one event.
+ */
+export async function enqueueWebhookEvent<T extends WebhookEventType>(em: EntityManager, type: T, data: WebhookEventData[T], now: Date): Promise<void> {
+  await em.query(
+    `INSERT INTO webhook_deliveries (webhook_id, message_id, event_type, payload, next_attempt_at, created_at)
+     SELECT w.id, $1, $2, $3, $4, $4 FROM webhooks w WHERE w.active AND w.events @> ARRAY[$2]::text[]`,
+    [`msg_${randomUUID().replace(/-/g, '')}`, type, webhookBody(type, now, data), now],
+  );
+}
+
+/**
+ * Every query on `webhooks` and `webhook_deliveries` (producers write with enqueueWebhookEvent, above).
  * UPDATE/DELETE … RETURNING sit in a CTE: TypeORM answers a bare one as `[rows, count]`.
  */
 @Injectable()

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock';
+import { Transactions } from '../../database/transactions';
 import { QueueService } from '../../queue/queue.service';
 import { EmailOutboxRepository } from '../email-outbox.repository';
 
@@ -33,7 +33,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
   private failing = false;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     private readonly outbox: EmailOutboxRepository,
     private readonly queues: QueueService,
     private readonly clock: Clock,
@@ -77,7 +77,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
   /** One batch; returns how many rows it relayed. Public for tests and benchmarks. */
   async relayBatch(): Promise<number> {
     const now = this.clock.now();
-    return this.dataSource.transaction(async (em) => {
+    return this.transactions.run(async (em) => {
       const rows = await this.outbox.lockRelayBatch(em, now, new Date(now.getTime() - RELAY_STALE_MS), BATCH);
       if (rows.length === 0) return 0;
       await this.queues.queue('emails').addBulk(

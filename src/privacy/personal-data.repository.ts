@@ -2,24 +2,30 @@ import type { EntityManager } from 'typeorm';
 
 export const ERASED = '[erased]';
 
-/** Whose data a scrub removes: the account, and the cases it owned that are kept for statistics. */
-export interface ErasureScope {
-  userId: string;
-  /** the founder's submitted cases (drafts are deleted outright) */
+/**
+ * Whose data a scrub removes: the cases kept for statistics, and on erasure the account that
+ * owned them.
+ */
+export interface ScrubScope {
+  /** the account erased with its cases; null when only the cases' content goes (retention) */
+  userId: string | null;
+  /** the submitted cases whose texts go (drafts are deleted outright: deleteDrafts) */
   applicationIds: string[];
   now: Date;
   /** what replaces a text: `[erased]` on erasure, `[purged]` by retention */
   placeholder: string;
 }
 
+/** A scrub of the account's own rows: only run when the scope names the account. */
+type AccountScope = ScrubScope & { userId: string };
+
 /**
- * Every column that can hold free text about a founder, and how erasure scrubs it: ONE list, so a
+ * Every column that can hold free text about a founder, and how it is scrubbed: ONE list, so a
  * new table with personal data gets one more entry here (and one more row in
  * docs/personal-data.md), and the erasure test's marker search tells when one is missing.
- * Each scrub runs inside the caller's transaction: erasure runs them all (after locking the
- * account row); retention's purge of a closed case runs those `of: 'case'`.
+ * Run only through scrubPersonalData, the one scrub that erasure and retention share.
  */
-export const PERSONAL_DATA_SCRUBS: { where: string; of: 'case' | 'account'; scrub: (em: EntityManager, scope: ErasureScope) => Promise<unknown> }[] = [
+const PERSONAL_DATA_SCRUBS: ({ where: string; of: 'case'; scrub: (em: EntityManager, scope: ScrubScope) => Promise<unknown> } | { where: string; of: 'account'; scrub: (em: EntityManager, scope: AccountScope) => Promise<unknown> })[] = [
   {
     of: 'case',
     where: 'applications: startup_name, project_summary, siren, website, incorporation_date, funding_sought_eur, recommendations',
@@ -99,6 +105,29 @@ export const PERSONAL_DATA_SCRUBS: { where: string; of: 'case' | 'account'; scru
       ]),
   },
 ];
+
+/**
+ * Scrubs personal data inside the caller's transaction: every `of: 'case'` column of the scope's
+ * cases, then, when the scope names an account, the account's own rows. Erasure calls it after
+ * locking the account and its cases; retention's purge of closed cases with no account (the
+ * founder keeps theirs). The one place the scrubs run.
+ */
+export async function scrubPersonalData(em: EntityManager, scope: ScrubScope): Promise<void> {
+  for (const step of PERSONAL_DATA_SCRUBS) {
+    if (step.of === 'case') await step.scrub(em, scope);
+    else if (scope.userId !== null) await step.scrub(em, { ...scope, userId: scope.userId });
+  }
+}
+
+/**
+ * Deletes drafts outright (never submitted: nothing of them is kept for statistics), with the
+ * emails about them, in the caller's transaction. Their documents are detached first by the
+ * caller (the documents' repository lists the keys whose bytes then go).
+ */
+export async function deleteDrafts(em: EntityManager, ids: string[]): Promise<void> {
+  await em.query('DELETE FROM emails WHERE application_id = ANY($1::uuid[])', [ids]);
+  await em.query('DELETE FROM applications WHERE id = ANY($1::uuid[])', [ids]);
+}
 
 /** A digest's content with every entry about one of `applicationIds` stripped of its startup name. */
 export function scrubDigest(content: unknown, applicationIds: Set<string>, placeholder = ERASED): unknown {
