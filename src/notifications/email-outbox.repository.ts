@@ -157,15 +157,29 @@ export class EmailOutboxRepository {
   }
 
   /**
-   * The relay's batch, locked in the caller's transaction (SKIP LOCKED: relays side by side never
-   * take the same row, and never wait): queued rows that are due and not handed to the queue yet,
-   * handed out long ago (their job was lost), or whose sender's lease lapsed (its worker died).
-   * Ordered by (available_at, id), the one order in which anything locks several outbox rows.
+   * The relay's common batch, locked in the caller's transaction (SKIP LOCKED: relays side by side
+   * never take the same row, and never wait): due rows never handed to the queue (a requeued row is
+   * among them), read through `emails_relay_fresh_idx`, which holds nothing else. Ordered by
+   * (available_at, id), the one order in which anything locks several outbox rows.
    */
-  async lockRelayBatch(em: EntityManager, now: Date, staleBefore: Date, limit: number): Promise<{ id: string; relay_count: number }[]> {
+  async lockFreshRelayBatch(em: EntityManager, now: Date, limit: number): Promise<{ id: string; relay_count: number }[]> {
     return em.query(
       `SELECT id, relay_count FROM emails
-       WHERE status = 'queued' AND available_at <= $1 AND (relayed_at IS NULL OR relayed_at < $2 OR locked_until <= now())
+       WHERE status = 'queued' AND relayed_at IS NULL AND available_at <= $1
+       ORDER BY available_at, id LIMIT ${Number(limit)} FOR UPDATE SKIP LOCKED`,
+      [now],
+    );
+  }
+
+  /**
+   * The rows to hand out again, same locking and order: handed out long ago and still queued
+   * (their job was lost), or whose sender's lease lapsed (its worker died). Read through
+   * `emails_relay_again_idx` (queued rows already relayed).
+   */
+  async lockRelayAgainBatch(em: EntityManager, now: Date, staleBefore: Date, limit: number): Promise<{ id: string; relay_count: number }[]> {
+    return em.query(
+      `SELECT id, relay_count FROM emails
+       WHERE status = 'queued' AND relayed_at IS NOT NULL AND available_at <= $1 AND (relayed_at < $2 OR locked_until <= now())
        ORDER BY available_at, id LIMIT ${Number(limit)} FOR UPDATE SKIP LOCKED`,
       [now, staleBefore],
     );

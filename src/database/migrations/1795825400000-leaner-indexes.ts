@@ -21,9 +21,13 @@ export class LeanerIndexes1795825400000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`DROP INDEX applications_open_load_idx`);
     await q.query(`CREATE INDEX emails_relay_fresh_idx ON emails (available_at, id) WHERE status = 'queued' AND relayed_at IS NULL`);
+    await q.query(`CREATE INDEX emails_relay_again_idx ON emails (available_at, id) WHERE status = 'queued' AND relayed_at IS NOT NULL`);
+    await q.query(`DROP INDEX emails_relay_idx`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE INDEX emails_relay_idx ON emails (available_at) WHERE status = 'queued'`);
+    await q.query(`DROP INDEX emails_relay_again_idx`);
     await q.query(`DROP INDEX emails_relay_fresh_idx`);
     await q.query(`CREATE INDEX applications_open_load_idx ON applications (assignee_id) WHERE status IN ('submitted', 'in_review', 'info_requested')`);
   }

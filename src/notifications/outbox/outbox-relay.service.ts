@@ -12,6 +12,8 @@ const BATCH = 500;
 const POLL_MS = 250;
 /** A relayed email still queued after this long lost its job (Redis restarted without persistence): relay it again. */
 export const RELAY_STALE_MS = 10 * 60 * 1000;
+/** Every this many passes (2 s), a pass also looks for rows to hand out again (stale relay, lapsed lease). */
+const SWEEP_EVERY = 8;
 
 /**
  * Moves committed outbox rows into BullMQ, polling every 250 ms (an indexed query that finds
@@ -31,6 +33,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
   private again = false;
   private stopped = false;
   private failing = false;
+  private passes = 0;
 
   constructor(
     private readonly transactions: Transactions,
@@ -63,8 +66,13 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
 
   private async drain(): Promise<void> {
     try {
-      while (!this.stopped && (await this.relayBatch()) === BATCH) {
-        // keep going while full batches come back
+      if (this.passes++ % SWEEP_EVERY === 0) {
+        while (!this.stopped && (await this.relayBatch('again')) === BATCH) {
+          // keep going while full batches come back
+        }
+      }
+      while (!this.stopped && (await this.relayBatch('fresh')) === BATCH) {
+        // idem
       }
       if (this.failing) this.logger.log('relay recovered');
       this.failing = false;
@@ -74,11 +82,15 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     }
   }
 
-  /** One batch; returns how many rows it relayed. Public for tests and benchmarks. */
-  async relayBatch(): Promise<number> {
+  /**
+   * One batch; returns how many rows it relayed. Public for tests and benchmarks. `fresh`: rows
+   * never handed out (every pass); `again`: rows whose relay went stale or whose sender's lease
+   * lapsed (every SWEEP_EVERY passes).
+   */
+  async relayBatch(which: 'fresh' | 'again'): Promise<number> {
     const now = this.clock.now();
     return this.transactions.run(async (em) => {
-      const rows = await this.outbox.lockRelayBatch(em, now, new Date(now.getTime() - RELAY_STALE_MS), BATCH);
+      const rows = which === 'fresh' ? await this.outbox.lockFreshRelayBatch(em, now, BATCH) : await this.outbox.lockRelayAgainBatch(em, now, new Date(now.getTime() - RELAY_STALE_MS), BATCH);
       if (rows.length === 0) return 0;
       await this.queues.queue('emails').addBulk(
         rows.map((r) => ({ name: 'email.send', data: { emailId: r.id }, opts: { jobId: `email-${r.id}-${r.relay_count + 1}`, attempts: EMAIL_JOB_ATTEMPTS, backoff: { type: 'exponential', delay: 2000 } } })),
