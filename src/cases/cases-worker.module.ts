@@ -1,7 +1,11 @@
 import { Module } from '@nestjs/common';
+import { ApplicationsRepository } from '../applications/applications.repository';
 import { NotificationsWorkerModule } from '../notifications/notifications-worker.module';
+import { CaseEventsRepository } from '../timeline/case-events.repository';
+import { UsersRepository } from '../users/users.repository';
 import { CaseEmailsComposer } from './case-emails.composer';
+import { CasesRepository } from './cases.repository';
 
-/** The worker's side of the cases: the composers of their emails. */
-@Module({ imports: [NotificationsWorkerModule], providers: [CaseEmailsComposer] })
+/** The worker's side of the cases: the composers of their emails, and the repositories they read through. */
+@Module({ imports: [NotificationsWorkerModule], providers: [CaseEmailsComposer, ApplicationsRepository, CasesRepository, CaseEventsRepository, UsersRepository] })
 export class CasesWorkerModule {}

@@ -104,6 +104,18 @@ export function isDecided(status: CaseStatus): status is DecidedStatus {
   return (DECIDED_STATUSES as readonly string[]).includes(status);
 }
 
+/** The founder may edit the application in these statuses (and only these). */
+export const EDITABLE_STATUSES = ['draft', 'info_requested'] as const satisfies readonly CaseStatus[];
+
+export function isEditable(status: CaseStatus): boolean {
+  return (EDITABLE_STATUSES as readonly string[]).includes(status);
+}
+
+/** Only open cases are given to someone: an assignee's load is their open cases. */
+export function isAssignable(status: CaseStatus): boolean {
+  return isOpen(status);
+}
+
 /**
  * Terminal = decided or withdrawn: the founder and advisors can no longer move it. `withdrawn`
  * is final; a decision can still be reopened by a programme manager or an admin.
@@ -278,10 +290,12 @@ export function assertLegalMove(from: CaseStatus, to: CaseStatus, actor: string)
 }
 
 /**
- * Whether a (legal) transition is the case's first response for the service level: the first
- * staff transition out of `submitted` (the caller also counts the first staff message and
- * only the first occurrence).
+ * Whether an action is the case's first response for the service level: a staff transition out
+ * of `submitted` (`by` 'move', a legal one), or a staff message in the thread of a submitted
+ * case, whatever its status (`by` 'message'). The caller counts only the first occurrence (the
+ * case has no first response yet).
  */
-export function countsAsFirstResponse(from: CaseStatus, actor: Actor): boolean {
-  return from === 'submitted' && isStaff(actor);
+export function countsAsFirstResponse(from: CaseStatus, actor: Actor | string, by: 'move' | 'message' = 'move'): boolean {
+  if (!isStaff(actor)) return false;
+  return by === 'message' ? from !== 'draft' : from === 'submitted';
 }
