@@ -13,7 +13,7 @@ import { releaseSeatsOf } from '../cohorts/enrolments.repository';
 import { appendCaseEvent } from '../timeline/case-events.repository';
 import { UsersRepository } from '../users/users.repository';
 import { enqueueWebhookEvent } from '../webhooks/webhook-outbox';
-import { assertLegalMove, CaseStatus, checkTransition, countsAsFirstResponse, isActor, type ProgrammeKind } from '../domain/case-state-machine';
+import { assertLegalMove, CaseStatus, checkTransition, countsAsFirstResponse, isActor, placesInProgramme, type ProgrammeKind } from '../domain/case-state-machine';
 import { decisionDueAfterPause } from '../domain/service-level';
 import { CasesRepository } from './cases.repository';
 import { TransitionDto } from './dto/case-actions.dto';
@@ -66,7 +66,7 @@ export class CaseWorkflowService {
     const row = await this.lockForStaff(em, id, user, dto.expectedVersion);
     const to = dto.to as CaseStatus;
     let programmeKind: ProgrammeKind | null = null;
-    if (dto.programme !== undefined && (to === 'accepted' || to === 'referred')) {
+    if (dto.programme !== undefined && placesInProgramme(to)) {
       const found = await this.thread.programmeKind(em, dto.programme);
       if (!found || !found.active) throw new FieldValidationException([{ field: 'programme', messages: [`programme ${dto.programme} is not an active programme`] }]);
       programmeKind = found.kind;
@@ -187,7 +187,7 @@ export class CaseWorkflowService {
       data: {
         from: row.status,
         to: move.to,
-        programme: move.to === 'accepted' || move.to === 'referred' ? move.programme : null,
+        programme: placesInProgramme(move.to) ? move.programme : null,
         reason: move.reason,
         messageId,
         // the documents an information request names (only then, so other events keep their shape)

@@ -8,6 +8,7 @@ import {
   countsAsFirstResponse,
   isAssignable,
   isEditable,
+  placesInProgramme,
   DECIDED_STATUSES,
   isCaseStatus,
   isDecided,
@@ -431,6 +432,12 @@ describe('countsAsFirstResponse', () => {
         expect(countsAsFirstResponse(from, actor, 'message')).toBe(from !== 'draft' && isStaff(actor));
       }
     }
+  });
+});
+
+describe('placesInProgramme', () => {
+  it('is a decision that names a programme: accepted (internal) or referred (external)', () => {
+    for (const status of CASE_STATUSES) expect(placesInProgramme(status)).toBe(status === 'accepted' || status === 'referred');
   });
 });
 

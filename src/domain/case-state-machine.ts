@@ -81,6 +81,14 @@ export type OpenStatus = (typeof OPEN_STATUSES)[number];
 export const DECIDED_STATUSES = ['accepted', 'referred', 'declined'] as const satisfies readonly CaseStatus[];
 export type DecidedStatus = (typeof DECIDED_STATUSES)[number];
 
+/** The decisions that place the case in a programme, and the kind of programme each needs. */
+export const DECISION_PROGRAMME_KIND = { accepted: 'internal', referred: 'external' } as const satisfies Partial<Record<DecidedStatus, ProgrammeKind>>;
+
+/** Whether a move to `status` names the programme the case goes to (accepted or referred). */
+export function placesInProgramme(status: CaseStatus): status is keyof typeof DECISION_PROGRAMME_KIND {
+  return Object.hasOwn(DECISION_PROGRAMME_KIND, status);
+}
+
 /** Decided or withdrawn. */
 export const CLOSED_STATUSES = [...DECIDED_STATUSES, 'withdrawn'] as const satisfies readonly CaseStatus[];
 
@@ -232,7 +240,7 @@ export function checkTransition(input: TransitionInput): TransitionCheck {
   switch (to) {
     case 'accepted':
     case 'referred': {
-      const expected: ProgrammeKind = to === 'accepted' ? 'internal' : 'external';
+      const expected: ProgrammeKind = DECISION_PROGRAMME_KIND[to];
       if (input.programmeKind === null || input.programmeKind === undefined) {
         return fail(400, 'programme_required', `${to} needs ${expected === 'internal' ? 'an internal' : 'an external'} programme`);
       }
