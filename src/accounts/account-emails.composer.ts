@@ -29,12 +29,8 @@ export class AccountEmailsComposer {
     return { id: row.id, expiresAt: row.expires_at };
   }
 
-  private async account(em: EntityManager, id: string): Promise<{ verified: boolean; hasPassword: boolean; role: string } | null> {
-    const rows: { verified: boolean; has_password: boolean; role: string }[] = await em.query(
-      'SELECT email_verified_at IS NOT NULL AS verified, password_hash IS NOT NULL AS has_password, role FROM users WHERE id = $1',
-      [id],
-    );
-    return rows[0] ? { verified: rows[0].verified, hasPassword: rows[0].has_password, role: rows[0].role } : null;
+  private account(em: EntityManager, id: string): Promise<{ verified: boolean; hasPassword: boolean; role: string } | null> {
+    return this.accountTokens.recipientState(em, id);
   }
 
   private async verifyEmail(em: EntityManager, e: EmailRow, r: Recipient, base: BaseEmailContext, now: Date): Promise<Composition<'verify-email'>> {
@@ -55,7 +51,7 @@ export class AccountEmailsComposer {
     if ('why' in link) return { send: false, why: link.why };
     const account = await this.account(em, r.id);
     if (!account || account.hasPassword) return { send: false, why: 'the invitation was already accepted' };
-    const inviter: { full_name: string }[] = await em.query('SELECT full_name FROM users WHERE id = $1 AND erased_at IS NULL', [e.data.invitedBy ?? null]);
+    const invitedByName = await this.accountTokens.inviterName(em, e.data.invitedBy);
     return {
       send: true,
       context: {
@@ -63,7 +59,7 @@ export class AccountEmailsComposer {
         invitationUrl: this.accountTokens.linkFor('invitation', link.id),
         email: r.email,
         role: account.role as InvitedRole,
-        invitedByName: inviter[0]?.full_name ?? null,
+        invitedByName,
         expiresAt: link.expiresAt,
       },
     };

@@ -15,8 +15,8 @@ export interface AccountTokenRow {
 
 /**
  * The home of `account_tokens` (one-time links, stored as hashes) and `revoked_tokens` (access
- * tokens logged out before their expiry). The guard reads `revoked_tokens` inside its account
- * lookup (auth.guard.ts) so that a logout costs no extra round trip per request.
+ * tokens logged out before their expiry). The guards read `revoked_tokens` inside their account
+ * lookup (UsersRepository.sessionAccount) so that a logout costs no extra round trip per request.
  */
 @Injectable()
 export class AccountTokensRepository {
@@ -86,6 +86,25 @@ export class AccountTokensRepository {
   async deleteAllOf(em: EntityManager, userId: string): Promise<void> {
     await em.query('DELETE FROM account_tokens WHERE user_id = $1', [userId]);
     await em.query('DELETE FROM revoked_tokens WHERE user_id = $1', [userId]);
+  }
+
+  /**
+   * What an account email checks of its recipient at send time (already verified? invitation
+   * accepted? which role?). Read here, in the caller's transaction, rather than through the
+   * users' repository: this folder sits below `users`, which imports it.
+   */
+  async recipientState(em: EntityManager, userId: string): Promise<{ verified: boolean; hasPassword: boolean; role: string } | null> {
+    const rows: { verified: boolean; has_password: boolean; role: string }[] = await em.query(
+      'SELECT email_verified_at IS NOT NULL AS verified, password_hash IS NOT NULL AS has_password, role FROM users WHERE id = $1',
+      [userId],
+    );
+    return rows[0] ? { verified: rows[0].verified, hasPassword: rows[0].has_password, role: rows[0].role } : null;
+  }
+
+  /** The name of who sent an invitation (null once their account is erased). */
+  async inviterName(em: EntityManager, userId: unknown): Promise<string | null> {
+    const rows: { full_name: string }[] = await em.query('SELECT full_name FROM users WHERE id = $1 AND erased_at IS NULL', [userId ?? null]);
+    return rows[0]?.full_name ?? null;
   }
 
   /** Refuses one access token until it would have expired anyway. */

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CASE_STATUSES, type CaseStatus } from '../domain/case-state-machine';
-import { serviceLevelState, type ServiceLevelState } from '../domain/service-level';
+import { SERVICE_LEVEL_STATES, serviceLevelState, type ServiceLevelState } from '../domain/service-level';
 import type { Recommendations } from '../routing/routing-engine';
 import type { Locale } from '../routing/rule-language';
 import type { ApplicationFields } from './submission-check';
@@ -79,8 +79,8 @@ export class RecommendationsView {
 }
 
 export class ServiceLevelsView {
-  @ApiProperty({ enum: ['on_track', 'at_risk', 'breached', 'met', 'missed'] }) firstResponse: ServiceLevelState;
-  @ApiProperty({ enum: ['on_track', 'at_risk', 'breached', 'met', 'missed'] }) decision: ServiceLevelState;
+  @ApiProperty({ enum: SERVICE_LEVEL_STATES }) firstResponse: ServiceLevelState;
+  @ApiProperty({ enum: SERVICE_LEVEL_STATES }) decision: ServiceLevelState;
 }
 
 /** GET /applications/:id/recommendations: as stored at submission; staff also see today's. */

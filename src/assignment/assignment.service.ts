@@ -1,59 +1,46 @@
-import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { ConflictException, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { ApplicationView } from '../applications/application.view';
-import { ApplicationsService, unprocessable } from '../applications/applications.service';
+import { ApplicationsRepository } from '../applications/applications.repository';
+import { ApplicationsService } from '../applications/applications.service';
 import type { AuthUser } from '../auth/auth-user';
-import { openSql } from '../domain/case-sql';
-import { isOpen } from '../domain/case-state-machine';
+import { isAssignable } from '../domain/case-state-machine';
 import { Clock } from '../common/clock';
+import { FieldValidationException, unprocessable } from '../common/http/validation';
+import { Transactions } from '../database/transactions';
 import { enqueueEmails } from '../notifications/outbox/email-outbox';
-import { appendCaseEvent } from '../timeline/case-events';
+import { appendCaseEvent } from '../timeline/case-events.repository';
 import { enqueueWebhookEvent } from '../webhooks/webhook-outbox';
 import { AssignmentExplanation, chooseAssignee } from './assignment-choice';
-
-const OPEN_LOAD_SQL = `(SELECT count(*)::int FROM applications o WHERE o.assignee_id = u.id AND ${openSql('o')})`;
-
-interface CandidateRow {
-  id: string;
-  full_name: string;
-  role: string;
-  active: boolean;
-  programmes: string[];
-  languages: string[];
-  capacity: number | null;
-  last_assigned_at: Date | null;
-  load: number;
-}
+import { AssignmentRepository } from './assignment.repository';
 
 /**
  * Manual and automatic assignment. Capacity holds under concurrency: the assignee's account row
  * is locked (all candidates' rows, in id order, for auto-assignment) before their open cases are
- * counted, so two assignments can never both take an advisor's last free slot.
+ * counted, so two assignments can never both take an advisor's last free slot (see
+ * AssignmentRepository).
  */
 @Injectable()
 export class AssignmentService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly repository: AssignmentRepository,
     private readonly applications: ApplicationsService,
+    private readonly cases: ApplicationsRepository,
     private readonly clock: Clock,
   ) {}
 
   async assign(id: string, user: AuthUser, assigneeId: string | null, expectedVersion: number): Promise<ApplicationView> {
     const now = this.clock.now();
-    await this.dataSource.transaction(async (em) => {
+    await this.transactions.run(async (em) => {
       const row = await this.applications.lockForStaff(em, id, user, expectedVersion);
-      if (!isOpen(row.status)) throw unprocessable(`Only open cases are assigned (this one is ${row.status})`);
+      if (!isAssignable(row.status)) throw unprocessable(`Only open cases are assigned (this one is ${row.status})`);
       if (assigneeId === row.assignee_id) return;
       if (assigneeId !== null) {
-        // lock first, count after: a statement's snapshot predates its lock waits, so a load
-        // counted in the locking statement could miss an assignment committed meanwhile
-        await em.query('SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE', [assigneeId]);
-        const [candidate]: CandidateRow[] = await em.query(
-          `SELECT u.id, u.full_name, u.role, u.active, u.capacity, ${OPEN_LOAD_SQL} AS load FROM users u WHERE u.id = $1 AND u.erased_at IS NULL`,
-          [assigneeId],
-        );
+        // lock first, count after (see AssignmentRepository)
+        const candidate = await this.repository.lockCandidate(em, assigneeId);
         if (!candidate || candidate.role === 'founder' || !candidate.active) {
-          throw new BadRequestException({ message: ['assigneeId must be an active staff member'], errors: [{ field: 'assigneeId', messages: ['assigneeId must be an active staff member'] }] });
+          throw new FieldValidationException([{ field: 'assigneeId', messages: ['assigneeId must be an active staff member'] }]);
         }
         if (candidate.capacity !== null && candidate.load >= candidate.capacity) {
           throw new ConflictException({ message: `${candidate.full_name} is at capacity (${candidate.load} of ${candidate.capacity} open cases)`, code: 'at_capacity' });
@@ -71,17 +58,12 @@ export class AssignmentService {
    */
   async autoAssign(id: string, user: AuthUser, expectedVersion: number | undefined): Promise<{ application: ApplicationView; explanation: AssignmentExplanation }> {
     const now = this.clock.now();
-    const explanation = await this.dataSource.transaction(async (em) => {
+    const explanation = await this.transactions.run(async (em) => {
       const row = await this.applications.lockForStaff(em, id, user, expectedVersion);
-      if (!isOpen(row.status)) throw unprocessable(`Only open cases are assigned (this one is ${row.status})`);
-      // lock first, count after (see assign): loads read by a later statement see every
-      // assignment committed by whoever held these locks before us
-      const locked: { id: string }[] = await em.query(`SELECT u.id FROM users u WHERE u.role = 'advisor' AND u.erased_at IS NULL ORDER BY u.id FOR NO KEY UPDATE`);
-      const candidates: CandidateRow[] = await em.query(
-        `SELECT u.id, u.full_name, u.role, u.active, u.programmes, u.languages, u.capacity, u.last_assigned_at, ${OPEN_LOAD_SQL} AS load
-         FROM users u WHERE u.id = ANY($1::uuid[]) AND u.role = 'advisor' AND u.erased_at IS NULL ORDER BY u.id`,
-        [locked.map((u) => u.id)],
-      );
+      if (!isAssignable(row.status)) throw unprocessable(`Only open cases are assigned (this one is ${row.status})`);
+      // lock first, count after (see AssignmentRepository): loads read by a later statement see
+      // every assignment committed by whoever held these locks before us
+      const candidates = await this.repository.lockAdvisors(em);
       const result = chooseAssignee({
         programme: row.programme ?? row.top_programme,
         language: row.locale,
@@ -127,8 +109,8 @@ export class AssignmentService {
     now: Date,
     explanation: AssignmentExplanation | null,
   ): Promise<void> {
-    await em.query('UPDATE applications SET assignee_id = $2, version = version + 1, updated_at = $3 WHERE id = $1', [caseId, to, now]);
-    if (to !== null) await em.query('UPDATE users SET last_assigned_at = $2 WHERE id = $1', [to, now]);
+    await this.cases.writeAssignee(em, caseId, to, now);
+    if (to !== null) await this.repository.markAssigned(em, to, now);
     const event = await appendCaseEvent(em, {
       applicationId: caseId,
       at: now,

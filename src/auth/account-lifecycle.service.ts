@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { ACCOUNT_TOKEN_PATTERN, AccountTokenPurpose, accountTokenState } from '../accounts/account-token';
 import { AccountTokensRepository } from '../accounts/account-tokens.repository';
 import { Clock } from '../common/clock';
+import { Transactions } from '../database/transactions';
 import { FieldValidationException } from '../common/http/validation';
 import { enqueueEmails } from '../notifications/outbox/email-outbox';
 import { RateLimiterService } from '../redis/rate-limiter.service';
@@ -49,7 +50,7 @@ const REFUSALS: Record<'unknown' | 'used' | 'expired' | 'inactive', string> = {
 @Injectable()
 export class AccountLifecycleService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     private readonly users: UsersService,
     private readonly accountTokens: AccountTokensRepository,
     private readonly accessTokens: AccessTokenService,
@@ -73,7 +74,7 @@ export class AccountLifecycleService {
       `At most ${ACCOUNT_RATE_LIMITS.resendPerAccount.max} verification emails an hour, try again later`,
     );
     const now = this.clock.now();
-    await this.dataSource.transaction(async (em) => {
+    await this.transactions.run(async (em) => {
       const account = await this.users.getIn(em, user.id);
       if (account.emailVerifiedAt !== null) return;
       await this.sendVerification(em, user.id, now);
@@ -83,7 +84,7 @@ export class AccountLifecycleService {
   /** Follows a verification link: the address is the owner's. */
   async verifyEmail(token: string): Promise<UserView> {
     const now = this.clock.now();
-    const user = await this.dataSource.transaction(async (em) => {
+    const user = await this.transactions.run(async (em) => {
       const link = await this.spend(em, token, 'verify_email', now);
       const verified = await this.users.markEmailVerified(em, link.userId, now);
       await this.accountTokens.spendAll(em, link.userId, 'verify_email', now);
@@ -105,7 +106,7 @@ export class AccountLifecycleService {
       `At most ${ACCOUNT_RATE_LIMITS.forgotPerAddress.max} password resets an hour for one address, try again later`,
     );
     const now = this.clock.now();
-    await this.dataSource.transaction(async (em) => {
+    await this.transactions.run(async (em) => {
       const account = await this.users.lockActiveByEmail(em, email);
       // an invitation not yet accepted is completed through its own link, not a reset
       if (!account || !account.hasPassword) return;
@@ -138,7 +139,7 @@ export class AccountLifecycleService {
       throw new FieldValidationException([{ field: 'currentPassword', messages: ['currentPassword is not your current password'] }]);
     }
     const now = this.clock.now();
-    const updated = await this.dataSource.transaction((em) => this.users.setPassword(em, user.id, newPassword, now));
+    const updated = await this.transactions.run((em) => this.users.setPassword(em, user.id, newPassword, now));
     return { accessToken: await this.accessTokens.sign(updated) };
   }
 
@@ -164,7 +165,7 @@ export class AccountLifecycleService {
       );
     }
     const now = this.clock.now();
-    const user = await this.dataSource.transaction(async (em) => {
+    const user = await this.transactions.run(async (em) => {
       const link = await this.spend(em, token, purpose, now);
       const account = await this.users.lockState(em, link.userId);
       if (!account || !account.active || account.erased) throw refusal('inactive');

@@ -2,9 +2,8 @@ import { CanActivate, ExecutionContext, ForbiddenException, Injectable, NotFound
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import type { Request } from 'express';
-import { DataSource } from 'typeorm';
-import { preparedQuery } from '../database/prepared-query';
 import type { Role } from '../users/user.entity';
+import { UsersRepository } from '../users/users.repository';
 import { EVERY_ACCOUNT, INSIDE_ROLES, IS_PUBLIC, ROLES_KEY } from '../common/http/auth.decorators';
 import type { AuthUser, JwtClaims } from './auth-user';
 import { addToLogContext } from '../common/logging/log-context';
@@ -27,7 +26,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly jwt: JwtService,
-    private readonly dataSource: DataSource,
+    private readonly accounts: UsersRepository,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -51,15 +50,7 @@ export class AuthGuard implements CanActivate {
     }
     // one round trip, as before revocation existed: the account, its token version and the
     // token's own logout are checked in the same statement
-    const rows = await preparedQuery<{ id: string; role: Role; email: string; full_name: string; locale: 'fr' | 'en'; programmes: string[]; email_verified: boolean }>(
-      this.dataSource,
-      `SELECT u.id, u.role, u.email, u.full_name, u.locale, u.programmes, u.email_verified_at IS NOT NULL AS email_verified
-       FROM users u
-       WHERE u.id = $1 AND u.active AND u.erased_at IS NULL AND u.token_version = $2
-         AND NOT EXISTS (SELECT 1 FROM revoked_tokens r WHERE r.jti = $3)`,
-      [claims.sub, claims.ver, claims.jti],
-    );
-    const row = rows[0];
+    const row = await this.accounts.sessionAccount(claims.sub, claims.ver, claims.jti);
     if (!row) throw new UnauthorizedException('Invalid or expired token');
     addToLogContext({ userId: row.id });
     request.user = {

@@ -1,10 +1,10 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
+import { Transactions } from '../database/transactions';
 import { RateLimiterService } from '../redis/rate-limiter.service';
-import { User } from '../users/user.entity';
 import { AuthResponse } from '../users/user.view';
+import { UsersRepository } from '../users/users.repository';
 import { UsersService } from '../users/users.service';
 import { AccessTokenService } from './access-token.service';
 import { AccountLifecycleService } from './account-lifecycle.service';
@@ -33,10 +33,11 @@ const INVALID_CREDENTIALS = 'Invalid email or password';
 export class AuthService {
   constructor(
     private readonly users: UsersService,
+    private readonly accounts: UsersRepository,
     private readonly accessTokens: AccessTokenService,
     private readonly lifecycle: AccountLifecycleService,
     private readonly limiter: RateLimiterService,
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     private readonly clock: Clock,
   ) {}
 
@@ -46,7 +47,7 @@ export class AuthService {
     await this.limiter.take([{ bucket: `register:ip:${ip}`, max: REGISTER_MAX_PER_HOUR, windowSeconds: 3600 }], 'open', 'Too many sign-ups from this address, try again later');
     const now = this.clock.now();
     // the account and its verification email commit together
-    const user = await this.dataSource.transaction(async (em) => {
+    const user = await this.transactions.run(async (em) => {
       const founder = await this.users.insert({ ...dto, role: 'founder' }, em);
       await this.lifecycle.sendVerification(em, founder.id, now);
       return founder;
@@ -66,12 +67,7 @@ export class AuthService {
       'Too many failed sign-in attempts, try again later',
     );
 
-    const user = await this.dataSource
-      .getRepository(User)
-      .createQueryBuilder('u')
-      .addSelect('u.passwordHash')
-      .where('u.email = :email AND u.active AND u.erased_at IS NULL', { email: dto.email })
-      .getOne();
+    const user = await this.accounts.findForLogin(dto.email);
     // verify against a dummy hash for unknown emails (and invitations not accepted yet, which
     // have no password) so every failure takes the same time
     const valid = await verifyPassword(dto.password, user?.passwordHash ?? DUMMY_HASH);

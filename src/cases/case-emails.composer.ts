@@ -1,12 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { fieldsOf } from '../applications/application.view';
-import { APPLICATION_COLUMNS, ApplicationRow } from '../applications/application.view';
+import { ApplicationRow, fieldsOf } from '../applications/application.view';
+import { ApplicationsRepository } from '../applications/applications.repository';
 import { submissionErrors } from '../applications/submission-check';
 import { parisDate } from '../domain/business-calendar';
+import { decisionRunning, firstResponseRunning } from '../domain/case-sql';
 import { isCaseStatus, isTerminal, type CaseStatus } from '../domain/case-state-machine';
 import type { Composers, Composition, EmailRow, Recipient } from '../notifications/email-composer';
 import type { ApplicationField, BaseEmailContext, CaseRef, ProgrammeRef, ServiceLevelKind, TemplateContexts } from '../notifications/templates/template-contexts';
+import { CaseEventsRepository } from '../timeline/case-events.repository';
+import { UsersRepository } from '../users/users.repository';
+import { CasesRepository } from './cases.repository';
 
 /** The templates of a case's life, composed here. */
 export type CaseTemplate =
@@ -42,6 +46,13 @@ function calendarDaysBetween(from: string, to: string): number {
  */
 @Injectable()
 export class CaseEmailsComposer {
+  constructor(
+    private readonly applications: ApplicationsRepository,
+    private readonly facts: CasesRepository,
+    private readonly events: CaseEventsRepository,
+    private readonly users: UsersRepository,
+  ) {}
+
   readonly composers: Composers<CaseTemplate> = {
     'application-received': (em, e, r, base) => this.applicationReceived(em, e, r, base),
     'case-assigned': (em, e, r, base) => this.caseAssigned(em, e, r, base),
@@ -64,8 +75,7 @@ export class CaseEmailsComposer {
 
   private async application(em: EntityManager, id: string | null): Promise<ApplicationRow | null> {
     if (!id) return null;
-    const rows: ApplicationRow[] = await em.query(`SELECT ${APPLICATION_COLUMNS} FROM applications a WHERE a.id = $1`, [id]);
-    return rows[0] ?? null;
+    return (await this.applications.load(em, id)) ?? null;
   }
 
   private caseRef(app: ApplicationRow): CaseRef {
@@ -74,20 +84,16 @@ export class CaseEmailsComposer {
 
   private async programme(em: EntityManager, slug: string | null, locale: 'fr' | 'en'): Promise<ProgrammeRef | null> {
     if (!slug) return null;
-    const rows: { slug: string; kind: 'internal' | 'external'; name: { fr: string; en: string } }[] = await em.query('SELECT slug, kind, name FROM programmes WHERE slug = $1', [slug]);
-    return rows[0] ? { slug: rows[0].slug, kind: rows[0].kind, name: rows[0].name[locale] } : null;
+    const row = await this.facts.programme(em, slug);
+    return row ? { slug: row.slug, kind: row.kind, name: row.name[locale] } : null;
   }
 
-  private async userName(em: EntityManager, id: string | null | undefined): Promise<string | null> {
-    if (!id) return null;
-    const rows: { full_name: string }[] = await em.query('SELECT full_name FROM users WHERE id = $1', [id]);
-    return rows[0]?.full_name ?? null;
+  private userName(em: EntityManager, id: string | null | undefined): Promise<string | null> {
+    return this.users.nameOf(em, id);
   }
 
-  private async message(em: EntityManager, id: unknown): Promise<{ body: string; author_id: string | null; created_at: Date } | null> {
-    if (typeof id !== 'string') return null;
-    const rows: { body: string; author_id: string | null; created_at: Date }[] = await em.query('SELECT body, author_id, created_at FROM case_messages WHERE id = $1', [id]);
-    return rows[0] ?? null;
+  private message(em: EntityManager, id: unknown): Promise<{ body: string; author_id: string | null; created_at: Date } | null> {
+    return this.facts.messageFacts(em, id);
   }
 
   // -- composers ----------------------------------------------------------------------------
@@ -96,7 +102,7 @@ export class CaseEmailsComposer {
     const app = await this.application(em, e.application_id);
     if (!app || !app.submitted_at || !app.first_response_due_at || !app.decision_due_at) return { send: false, why: 'application not submitted' };
     const eligible = app.recommendations?.[r.locale].eligible ?? [];
-    const names: { slug: string; kind: 'internal' | 'external'; name: { fr: string; en: string } }[] = await em.query('SELECT slug, kind, name FROM programmes WHERE slug = ANY($1)', [eligible.map((p) => p.programme)]);
+    const names = await this.facts.programmes(em, eligible.map((p) => p.programme));
     const bySlug = new Map(names.map((n) => [n.slug, n]));
     const context: TemplateContexts['application-received'] = {
       ...base,
@@ -193,11 +199,7 @@ export class CaseEmailsComposer {
   private decision(em: EntityManager, e: EmailRow, base: BaseEmailContext, template: 'decision-declined'): Promise<Composition<'decision-declined'>>;
   private async decision(em: EntityManager, e: EmailRow, base: BaseEmailContext, template: DecisionTemplate): Promise<Composition<DecisionTemplate>> {
     const app = await this.application(em, e.application_id);
-    const events: { at: Date; actor_id: string | null; data: { to: string; programme: string | null; reason: string | null; messageId: string | null } }[] = await em.query(
-      'SELECT at, actor_id, data FROM case_events WHERE id = $1',
-      [e.data.eventId],
-    );
-    const event = events[0];
+    const event = await this.events.decision(em, e.data.eventId);
     if (!app || !event) return { send: false, why: 'case or decision not found' };
     if (app.status !== event.data.to) return { send: false, why: 'the decision was reopened before the email left' };
     if (`decision-${event.data.to}` !== template) return { send: false, why: `the decision is ${event.data.to}, not this email's` };
@@ -229,14 +231,8 @@ export class CaseEmailsComposer {
     return { send: true, context };
   }
 
-  private async enrolment(em: EntityManager, id: unknown): Promise<{ cohort_id: string; name: string; starts_on: string; ends_on: string; programme: string } | null> {
-    if (typeof id !== 'string') return null;
-    const rows: { cohort_id: string; name: string; starts_on: string; ends_on: string; programme: string }[] = await em.query(
-      `SELECT c.id AS cohort_id, c.name, to_char(c.starts_on, 'YYYY-MM-DD') AS starts_on, to_char(c.ends_on, 'YYYY-MM-DD') AS ends_on, c.programme
-       FROM enrolments e JOIN cohorts c ON c.id = e.cohort_id WHERE e.id = $1`,
-      [id],
-    );
-    return rows[0] ?? null;
+  private enrolment(em: EntityManager, id: unknown): Promise<{ cohort_id: string; name: string; starts_on: string; ends_on: string; programme: string } | null> {
+    return this.facts.enrolment(em, id);
   }
 
   private async cohortEnrolled(em: EntityManager, e: EmailRow, base: BaseEmailContext): Promise<Composition<'cohort-enrolled'>> {
@@ -245,7 +241,7 @@ export class CaseEmailsComposer {
     if (!app || !enrolment) return { send: false, why: 'the enrolment was removed before the email left' };
     const programme = await this.programme(em, enrolment.programme, base.locale);
     if (!programme) return { send: false, why: 'programme not found' };
-    const milestones: { title: string; due_on: string }[] = await em.query(`SELECT title, to_char(due_on, 'YYYY-MM-DD') AS due_on FROM milestones WHERE cohort_id = $1 ORDER BY due_on`, [enrolment.cohort_id]);
+    const milestones = await this.facts.milestones(em, enrolment.cohort_id);
     const context: TemplateContexts['cohort-enrolled'] = {
       ...base,
       application: this.caseRef(app),
@@ -258,11 +254,7 @@ export class CaseEmailsComposer {
 
   private async seatFreed(em: EntityManager, e: EmailRow, base: BaseEmailContext): Promise<Composition<'seat-freed'>> {
     const app = await this.application(em, e.application_id);
-    const cohorts: { id: string; name: string; programme: string; capacity: number; enrolled: number }[] = await em.query(
-      'SELECT c.id, c.name, c.programme, c.capacity, (SELECT count(*)::int FROM enrolments WHERE cohort_id = c.id) AS enrolled FROM cohorts c WHERE c.id = $1',
-      [e.data.cohortId],
-    );
-    const cohort = cohorts[0];
+    const cohort = await this.facts.cohortSeats(em, e.data.cohortId);
     if (!app || !cohort) return { send: false, why: 'the case or the cohort is gone' };
     if (app.status === 'accepted') return { send: false, why: 'the case was accepted again' };
     const programme = await this.programme(em, cohort.programme, base.locale);
@@ -281,12 +273,7 @@ export class CaseEmailsComposer {
   private async milestoneDue(em: EntityManager, e: EmailRow, base: BaseEmailContext, now: Date): Promise<Composition<'milestone-due'>> {
     const app = await this.application(em, e.application_id);
     const enrolment = await this.enrolment(em, e.data.enrolmentId);
-    const rows: { id: string; title: string; due_on: string; status: string | null }[] = await em.query(
-      `SELECT m.id, m.title, to_char(m.due_on, 'YYYY-MM-DD') AS due_on, p.status
-       FROM milestones m LEFT JOIN milestone_progress p ON p.milestone_id = m.id AND p.enrolment_id = $2 WHERE m.id = $1`,
-      [e.data.milestoneId, e.data.enrolmentId],
-    );
-    const milestone = rows[0];
+    const milestone = await this.facts.milestone(em, e.data.milestoneId, e.data.enrolmentId);
     if (!app || !enrolment || !milestone) return { send: false, why: 'the enrolment or milestone is gone' };
     if (milestone.status !== null && milestone.status !== 'pending') return { send: false, why: 'the milestone is already settled' };
     // the reminder goes out up to 3 days before; it says how many are really left when it leaves
@@ -312,7 +299,7 @@ export class CaseEmailsComposer {
     if (!app) return { send: false, why: 'case not found' };
     const kind = e.data.serviceLevel as ServiceLevelKind;
     const due = kind === 'first_response' ? app.first_response_due_at : app.decision_due_at;
-    const stillRunning = kind === 'first_response' ? app.status === 'submitted' && app.first_responded_at === null : app.status === 'submitted' || app.status === 'in_review';
+    const stillRunning = kind === 'first_response' ? firstResponseRunning(app.status, app.first_responded_at) : decisionRunning(app.status);
     if (!stillRunning || due?.toISOString() !== e.data.dueAt) return { send: false, why: 'the service level was met or its due date moved' };
     const application = { ...this.caseRef(app), status: app.status };
     if (template === 'sla-warning') return { send: true, context: { ...base, application, serviceLevel: kind, dueAt: due } satisfies TemplateContexts['sla-warning'] };

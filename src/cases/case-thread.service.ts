@@ -2,14 +2,17 @@ import { Inject, Injectable, UnprocessableEntityException } from '@nestjs/common
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
 import { RateLimiterService } from '../redis/rate-limiter.service';
-import { DataSource } from 'typeorm';
+import { ApplicationsRepository } from '../applications/applications.repository';
 import { ApplicationsService } from '../applications/applications.service';
 import type { AuthUser } from '../auth/auth-user';
 import { Clock } from '../common/clock';
+import { Transactions } from '../database/transactions';
+import { countsAsFirstResponse } from '../domain/case-state-machine';
 import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
 import { enqueueEmails } from '../notifications/outbox/email-outbox';
-import { appendCaseEvent } from '../timeline/case-events';
+import { appendCaseEvent } from '../timeline/case-events.repository';
 import { CaseWorkflowService } from './case-workflow.service';
+import { CasesRepository, type MessageRow } from './cases.repository';
 
 export interface MessageView {
   id: string;
@@ -25,21 +28,14 @@ export interface NoteView {
   createdAt: string;
 }
 
-interface MessageRow {
-  id: string;
-  body: string;
-  author_id: string | null;
-  author_role: string;
-  full_name: string | null;
-  created_at: Date;
-}
-
 /** The founder–staff thread and the staff's internal notes. */
 @Injectable()
 export class CaseThreadService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly repository: CasesRepository,
     private readonly applications: ApplicationsService,
+    private readonly cases: ApplicationsRepository,
     private readonly workflow: CaseWorkflowService,
     private readonly clock: Clock,
     private readonly limiter: RateLimiterService,
@@ -47,20 +43,8 @@ export class CaseThreadService {
   ) {}
 
   async messages(id: string, user: AuthUser, limit = 50, cursor?: string): Promise<Page<MessageView>> {
-    await this.applications.findVisible(this.dataSource.manager, id, user);
-    const after = decodeCursor(cursor, 2);
-    const params: unknown[] = [id, limit + 1];
-    let keyset = '';
-    if (after) {
-      params.push(after[0], after[1]);
-      keyset = 'AND (m.created_at, m.id) > ($3::timestamptz, $4::uuid)';
-    }
-    const rows: MessageRow[] = await this.dataSource.query(
-      `SELECT m.id, m.body, m.author_id, m.author_role, u.full_name, m.created_at
-       FROM case_messages m LEFT JOIN users u ON u.id = m.author_id
-       WHERE m.application_id = $1 ${keyset} ORDER BY m.created_at, m.id LIMIT $2`,
-      params,
-    );
+    await this.applications.visible(id, user);
+    const rows = await this.repository.messages(id, decodeCursor(cursor, 2), limit + 1);
     return toPage(rows, limit, toMessageView, (r) => [r.created_at.toISOString(), r.id]);
   }
 
@@ -73,14 +57,10 @@ export class CaseThreadService {
     // (fails closed: while Redis is away nobody can post, rather than everybody without a limit)
     await this.limiter.take([{ bucket: `messages:${user.id}`, max: this.config.limits.messagesPerHour, windowSeconds: 3600 }], 'closed', `At most ${this.config.limits.messagesPerHour} messages per hour`);
     const now = this.clock.now();
-    const messageId = await this.dataSource.transaction(async (em) => {
+    const messageId = await this.transactions.run(async (em) => {
       const row = await this.applications.findVisible(em, id, user, true);
       if (row.status === 'draft') throw new UnprocessableEntityException('Submit the application before writing to the campus');
-      const inserted: { id: string }[] = await em.query(
-        'INSERT INTO case_messages (application_id, author_id, author_role, body, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id',
-        [id, user.id, user.role, body, now],
-      );
-      const messageId = inserted[0].id;
+      const messageId = await this.repository.insertMessage(em, { applicationId: id, authorId: user.id, authorRole: user.role, body, at: now });
       await appendCaseEvent(em, { applicationId: id, at: now, type: 'message_posted', actor: { id: user.id, role: user.role }, public: true, data: { messageId } }, { caseLocked: true });
       if (user.role === 'founder' && row.assignee_id) {
         // an answer to a request brings the case back to review; any other message moves nothing,
@@ -101,25 +81,21 @@ export class CaseThreadService {
       }
       if (user.role === 'founder' && row.status === 'info_requested') {
         await this.workflow.applyMove(em, row, { to: 'in_review', kind: 'resume', programme: null, reason: null, message: null }, { id: user.id, role: user.role }, now);
-      } else if (user.role !== 'founder' && row.first_responded_at === null) {
-        await em.query('UPDATE applications SET first_responded_at = $2, version = version + 1, updated_at = $2 WHERE id = $1', [id, now]);
+      } else if (row.first_responded_at === null && countsAsFirstResponse(row.status, user.role, 'message')) {
+        await this.cases.writeFirstResponse(em, id, now);
       }
       return messageId;
     });
-    const [row]: MessageRow[] = await this.dataSource.query(
-      'SELECT m.id, m.body, m.author_id, m.author_role, u.full_name, m.created_at FROM case_messages m LEFT JOIN users u ON u.id = m.author_id WHERE m.id = $1',
-      [messageId],
-    );
-    return toMessageView(row);
+    return toMessageView(await this.repository.message(messageId));
   }
 
   async addNote(id: string, user: AuthUser, body: string): Promise<NoteView> {
     const now = this.clock.now();
-    const noteId = await this.dataSource.transaction(async (em) => {
+    const noteId = await this.transactions.run(async (em) => {
       await this.applications.findVisible(em, id, user, true);
-      const inserted: { id: string }[] = await em.query('INSERT INTO case_notes (application_id, author_id, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id', [id, user.id, body, now]);
-      await appendCaseEvent(em, { applicationId: id, at: now, type: 'note_added', actor: { id: user.id, role: user.role }, public: false, data: { noteId: inserted[0].id } }, { caseLocked: true });
-      return inserted[0].id;
+      const inserted = await this.repository.insertNote(em, { applicationId: id, authorId: user.id, body, at: now });
+      await appendCaseEvent(em, { applicationId: id, at: now, type: 'note_added', actor: { id: user.id, role: user.role }, public: false, data: { noteId: inserted } }, { caseLocked: true });
+      return inserted;
     });
     return { id: noteId, body, author: { id: user.id, fullName: user.fullName }, createdAt: now.toISOString() };
   }

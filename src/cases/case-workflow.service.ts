@@ -1,16 +1,21 @@
-import { BadRequestException, HttpException, Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { HttpException, Injectable, NotFoundException } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { ApplicationRow, ApplicationView } from '../applications/application.view';
-import { ApplicationsService, staleVersion, unprocessable } from '../applications/applications.service';
+import { ApplicationsRepository, type MoveColumns } from '../applications/applications.repository';
+import { ApplicationsService } from '../applications/applications.service';
 import type { AuthUser } from '../auth/auth-user';
 import { Clock } from '../common/clock';
+import { FieldValidationException, staleVersion, unprocessable } from '../common/http/validation';
+import { Transactions } from '../database/transactions';
 import { enqueueEmails } from '../notifications/outbox/email-outbox';
 import type { TemplateName } from '../notifications/templates/template-contexts';
 import { releaseSeatsOf } from '../cohorts/enrolments.repository';
-import { appendCaseEvent } from '../timeline/case-events';
+import { appendCaseEvent } from '../timeline/case-events.repository';
+import { UsersRepository } from '../users/users.repository';
 import { enqueueWebhookEvent } from '../webhooks/webhook-outbox';
-import { assertLegalMove, CaseStatus, checkTransition, countsAsFirstResponse, isActor, type Actor, type ProgrammeKind } from '../domain/case-state-machine';
+import { assertLegalMove, CaseStatus, checkTransition, countsAsFirstResponse, isActor, placesInProgramme, type ProgrammeKind } from '../domain/case-state-machine';
 import { decisionDueAfterPause } from '../domain/service-level';
+import { CasesRepository } from './cases.repository';
 import { TransitionDto } from './dto/case-actions.dto';
 
 /** What the founder is told, by move. */
@@ -22,7 +27,7 @@ const FOUNDER_EMAIL_ON: Partial<Record<CaseStatus, TemplateName>> = {
 };
 
 /**
- * Moves cases through the state machine (src/cases/case-state-machine.ts) and keeps the
+ * Moves cases through the state machine (src/domain/case-state-machine.ts) and keeps the
  * service-level clocks: the first staff move out of `submitted` (or first staff message) is the
  * first response; `info_requested` pauses the decision clock and resuming moves the due date by
  * the business days spent waiting.
@@ -30,8 +35,11 @@ const FOUNDER_EMAIL_ON: Partial<Record<CaseStatus, TemplateName>> = {
 @Injectable()
 export class CaseWorkflowService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     private readonly applications: ApplicationsService,
+    private readonly cases: ApplicationsRepository,
+    private readonly thread: CasesRepository,
+    private readonly users: UsersRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -45,7 +53,7 @@ export class CaseWorkflowService {
 
   async transition(id: string, user: AuthUser, dto: TransitionDto): Promise<ApplicationView> {
     const now = this.clock.now();
-    await this.dataSource.transaction((em) => this.transitionIn(em, id, user, dto, now));
+    await this.transactions.run((em) => this.transitionIn(em, id, user, dto, now));
     return this.applications.get(id, user);
   }
 
@@ -58,16 +66,14 @@ export class CaseWorkflowService {
     const row = await this.lockForStaff(em, id, user, dto.expectedVersion);
     const to = dto.to as CaseStatus;
     let programmeKind: ProgrammeKind | null = null;
-    if (dto.programme !== undefined && (to === 'accepted' || to === 'referred')) {
-      const found: { kind: ProgrammeKind; active: boolean }[] = await em.query('SELECT kind, active FROM programmes WHERE slug = $1', [dto.programme]);
-      if (found.length === 0 || !found[0].active) {
-        throw new BadRequestException({ message: [`programme ${dto.programme} is not an active programme`], errors: [{ field: 'programme', messages: [`programme ${dto.programme} is not an active programme`] }] });
-      }
-      programmeKind = found[0].kind;
+    if (dto.programme !== undefined && placesInProgramme(to)) {
+      const found = await this.thread.programmeKind(em, dto.programme);
+      if (!found || !found.active) throw new FieldValidationException([{ field: 'programme', messages: [`programme ${dto.programme} is not an active programme`] }]);
+      programmeKind = found.kind;
     }
     if (dto.documents !== undefined && to !== 'info_requested') {
       const message = 'documents can be named only when requesting information (to: info_requested)';
-      throw new BadRequestException({ message: [message], errors: [{ field: 'documents', messages: [message] }] });
+      throw new FieldValidationException([{ field: 'documents', messages: [message] }]);
     }
     // outside people (experts, partners) never reach a case's moves: the machine knows none of them
     if (!isActor(user.role)) throw new NotFoundException('Application not found');
@@ -75,10 +81,8 @@ export class CaseWorkflowService {
     if (!check.ok) {
       if (check.status === 422) throw unprocessable(check.message);
       const field = check.code === 'reason_required' ? 'reason' : check.code === 'message_required' ? 'message' : check.code.startsWith('programme') ? 'programme' : 'to';
-      throw new HttpException(
-        check.status === 400 ? { message: [check.message], errors: [{ field, messages: [check.message] }], code: check.code } : { message: check.message, code: check.code },
-        check.status,
-      );
+      if (check.status === 400) throw new FieldValidationException([{ field, messages: [check.message] }], { code: check.code });
+      throw new HttpException({ message: check.message, code: check.code }, check.status);
     }
     await this.applyMove(
       em,
@@ -95,7 +99,7 @@ export class CaseWorkflowService {
    */
   async withdraw(id: string, user: AuthUser, reason: string | undefined, expectedVersion: number | undefined): Promise<ApplicationView> {
     const now = this.clock.now();
-    await this.dataSource.transaction(async (em) => {
+    await this.transactions.run(async (em) => {
       if (user.role !== 'founder') throw new NotFoundException('Application not found');
       const row = await this.applications.findVisible(em, id, user, true);
       if (expectedVersion !== undefined && expectedVersion !== row.version) throw staleVersion(row.version);
@@ -118,10 +122,7 @@ export class CaseWorkflowService {
         { applicationId: row.id, at: now, type: 'unenrolled', actor, public: true, data: { cohortId: seat.cohortId, cohort: seat.cohort, why: 'decision_undone' } },
         { caseLocked: true },
       );
-      const managers: { id: string }[] = await em.query(
-        `SELECT id FROM users WHERE role = 'programme_manager' AND $1 = ANY(programmes) AND active AND erased_at IS NULL ORDER BY id`,
-        [seat.programme],
-      );
+      const managers = await this.users.managersOf(em, seat.programme);
       await enqueueEmails(
         em,
         managers.map((m) => ({ template: 'seat-freed' as const, recipientId: m.id, eventKey: event.id, applicationId: row.id, data: { cohortId: seat.cohortId } })),
@@ -141,50 +142,41 @@ export class CaseWorkflowService {
     actor: { id: string; role: string },
     now: Date,
   ): Promise<void> {
-    const sets: string[] = ['status = $2', 'version = version + 1', 'updated_at = $3'];
-    const params: unknown[] = [row.id, move.to, now];
-    const set = (column: string, value: unknown): void => {
-      params.push(value);
-      sets.push(`${column} = $${params.length}`);
-    };
     // the machine checks the move it is asked to write, whoever the caller (a transition, the founder's reply)
     assertLegalMove(row.status, move.to, actor.role);
-    if (row.first_responded_at === null && countsAsFirstResponse(row.status, actor.role as Actor)) set('first_responded_at', now);
+    const columns: MoveColumns = {};
+    if (row.first_responded_at === null && countsAsFirstResponse(row.status, actor.role)) columns.firstRespondedAt = now;
 
     switch (move.kind) {
       case 'decision':
-        set('decided_at', now);
-        sets.push('first_decided_at = coalesce(first_decided_at, $3)'); // the funnel's "first decision", kept through reopenings
-        set('programme', move.to === 'declined' ? null : move.programme);
+        columns.decidedAt = now;
+        columns.firstDecidedAt = now; // the funnel's "first decision", kept through reopenings
+        columns.programme = move.to === 'declined' ? null : move.programme;
         break;
       case 'info_request':
-        set('paused_at', now);
+        columns.pausedAt = now;
         break;
       case 'resume':
-        if (row.paused_at && row.decision_due_at) set('decision_due_at', decisionDueAfterPause(row.decision_due_at, row.paused_at, now));
-        set('paused_at', null);
+        if (row.paused_at && row.decision_due_at) columns.decisionDueAt = decisionDueAfterPause(row.decision_due_at, row.paused_at, now);
+        columns.pausedAt = null;
         break;
       case 'reopen':
         // the decision is undone; the decision clock keeps its original due date (docs/domain.md "Service levels")
-        set('decided_at', null);
-        set('programme', null);
+        columns.decidedAt = null;
+        columns.programme = null;
         break;
       case 'withdraw':
-        set('withdrawn_at', now);
-        if (row.status === 'info_requested') set('paused_at', null);
+        columns.withdrawnAt = now;
+        if (row.status === 'info_requested') columns.pausedAt = null;
         break;
       default:
         break;
     }
-    await em.query(`UPDATE applications SET ${sets.join(', ')} WHERE id = $1`, params);
+    await this.cases.writeMove(em, row.id, move.to, now, columns);
 
     let messageId: string | null = null;
     if (move.message !== null) {
-      const inserted: { id: string }[] = await em.query(
-        'INSERT INTO case_messages (application_id, author_id, author_role, body, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id',
-        [row.id, actor.id, actor.role, move.message, now],
-      );
-      messageId = inserted[0].id;
+      messageId = await this.thread.insertMessage(em, { applicationId: row.id, authorId: actor.id, authorRole: actor.role, body: move.message, at: now });
     }
     const event = await appendCaseEvent(em, {
       applicationId: row.id,
@@ -195,7 +187,7 @@ export class CaseWorkflowService {
       data: {
         from: row.status,
         to: move.to,
-        programme: move.to === 'accepted' || move.to === 'referred' ? move.programme : null,
+        programme: placesInProgramme(move.to) ? move.programme : null,
         reason: move.reason,
         messageId,
         // the documents an information request names (only then, so other events keep their shape)

@@ -12,6 +12,16 @@ export const FIRST_RESPONSE_CLOCK_STATUSES = ['submitted'] as const satisfies re
 /** The statuses in which the decision clock runs (it is paused in `info_requested`). */
 export const DECISION_CLOCK_STATUSES = ['submitted', 'in_review'] as const satisfies readonly CaseStatus[];
 
+/** TypeScript twin of firstResponseRunningSql: the first-response clock is running. */
+export function firstResponseRunning(status: CaseStatus, firstRespondedAt: Date | null): boolean {
+  return (FIRST_RESPONSE_CLOCK_STATUSES as readonly CaseStatus[]).includes(status) && firstRespondedAt === null;
+}
+
+/** TypeScript twin of decisionRunningSql: the decision clock is running. */
+export function decisionRunning(status: CaseStatus): boolean {
+  return (DECISION_CLOCK_STATUSES as readonly CaseStatus[]).includes(status);
+}
+
 function literal(status: CaseStatus): string {
   if (!/^[a-z_]+$/.test(status)) throw new Error(`not a status: ${status}`);
   return `'${status}'`;

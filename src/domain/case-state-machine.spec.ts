@@ -6,6 +6,9 @@ import {
   checkTransition,
   CLOSED_STATUSES,
   countsAsFirstResponse,
+  isAssignable,
+  isEditable,
+  placesInProgramme,
   DECIDED_STATUSES,
   isCaseStatus,
   isDecided,
@@ -421,6 +424,29 @@ describe('countsAsFirstResponse', () => {
       }
     }
     expect(countsAsFirstResponse('submitted', 'founder')).toBe(false); // a withdrawal is no response
+  });
+
+  it('is any staff message on a submitted case, whatever its status now', () => {
+    for (const actor of ACTORS) {
+      for (const from of CASE_STATUSES) {
+        expect(countsAsFirstResponse(from, actor, 'message')).toBe(from !== 'draft' && isStaff(actor));
+      }
+    }
+  });
+});
+
+describe('placesInProgramme', () => {
+  it('is a decision that names a programme: accepted (internal) or referred (external)', () => {
+    for (const status of CASE_STATUSES) expect(placesInProgramme(status)).toBe(status === 'accepted' || status === 'referred');
+  });
+});
+
+describe('isEditable and isAssignable', () => {
+  it('the founder edits a draft or a case waiting on them; only open cases are assigned', () => {
+    for (const status of CASE_STATUSES) {
+      expect(isEditable(status)).toBe(status === 'draft' || status === 'info_requested');
+      expect(isAssignable(status)).toBe(isOpen(status));
+    }
   });
 });
 

@@ -81,6 +81,14 @@ export type OpenStatus = (typeof OPEN_STATUSES)[number];
 export const DECIDED_STATUSES = ['accepted', 'referred', 'declined'] as const satisfies readonly CaseStatus[];
 export type DecidedStatus = (typeof DECIDED_STATUSES)[number];
 
+/** The decisions that place the case in a programme, and the kind of programme each needs. */
+export const DECISION_PROGRAMME_KIND = { accepted: 'internal', referred: 'external' } as const satisfies Partial<Record<DecidedStatus, ProgrammeKind>>;
+
+/** Whether a move to `status` names the programme the case goes to (accepted or referred). */
+export function placesInProgramme(status: CaseStatus): status is keyof typeof DECISION_PROGRAMME_KIND {
+  return Object.hasOwn(DECISION_PROGRAMME_KIND, status);
+}
+
 /** Decided or withdrawn. */
 export const CLOSED_STATUSES = [...DECIDED_STATUSES, 'withdrawn'] as const satisfies readonly CaseStatus[];
 
@@ -102,6 +110,18 @@ export function isOpen(status: CaseStatus): status is OpenStatus {
 
 export function isDecided(status: CaseStatus): status is DecidedStatus {
   return (DECIDED_STATUSES as readonly string[]).includes(status);
+}
+
+/** The founder may edit the application in these statuses (and only these). */
+export const EDITABLE_STATUSES = ['draft', 'info_requested'] as const satisfies readonly CaseStatus[];
+
+export function isEditable(status: CaseStatus): boolean {
+  return (EDITABLE_STATUSES as readonly string[]).includes(status);
+}
+
+/** Only open cases are given to someone: an assignee's load is their open cases. */
+export function isAssignable(status: CaseStatus): boolean {
+  return isOpen(status);
 }
 
 /**
@@ -220,7 +240,7 @@ export function checkTransition(input: TransitionInput): TransitionCheck {
   switch (to) {
     case 'accepted':
     case 'referred': {
-      const expected: ProgrammeKind = to === 'accepted' ? 'internal' : 'external';
+      const expected: ProgrammeKind = DECISION_PROGRAMME_KIND[to];
       if (input.programmeKind === null || input.programmeKind === undefined) {
         return fail(400, 'programme_required', `${to} needs ${expected === 'internal' ? 'an internal' : 'an external'} programme`);
       }
@@ -278,10 +298,12 @@ export function assertLegalMove(from: CaseStatus, to: CaseStatus, actor: string)
 }
 
 /**
- * Whether a (legal) transition is the case's first response for the service level: the first
- * staff transition out of `submitted` (the caller also counts the first staff message and
- * only the first occurrence).
+ * Whether an action is the case's first response for the service level: a staff transition out
+ * of `submitted` (`by` 'move', a legal one), or a staff message in the thread of a submitted
+ * case, whatever its status (`by` 'message'). The caller counts only the first occurrence (the
+ * case has no first response yet).
  */
-export function countsAsFirstResponse(from: CaseStatus, actor: Actor): boolean {
-  return from === 'submitted' && isStaff(actor);
+export function countsAsFirstResponse(from: CaseStatus, actor: Actor | string, by: 'move' | 'message' = 'move'): boolean {
+  if (!isStaff(actor)) return false;
+  return by === 'message' ? from !== 'draft' : from === 'submitted';
 }

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { CaseVisibility } from '../common/case-visibility';
 import type { AuthUser } from '../auth/auth-user';
 import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
-import { EventSeal, verifyChain } from './event-hash';
+import { CaseEventRow, CaseEventsRepository } from './case-events.repository';
+import { verifyChain } from './event-hash';
 
 export interface TimelineEventView {
   id: string;
@@ -14,54 +14,26 @@ export interface TimelineEventView {
   data: Record<string, unknown>;
 }
 
-interface EventRow {
-  id: string;
-  seq: number;
-  at: Date;
-  type: string;
-  actor_id: string | null;
-  actor_role: string | null;
-  public: boolean;
-  data: Record<string, unknown>;
-  prev_hash: string | null;
-  hash: string;
-  sealed?: EventSeal | null;
-  message_body: string | null;
-  note_body: string | null;
-}
-
 @Injectable()
 export class TimelineService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly events: CaseEventsRepository,
     private readonly applications: CaseVisibility,
   ) {}
 
   /** Every event of a case in order; founders see the public ones only. */
   async list(id: string, user: AuthUser, limit = 100, cursor?: string): Promise<Page<TimelineEventView>> {
-    await this.applications.findVisible(this.dataSource.manager, id, user);
+    await this.applications.visible(id, user);
     const founder = user.role === 'founder';
     const after = decodeCursor(cursor, 1);
-    const rows: EventRow[] = await this.dataSource.query(
-      `SELECT e.id, e.seq, e.at, e.type, e.actor_id, e.actor_role, e.public, e.data, e.prev_hash, e.hash,
-              m.body AS message_body, ${founder ? 'NULL' : 'n.body'} AS note_body
-       FROM case_events e
-       LEFT JOIN case_messages m ON m.id = (e.data->>'messageId')::uuid
-       LEFT JOIN case_notes n ON n.id = (e.data->>'noteId')::uuid
-       WHERE e.application_id = $1 AND e.seq > $2 ${founder ? 'AND e.public' : ''}
-       ORDER BY e.seq LIMIT $3`,
-      [id, after ? Number(after[0]) : 0, limit + 1],
-    );
+    const rows = await this.events.page(id, founder, after ? Number(after[0]) : 0, limit + 1);
     return toPage(rows, limit, (r) => toEventView(r, founder), (r) => [r.seq]);
   }
 
   /** Re-computes the hash chain of a case (admin). */
   async verify(id: string, user: AuthUser): Promise<{ intact: boolean; events: number; brokenAt?: number }> {
-    await this.applications.findVisible(this.dataSource.manager, id, user);
-    const rows: EventRow[] = await this.dataSource.query(
-      'SELECT id, seq, at, type, actor_id, actor_role, public, data, sealed, prev_hash, hash FROM case_events WHERE application_id = $1 ORDER BY seq',
-      [id],
-    );
+    await this.applications.visible(id, user);
+    const rows = await this.events.chain(id);
     const result = verifyChain(
       rows.map((r) => ({
         applicationId: id,
@@ -84,7 +56,7 @@ export class TimelineService {
 /** Staff-only details never reach a founder even inside a public event. */
 const FOUNDER_HIDDEN_KEYS = new Set(['explanation']);
 
-function toEventView(r: EventRow, founder: boolean): TimelineEventView {
+function toEventView(r: CaseEventRow, founder: boolean): TimelineEventView {
   const data: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(r.data)) if (!(founder && FOUNDER_HIDDEN_KEYS.has(key))) data[key] = value;
   if (r.message_body !== null) data.message = r.message_body;

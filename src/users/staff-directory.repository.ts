@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { preparedQuery } from '../database/prepared-query';
+import { STAFF_ROLES, type StaffRole } from '../domain/roles';
+
+/** Who a case can be given to from the pages' list: advisors and programme managers (not admins). */
+const ASSIGNABLE_ROLES: readonly StaffMember['role'][] = ['advisor', 'programme_manager'];
 
 export interface StaffMember {
   id: string;
   fullName: string;
-  role: 'advisor' | 'programme_manager' | 'admin';
+  role: StaffRole;
 }
 
 /**
@@ -22,8 +26,8 @@ export class StaffDirectory {
     if (unique.length === 0) return new Map();
     const rows = await preparedQuery<{ id: string; full_name: string }>(
       this.dataSource,
-      `SELECT id, full_name FROM users WHERE id = ANY($1::uuid[]) AND role IN ('advisor', 'programme_manager', 'admin') AND erased_at IS NULL`,
-      [unique],
+      `SELECT id, full_name FROM users WHERE id = ANY($1::uuid[]) AND role = ANY($2::text[]) AND erased_at IS NULL`,
+      [unique, STAFF_ROLES],
     );
     return new Map(rows.map((r) => [r.id, r.full_name]));
   }
@@ -32,8 +36,8 @@ export class StaffDirectory {
   async assignable(): Promise<StaffMember[]> {
     const rows = await preparedQuery<{ id: string; full_name: string; role: StaffMember['role'] }>(
       this.dataSource,
-      `SELECT id, full_name, role FROM users WHERE role IN ('advisor', 'programme_manager') AND active AND erased_at IS NULL ORDER BY lower(full_name), id LIMIT 500`,
-      [],
+      `SELECT id, full_name, role FROM users WHERE role = ANY($1::text[]) AND active AND erased_at IS NULL ORDER BY lower(full_name), id LIMIT 500`,
+      [ASSIGNABLE_ROLES],
     );
     return rows.map((r) => ({ id: r.id, fullName: r.full_name, role: r.role }));
   }

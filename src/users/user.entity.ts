@@ -51,7 +51,7 @@ export class User {
   @Column('timestamptz', { name: 'email_verified_at', nullable: true })
   emailVerifiedAt: Date | null;
 
-  /** access tokens carry it; raising it refuses every token issued before (see auth.guard.ts) */
+  /** access tokens and web sessions carry it; raising it refuses every one issued before (see UsersRepository.sessionAccount) */
   @Column('integer', { name: 'token_version' })
   tokenVersion: number;
 

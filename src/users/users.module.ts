@@ -4,7 +4,8 @@ import { ProgrammesModule } from '../programmes/programmes.module';
 import { MeController } from './me.controller';
 import { UsersController } from './users.controller';
 import { StaffDirectory } from './staff-directory.repository';
+import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
-@Module({ imports: [ProgrammesModule, AccountsModule], controllers: [UsersController, MeController], providers: [UsersService, StaffDirectory], exports: [UsersService, StaffDirectory] })
+@Module({ imports: [ProgrammesModule, AccountsModule], controllers: [UsersController, MeController], providers: [UsersService, UsersRepository, StaffDirectory], exports: [UsersService, UsersRepository, StaffDirectory] })
 export class UsersModule {}

@@ -1,5 +1,6 @@
 import { ConflictException, ForbiddenException, Inject, Injectable, Logger, NotFoundException, OnApplicationBootstrap } from '@nestjs/common';
-import { DataSource, EntityManager, IsNull, Repository } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { Transactions } from '../database/transactions';
 import { AccountTokensRepository } from '../accounts/account-tokens.repository';
 import { Clock } from '../common/clock';
 import { enqueueEmails } from '../notifications/outbox/email-outbox';
@@ -15,23 +16,22 @@ import { UpdatePreferencesDto } from './dto/preferences.dto';
 import { UpdateUserDto } from './dto/update-user.dto';
 import { Locale, Role, User } from './user.entity';
 import { toUserView, UserView } from './user.view';
+import { UsersRepository } from './users.repository';
 
 const UNIQUE_VIOLATION = '23505';
 
 @Injectable()
 export class UsersService implements OnApplicationBootstrap {
   private readonly logger = new Logger(UsersService.name);
-  private readonly users: Repository<User>;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly users: UsersRepository,
+    private readonly transactions: Transactions,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly programmeCatalogue: ProgrammesService,
     private readonly accountTokens: AccountTokensRepository,
     private readonly clock: Clock,
-  ) {
-    this.users = dataSource.getRepository(User);
-  }
+  ) {}
 
   /**
    * The first admin comes from ADMIN_EMAIL / ADMIN_PASSWORD when no active admin exists: the
@@ -41,28 +41,14 @@ export class UsersService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const { adminEmail, adminPassword } = this.config;
     if (!adminEmail || !adminPassword) return;
-    if ((await this.activeAdminCount()) > 0) return;
-    const passwordHash = await hashPassword(adminPassword);
-    // several processes may boot at once: the upsert is one statement, and the WHERE keeps an
-    // admin made meanwhile by another process as it is
-    const restored: { inserted: boolean }[] = await this.dataSource.query(
-      `INSERT INTO users (email, password_hash, full_name, role, locale, languages, email_verified_at)
-       VALUES ($1, $2, 'Administrator', 'admin', 'fr', '{fr,en}', now())
-       ON CONFLICT (email) DO UPDATE SET role = 'admin', active = true, password_hash = EXCLUDED.password_hash,
-         email_verified_at = coalesce(users.email_verified_at, now()), updated_at = now()
-         WHERE NOT EXISTS (SELECT 1 FROM users WHERE role = 'admin' AND active AND erased_at IS NULL)
-       RETURNING (xmax = 0) AS inserted`,
-      [adminEmail, passwordHash],
-    );
-    if (restored.length > 0) this.logger.log(`${restored[0].inserted ? 'first admin account created' : 'admin account restored'} for ${adminEmail}`);
-  }
-
-  private async activeAdminCount(): Promise<number> {
-    return this.users.count({ where: { role: 'admin', active: true, erasedAt: IsNull() } });
+    if ((await this.users.activeAdminCount()) > 0) return;
+    // several processes may boot at once: the repository's upsert keeps an admin made meanwhile
+    const restored = await this.users.restoreAdmin(adminEmail, await hashPassword(adminPassword));
+    if (restored) this.logger.log(`${restored.inserted ? 'first admin account created' : 'admin account restored'} for ${adminEmail}`);
   }
 
   async findById(id: string): Promise<User | null> {
-    return this.users.findOne({ where: { id } });
+    return this.users.findById(id);
   }
 
   async get(id: string): Promise<User> {
@@ -73,7 +59,7 @@ export class UsersService implements OnApplicationBootstrap {
 
   /** Reads an account through the caller's transaction (404 when missing or erased). */
   async getIn(em: EntityManager, id: string): Promise<User> {
-    const user = await em.getRepository(User).findOne({ where: { id } });
+    const user = await this.users.findById(id, em);
     if (!user || user.erasedAt !== null) throw new NotFoundException('User not found');
     return user;
   }
@@ -95,12 +81,12 @@ export class UsersService implements OnApplicationBootstrap {
       active?: boolean;
       emailVerified?: boolean;
     },
-    em: EntityManager = this.dataSource.manager,
+    em?: EntityManager,
   ): Promise<User> {
     const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
     const locale = input.locale ?? 'fr';
-    try {
-      const result = await em.getRepository(User).insert({
+    const write = async (tx: EntityManager): Promise<User> => {
+      const id = await this.users.insert(tx, {
         email: input.email,
         passwordHash,
         fullName: input.fullName,
@@ -114,7 +100,11 @@ export class UsersService implements OnApplicationBootstrap {
         emailVerifiedAt: input.emailVerified ? this.clock.now() : null,
         tokenVersion: 0,
       });
-      return this.getIn(em, result.identifiers[0].id as string);
+      return this.getIn(tx, id);
+    };
+    try {
+      // inside the caller's transaction, or one of its own (the account and its reading back)
+      return await (em ? write(em) : this.transactions.run(write));
     } catch (error) {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw new ConflictException('An account with this email already exists');
       throw error;
@@ -129,7 +119,7 @@ export class UsersService implements OnApplicationBootstrap {
     await this.checkProgrammes(dto.programmes);
     if (dto.password !== undefined) return toUserView(await this.insert({ ...dto, emailVerified: true }));
     const now = this.clock.now();
-    const user = await this.dataSource.transaction(async (em) => {
+    const user = await this.transactions.run(async (em) => {
       const invited = await this.insert(dto, em);
       const link = await this.accountTokens.create(em, invited.id, 'invitation', now);
       await enqueueEmails(em, [{ template: 'invitation', recipientId: invited.id, eventKey: link.id, data: { tokenId: link.id, invitedBy } }], now);
@@ -144,9 +134,8 @@ export class UsersService implements OnApplicationBootstrap {
    */
   async reinvite(id: string, invitedBy: string): Promise<void> {
     const now = this.clock.now();
-    await this.dataSource.transaction(async (em) => {
-      const rows: { role: Role; pending: boolean }[] = await em.query('SELECT role, password_hash IS NULL AS pending FROM users WHERE id = $1 AND erased_at IS NULL FOR UPDATE', [id]);
-      const user = rows[0];
+    await this.transactions.run(async (em) => {
+      const user = await this.users.lockForInvitation(em, id);
       if (!user || user.role === 'founder') throw new NotFoundException('User not found');
       if (!user.pending) throw new ConflictException('This invitation was already accepted');
       await this.accountTokens.spendAll(em, id, 'invitation', now);
@@ -157,8 +146,7 @@ export class UsersService implements OnApplicationBootstrap {
 
   /** The stored password hash (null while an invitation is pending). */
   async passwordHashOf(id: string): Promise<string | null> {
-    const rows: { password_hash: string | null }[] = await this.dataSource.query('SELECT password_hash FROM users WHERE id = $1 AND erased_at IS NULL', [id]);
-    return rows[0]?.password_hash ?? null;
+    return this.users.passwordHashOf(id);
   }
 
   /**
@@ -167,45 +155,33 @@ export class UsersService implements OnApplicationBootstrap {
    * the address counts as verified.
    */
   async setPassword(em: EntityManager, id: string, password: string, now: Date): Promise<User> {
-    const passwordHash = await hashPassword(password);
-    await em.query(
-      'UPDATE users SET password_hash = $2, token_version = token_version + 1, email_verified_at = COALESCE(email_verified_at, $3), updated_at = $3 WHERE id = $1',
-      [id, passwordHash, now],
-    );
+    await this.users.setPassword(em, id, await hashPassword(password), now);
     return this.getIn(em, id);
   }
 
   /** Locks an active account by its address for a password reset; null when there is none. */
-  async lockActiveByEmail(em: EntityManager, email: string): Promise<{ id: string; hasPassword: boolean } | null> {
-    const rows: { id: string; has_password: boolean }[] = await em.query(
-      'SELECT id, password_hash IS NOT NULL AS has_password FROM users WHERE email = $1 AND active AND erased_at IS NULL FOR UPDATE',
-      [email],
-    );
-    return rows[0] ? { id: rows[0].id, hasPassword: rows[0].has_password } : null;
+  lockActiveByEmail(em: EntityManager, email: string): Promise<{ id: string; hasPassword: boolean } | null> {
+    return this.users.lockActiveByEmail(em, email);
   }
 
   /** Locks an account and tells whether a link may still set its password. */
-  async lockState(em: EntityManager, id: string): Promise<{ active: boolean; hasPassword: boolean; erased: boolean } | null> {
-    const rows: { active: boolean; has_password: boolean; erased: boolean }[] = await em.query(
-      'SELECT active, password_hash IS NOT NULL AS has_password, erased_at IS NOT NULL AS erased FROM users WHERE id = $1 FOR UPDATE',
-      [id],
-    );
-    return rows[0] ? { active: rows[0].active, hasPassword: rows[0].has_password, erased: rows[0].erased } : null;
+  lockState(em: EntityManager, id: string): Promise<{ active: boolean; hasPassword: boolean; erased: boolean } | null> {
+    return this.users.lockState(em, id);
   }
 
   async markEmailVerified(em: EntityManager, id: string, now: Date): Promise<User> {
-    await em.query('UPDATE users SET email_verified_at = COALESCE(email_verified_at, $2), updated_at = $2 WHERE id = $1', [id, now]);
+    await this.users.markEmailVerified(em, id, now);
     return this.getIn(em, id);
   }
 
   /** The one-click unsubscribe: no more weekly digest (an erased account is left as it is). */
   async stopWeeklyDigest(id: string): Promise<void> {
-    await this.dataSource.query('UPDATE users SET weekly_digest = false, updated_at = now() WHERE id = $1 AND erased_at IS NULL', [id]);
+    await this.users.stopWeeklyDigest(id);
   }
 
   /** Logout everywhere: every access token of the account stops working. */
   async revokeAllTokens(id: string): Promise<void> {
-    await this.dataSource.query('UPDATE users SET token_version = token_version + 1 WHERE id = $1', [id]);
+    await this.users.revokeAllTokens(id);
   }
 
   async update(id: string, dto: UpdateUserDto): Promise<UserView> {
@@ -234,9 +210,9 @@ export class UsersService implements OnApplicationBootstrap {
     if (dto.password !== undefined || (dto.active === false && user.active)) changes.tokenVersion = user.tokenVersion + 1;
     if (Object.keys(changes).length > 0) {
       try {
-        await this.dataSource.transaction(async (em) => {
+        await this.transactions.run(async (em) => {
           if (user.role === 'admin' && ((changes.role !== undefined && changes.role !== 'admin') || changes.active === false)) await this.keepOneAdmin(em, id);
-          await em.getRepository(User).update({ id }, changes);
+          await this.users.update(id, changes, em);
         });
       } catch (error) {
         if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw new ConflictException('An account with this email already exists');
@@ -251,7 +227,7 @@ export class UsersService implements OnApplicationBootstrap {
    * locked first, so two admins demoting each other at once cannot both succeed.
    */
   private async keepOneAdmin(em: EntityManager, id: string): Promise<void> {
-    const admins: { id: string }[] = await em.query(`SELECT id FROM users WHERE role = 'admin' AND active AND erased_at IS NULL ORDER BY id FOR UPDATE`);
+    const admins = await this.users.lockActiveAdmins(em);
     if (admins.some((a) => a.id === id) && admins.length <= 1) {
       throw new ConflictException('This is the last active admin: make another account an admin before demoting or deactivating this one');
     }
@@ -266,7 +242,7 @@ export class UsersService implements OnApplicationBootstrap {
     const changes: Partial<User> = {};
     if (dto.weeklyDigest !== undefined) changes.weeklyDigest = dto.weeklyDigest;
     if (dto.locale !== undefined) changes.locale = dto.locale;
-    if (Object.keys(changes).length > 0) await this.users.update({ id }, changes);
+    if (Object.keys(changes).length > 0) await this.users.update(id, changes);
     return toUserView(await this.get(id));
   }
 
@@ -275,10 +251,7 @@ export class UsersService implements OnApplicationBootstrap {
     const after = decodeCursor(query.cursor, 2);
     if (query.role === 'founder') throw new ForbiddenException('The user list is for staff accounts; founders are not listed');
     // staff accounts only: founders' names and addresses are nobody's list to read
-    const qb = this.users.createQueryBuilder('u').where("u.erased_at IS NULL AND u.role <> 'founder'");
-    if (query.role) qb.andWhere('u.role = :role', { role: query.role });
-    if (after) qb.andWhere('(u.created_at, u.id) > (:at::timestamptz, :id::uuid)', { at: after[0], id: after[1] });
-    const rows = await qb.orderBy('u.created_at', 'ASC').addOrderBy('u.id', 'ASC').limit(limit + 1).getMany();
+    const rows = await this.users.listStaff(query.role, after, limit + 1);
     return toPage(rows, limit, toUserView, (u) => [u.createdAt.toISOString(), u.id]);
   }
 }

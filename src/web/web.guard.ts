@@ -1,10 +1,9 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
-import { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user';
-import { preparedQuery } from '../database/prepared-query';
 import type { Role } from '../users/user.entity';
+import { UsersRepository } from '../users/users.repository';
 import { pickPageLocale } from './i18n/catalogue';
 import { csrfMatches, SESSION_COOKIE, WebSessionService } from './session/web-session.service';
 import { CSRF_IN_MULTIPART_BODY, CsrfRefused, isMultipart, parseCookies, WEB_ROLES, WebRedirect, WebRequest } from './web-context';
@@ -28,7 +27,7 @@ export class WebGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly sessions: WebSessionService,
-    private readonly dataSource: DataSource,
+    private readonly accounts: UsersRepository,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -80,13 +79,8 @@ export class WebGuard implements CanActivate {
    */
   private async activeUser(id: string, tokenVersion: unknown): Promise<AuthUser | null> {
     if (!Number.isInteger(tokenVersion)) return null;
-    const rows = await preparedQuery<{ id: string; role: Role; email: string; full_name: string; locale: 'fr' | 'en'; programmes: string[]; email_verified: boolean }>(
-      this.dataSource,
-      `SELECT id, role, email, full_name, locale, programmes, email_verified_at IS NOT NULL AS email_verified
-       FROM users WHERE id = $1 AND active AND erased_at IS NULL AND token_version = $2`,
-      [id, tokenVersion],
-    );
-    const row = rows[0];
+    // the API guard's lookup: a session has no token id of its own to be logged out alone
+    const row = await this.accounts.sessionAccount(id, tokenVersion as number, null);
     return row ? { id: row.id, role: row.role, email: row.email, fullName: row.full_name, locale: row.locale, programmes: row.programmes, emailVerified: row.email_verified } : null;
   }
 }

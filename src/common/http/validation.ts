@@ -41,11 +41,15 @@ export const MAX_REPORTED_ERRORS = 20;
 
 /**
  * 400 `{statusCode, error, message: string[], errors: [{field, messages}]}` naming every failing
- * field, up to MAX_REPORTED_ERRORS of them, then `moreErrors: <how many more>`. `message` lists
- * each distinct message once.
+ * field, up to MAX_REPORTED_ERRORS of them, then `moreErrors: <how many more>`, then `detail`'s
+ * keys when given (e.g. the state machine's refusal `code`). `message` lists each distinct
+ * message once.
  */
 export class FieldValidationException extends BadRequestException {
-  constructor(readonly fieldErrors: FieldError[]) {
+  constructor(
+    readonly fieldErrors: FieldError[],
+    detail: Record<string, unknown> = {},
+  ) {
     const shown = fieldErrors.slice(0, MAX_REPORTED_ERRORS).map((e) => ({ field: e.field.slice(0, 200), messages: e.messages.slice(0, 5).map((m) => m.slice(0, 300)) }));
     const more = fieldErrors.length - shown.length;
     super({
@@ -56,6 +60,7 @@ export class FieldValidationException extends BadRequestException {
       message: [...new Set(shown.flatMap((e) => e.messages))],
       errors: shown,
       ...(more > 0 ? { moreErrors: more } : {}),
+      ...detail,
     });
   }
 }

@@ -1,4 +1,4 @@
-import { BadRequestException } from '@nestjs/common';
+import { FieldValidationException } from '../http/validation';
 
 /**
  * Opaque keyset cursors: the sort key and id of the last row of a page, base64url JSON.
@@ -42,7 +42,7 @@ export function decodeCursor(cursor: string | undefined, arity: number): CursorK
   } catch {
     // fall through
   }
-  throw new BadRequestException({ message: ['cursor is not a cursor returned by this list'], errors: [{ field: 'cursor', messages: ['cursor is not a cursor returned by this list'] }] });
+  throw new FieldValidationException([{ field: 'cursor', messages: ['cursor is not a cursor returned by this list'] }]);
 }
 
 export interface Page<T> {

@@ -6,7 +6,7 @@ import type { AssignmentExplanation } from '../../assignment/assignment-choice';
 import { AssignmentService } from '../../assignment/assignment.service';
 import type { AuthUser } from '../../auth/auth-user';
 import { Public, STAFF } from '../../auth/auth.decorators';
-import { isActor, isDecided, type CaseStatus } from '../../cases/case-state-machine';
+import { isActor, isAssignable, isDecided, type CaseStatus } from '../../cases/case-state-machine';
 import { CaseThreadService } from '../../cases/case-thread.service';
 import { CaseWorkflowService } from '../../cases/case-workflow.service';
 import { BodyDto, TransitionDto } from '../../cases/dto/case-actions.dto';
@@ -272,7 +272,7 @@ export class StaffCaseController {
           : null,
         assignee: app.assigneeId ? (people.get(app.assigneeId) ?? '') : null,
         assignedToMe: app.assigneeId === user.id,
-        assignable: app.status === 'submitted' || app.status === 'in_review' || app.status === 'info_requested',
+        assignable: isAssignable(app.status),
         staffOptions: staff.map((s) => ({ value: s.id, label: s.fullName })),
         explanation,
         moves,
