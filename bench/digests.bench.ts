@@ -13,7 +13,7 @@
 import 'reflect-metadata';
 import { Client } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
-import { addCalendarDays, parisDate } from '../src/cases/business-calendar';
+import { addCalendarDays, parisDate } from '../src/domain/business-calendar';
 import { SystemClock } from '../src/common/clock';
 import type { AppConfig } from '../src/config/app-config';
 import { Transactions } from '../src/database/transactions';

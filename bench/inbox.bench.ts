@@ -9,7 +9,7 @@
  * sequential scan on applications is flagged.
  */
 import { Client } from 'pg';
-import { atRiskThreshold } from '../src/cases/service-level';
+import { atRiskThreshold } from '../src/domain/service-level';
 import { APPLICATION_COLUMNS } from '../src/applications/application.view';
 import { buildInboxQuery, type InboxFilters } from '../src/applications/inbox-query';
 import type { CursorKey } from '../src/common/pagination/cursor';

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/http/api-errors';
 import { IsOptional, IsUUID, Matches } from 'class-validator';
-import { Roles } from '../auth/auth.decorators';
+import { Roles } from '../common/http/auth.decorators';
 import type { RenderedEmail } from '../notifications/templates/template-renderer';
 import { DigestsService } from './digests.service';
 

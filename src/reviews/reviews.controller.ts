@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/auth-user';
-import { CurrentUser, Roles, STAFF } from '../auth/auth.decorators';
+import { CurrentUser, Roles, STAFF } from '../common/http/auth.decorators';
 import { ApiErrors } from '../common/http/api-errors';
 import { UuidParamPipe } from '../common/http/is-uuid.pipe';
 import { CommitteesService } from './committees.service';

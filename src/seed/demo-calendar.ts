@@ -1,7 +1,7 @@
 /**
  * A table of Europe/Paris days for the demo data's time window, so that millions of instants can
  * be placed on Paris days without an Intl call each. Due dates come from the service-level
- * functions themselves (src/cases/service-level.ts), memoised by Paris day: they depend on the
+ * functions themselves (src/domain/service-level.ts), memoised by Paris day: they depend on the
  * day of their input only, so one call per distinct day gives exactly what the app computes.
  */
 import { addCalendarDays, compareDays, isBusinessDay, startOfParisDay, type ParisDay } from '../domain/business-calendar';

@@ -6,7 +6,7 @@
  * withdrawal, notes, messages, enrolment in a cohort) and cut at "now": young cases are still
  * open, old ones decided, and a few slow ones are still open and late. Every move is one the
  * state machine allows, done by the role it allows; the row's clocks are what the app would
- * hold (due dates from src/cases/service-level.ts, the decision clock moved by each pause), and
+ * hold (due dates from src/domain/service-level.ts, the decision clock moved by each pause), and
  * the service-level events the reminder scan would have written are there, so a worker started
  * on the demo database has nothing to catch up on. The timeline of each case is hash-chained
  * exactly as appendCaseEvent does (src/timeline/event-hash.ts).

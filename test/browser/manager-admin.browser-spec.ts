@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { addCalendarDays, parisDate } from '../../src/cases/business-calendar';
+import { addCalendarDays, parisDate } from '../../src/domain/business-calendar';
 import { auth, move, submitCase } from '../support/cases';
 import { QueueService } from '../../src/queue/queue.service';
 import { HHSF_PROFILE } from '../support/fixtures';

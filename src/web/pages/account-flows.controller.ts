@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AccountLifecycleService } from '../../auth/account-lifecycle.service';
 import type { AuthUser } from '../../auth/auth-user';
-import { Public } from '../../auth/auth.decorators';
+import { Public } from '../../common/http/auth.decorators';
 import { AcceptInvitationDto, ForgotPasswordDto, ResetPasswordDto } from '../../auth/dto/account.dto';
 import { FieldValidationException } from '../../common/http/validation';
 import { textOf, validateWithDto } from '../forms/form-validation';

@@ -5,7 +5,7 @@ import { AccountLifecycleService } from '../../auth/account-lifecycle.service';
 import type { AuthUser } from '../../auth/auth-user';
 import { ChangePasswordDto } from '../../auth/dto/account.dto';
 import { FieldValidationException } from '../../common/http/validation';
-import { Public } from '../../auth/auth.decorators';
+import { Public } from '../../common/http/auth.decorators';
 import { AuthService } from '../../auth/auth.service';
 import { Clock } from '../../common/clock';
 import { PrivacyService } from '../../privacy/privacy.service';

@@ -3,7 +3,7 @@
  * words, the recommendations with programme names, the timeline in words. Pure.
  */
 import type { ApplicationListItem, ApplicationView } from '../../applications/application.view';
-import { checkTransition } from '../../cases/case-state-machine';
+import { checkTransition } from '../../domain/case-state-machine';
 import type { Recommendations } from '../../routing/routing-engine';
 import type { TimelineEventView } from '../../timeline/timeline.service';
 import { EDITABLE_STATUSES } from '../../applications/applications.service';

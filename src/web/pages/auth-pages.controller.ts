@@ -1,7 +1,7 @@
 import { Controller, Get, HttpException, Post, Req, Res, UnauthorizedException, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Public } from '../../auth/auth.decorators';
+import { Public } from '../../common/http/auth.decorators';
 import { AuthService } from '../../auth/auth.service';
 import { LoginDto } from '../../auth/dto/login.dto';
 import { RegisterDto } from '../../auth/dto/register.dto';

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Public } from '../../auth/auth.decorators';
+import { Public } from '../../common/http/auth.decorators';
 import { STAFF_ROLES } from '../../users/user.entity';
 import { SignedIn, WebRedirect, WebRequest } from '../web-context';
 import { WebExceptionFilter } from '../web-exception.filter';

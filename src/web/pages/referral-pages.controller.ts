@@ -2,7 +2,7 @@ import { Controller, Get, HttpException, Param, Post, Req, Res, UseFilters, UseG
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AuthUser } from '../../auth/auth-user';
-import { Public } from '../../auth/auth.decorators';
+import { Public } from '../../common/http/auth.decorators';
 import { UuidParamPipe } from '../../common/http/is-uuid.pipe';
 import type { ReferralView } from '../../referrals/dto/referral.dto';
 import { CreateReferralDto, ReferralResponseDto } from '../../referrals/dto/referral.dto';

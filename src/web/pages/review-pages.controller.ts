@@ -2,7 +2,7 @@ import { BadRequestException, ConflictException, Controller, Get, HttpException,
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AuthUser } from '../../auth/auth-user';
-import { Public } from '../../auth/auth.decorators';
+import { Public } from '../../common/http/auth.decorators';
 import { FieldValidationException } from '../../common/http/validation';
 import { CommitteesService } from '../../reviews/committees.service';
 import { RECOMMENDATIONS, type ReviewRecommendation } from '../../domain/review-rules';

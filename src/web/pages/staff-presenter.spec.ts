@@ -1,4 +1,4 @@
-import { CASE_STATUSES, checkTransition, type Actor } from '../../cases/case-state-machine';
+import { CASE_STATUSES, checkTransition, type Actor } from '../../domain/case-state-machine';
 import { inboxBadge, movesFor, staffTimelineItem } from './staff-presenter';
 
 const DUE_FIRST = '2026-12-07T22:59:59.999Z';

@@ -4,8 +4,8 @@
  * timeline in words. No Nest import.
  */
 import type { ApplicationListItem } from '../../applications/application.view';
-import { allowedTransitions, isOpen, type Actor, type CaseStatus, type ProgrammeKind } from '../../cases/case-state-machine';
-import type { ServiceLevelState } from '../../cases/service-level';
+import { allowedTransitions, isOpen, type Actor, type CaseStatus, type ProgrammeKind } from '../../domain/case-state-machine';
+import type { ServiceLevelState } from '../../domain/service-level';
 import type { TimelineEventView } from '../../timeline/timeline.service';
 import type { ProgrammeNames } from './application-presenter';
 

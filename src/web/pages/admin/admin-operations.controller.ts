@@ -1,7 +1,7 @@
 import { Controller, Get, NotFoundException, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Public } from '../../../auth/auth.decorators';
+import { Public } from '../../../common/http/auth.decorators';
 import { DigestsService } from '../../../digests/digests.service';
 import { EmailLogRepository } from '../../../notifications/email-log.repository';
 import { TEMPLATE_NAMES } from '../../../notifications/templates/template-contexts';

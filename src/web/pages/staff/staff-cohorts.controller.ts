@@ -2,7 +2,7 @@ import { Controller, Get, NotFoundException, Param, Post, Query, Req, Res, UseFi
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AuthUser } from '../../../auth/auth-user';
-import { Public, STAFF } from '../../../auth/auth.decorators';
+import { Public, STAFF } from '../../../common/http/auth.decorators';
 import { CohortsService } from '../../../cohorts/cohorts.service';
 import { CreateCohortDto, CreateMilestoneDto, EnrolDto, MilestoneProgressDto, UpdateMilestoneDto } from '../../../cohorts/dto/cohort.dto';
 import { UuidParamPipe } from '../../../common/http/is-uuid.pipe';

@@ -2,8 +2,8 @@ import { Controller, Get, Query, Req, Res, UseFilters, UseGuards } from '@nestjs
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AuthUser } from '../../../auth/auth-user';
-import { Public, STAFF } from '../../../auth/auth.decorators';
-import { parisDate } from '../../../cases/business-calendar';
+import { Public, STAFF } from '../../../common/http/auth.decorators';
+import { parisDate } from '../../../domain/business-calendar';
 import { Clock } from '../../../common/clock';
 import { FieldValidationException } from '../../../common/http/validation';
 import { formatDate, formatNumber } from '../../../notifications/templates/template-helpers';
