@@ -230,7 +230,7 @@ export class StaffCaseController {
     ]);
     const actorIds = events.items.map((e) => e.actor?.id).filter((v): v is string => typeof v === 'string');
     const assignedIds = events.items.map((e) => e.data.to).filter((v): v is string => typeof v === 'string' && /^[0-9a-f-]{36}$/.test(v));
-    const people = await this.directory.namesOf([...actorIds, ...assignedIds, ...(app.assigneeId ? [app.assigneeId] : [])]);
+    const people = await this.staffNames.namesOf([...actorIds, ...assignedIds, ...(app.assigneeId ? [app.assigneeId] : [])]);
     if (app.founder) people.set(app.founder.id, app.founder.fullName);
 
     const role = isActor(user.role) ? user.role : 'advisor';

@@ -11,7 +11,6 @@ import { ApplicationsCsvService } from '../../reports/applications-csv.service';
 import { ApplicationsCsvQuery } from '../../reports/dto/report-queries.dto';
 import { canonicalInboxQuery } from '../../saved-views/saved-view-rules';
 import { SavedViewsService } from '../../saved-views/saved-views.service';
-import { StaffDirectory } from '../../users/staff-directory.repository';
 import { textOf, validateWithDto } from '../forms/form-validation';
 import type { PageLocale } from '../i18n/catalogue';
 import { SignedIn, WebRequest } from '../web-context';
@@ -38,7 +37,6 @@ export class StaffInboxController {
     private readonly applications: ApplicationsService,
     private readonly csv: ApplicationsCsvService,
     private readonly savedViews: SavedViewsService,
-    private readonly directory: StaffDirectory,
     private readonly names: ProgrammeNamesService,
     private readonly staffNames: StaffNamesService,
   ) {}
@@ -113,7 +111,7 @@ export class StaffInboxController {
     const canonical = canonicalInboxQuery(Object.fromEntries(Object.entries(kept).filter(([key]) => key !== 'cursor')));
 
     const [page, programmes, staff, views] = await Promise.all([this.applications.list(user, query), this.names.all(), this.staffNames.assignable(), this.savedViews.list(user.id)]);
-    const assignees = await this.directory.namesOf(page.items.map((a) => a.assigneeId).filter((id): id is string => id !== null));
+    const assignees = await this.staffNames.namesOf(page.items.map((a) => a.assigneeId).filter((id): id is string => id !== null));
     const programmeNames = new Map(programmes.map((p) => [p.slug, p.name[locale]]));
     const rows = page.items.map((app) => ({
       id: app.id,
