@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import type { AuthUser } from '../auth/auth-user';
 import type { Role } from '../users/user.entity';
 import type { PageLocale } from './i18n/catalogue';
+import type { SavedView } from '../saved-views/saved-views.service';
 import type { Session } from './session/web-session.service';
 
 /** What the web guard puts on each page request. */
@@ -17,6 +18,8 @@ export interface WebContext {
    * (see multipartCsrfCheck) — nothing is done before that.
    */
   csrfPending?: boolean;
+  /** The staff member's saved inbox views, read once per request (the page and the navigation both show them). */
+  savedViews?: Promise<SavedView[]>;
 }
 
 export type WebRequest = Request & { web: WebContext };

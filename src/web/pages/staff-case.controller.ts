@@ -222,6 +222,8 @@ export class StaffCaseController {
       this.documents.list(id, user),
       this.staffNames.assignable(),
       this.names.all(),
+      // the navigation's saved views, read beside the case rather than after it
+      this.pages.savedViewsOf(req.web, user.id).catch(() => []),
     ]);
     const names = new Map(programmes.map((p) => [p.slug, p.name[locale]]));
     const [referrals, reviewsPanel] = await Promise.all([

@@ -110,7 +110,7 @@ export class StaffInboxController {
     const query = failed.size > 0 ? (await validateWithDto(ListApplicationsQuery, kept)).value : checked.value;
     const canonical = canonicalInboxQuery(Object.fromEntries(Object.entries(kept).filter(([key]) => key !== 'cursor')));
 
-    const [page, programmes, staff, views] = await Promise.all([this.applications.list(user, query), this.names.all(), this.staffNames.assignable(), this.savedViews.list(user.id)]);
+    const [page, programmes, staff, views] = await Promise.all([this.applications.list(user, query), this.names.all(), this.staffNames.assignable(), this.pages.savedViewsOf(req.web, user.id)]);
     const assignees = await this.staffNames.namesOf(page.items.map((a) => a.assigneeId).filter((id): id is string => id !== null));
     const programmeNames = new Map(programmes.map((p) => [p.slug, p.name[locale]]));
     const rows = page.items.map((app) => ({
