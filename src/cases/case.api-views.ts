@@ -1,11 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ApplicationView } from '../applications/application.view';
+import { INSIDE_ROLES, ROLES } from '../domain/roles';
 
 /** The shapes the cases routes answer, as the OpenAPI document declares them. */
 
 export class MessageAuthorView {
   @ApiProperty({ format: 'uuid', type: String, nullable: true }) id: string | null;
-  @ApiProperty({ enum: ['founder', 'advisor', 'programme_manager', 'admin'] }) role: string;
+  @ApiProperty({ enum: INSIDE_ROLES }) role: string;
   @ApiProperty({ type: String, nullable: true }) fullName: string | null;
 }
 
@@ -35,7 +36,7 @@ export class NoteApiView {
 
 export class EventActorView {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ enum: ['founder', 'advisor', 'programme_manager', 'admin', 'system'] }) role: string;
+  @ApiProperty({ enum: [...ROLES, 'system'] }) role: string;
 }
 
 export class TimelineEventApiView {

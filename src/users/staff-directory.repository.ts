@@ -1,10 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { preparedQuery } from '../database/prepared-query';
-import { STAFF_ROLES, type StaffRole } from '../domain/roles';
-
-/** Who a case can be given to from the pages' list: advisors and programme managers (not admins). */
-const ASSIGNABLE_ROLES: readonly StaffMember['role'][] = ['advisor', 'programme_manager'];
+import { ASSIGNABLE_ROLES, STAFF_ROLES, type StaffRole } from '../domain/roles';
 
 export interface StaffMember {
   id: string;
