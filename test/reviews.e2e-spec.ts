@@ -258,6 +258,14 @@ describe('expert reviews and selection committees', () => {
     expect(founderTimeline.body.items.map((e: { type: string }) => e.type)).toContain('status_changed');
   });
 
+  it('never gives a case to an outside expert: only the campus staff can be assignees', async () => {
+    const c = await submitCase(t.http);
+    const refused = await t.http.post(`/api/v1/applications/${c.id}/assign`).set(...auth(advisor.token)).send({ assigneeId: expert.id, expectedVersion: c.version }).expect(400);
+    expect(refused.body.errors.map((e: { field: string }) => e.field)).toEqual(['assigneeId']);
+    const { rows } = await t.db.query('SELECT assignee_id, version FROM applications WHERE id = $1', [c.id]);
+    expect(rows[0]).toEqual({ assignee_id: null, version: c.version });
+  });
+
   it('shows the founder none of it', async () => {
     const f = kase.founder.token;
     await t.http.get(`/api/v1/applications/${kase.id}/reviews`).set(...auth(f)).expect(403);

@@ -5,6 +5,7 @@ import { ApplicationsRepository } from '../applications/applications.repository'
 import { ApplicationsService } from '../applications/applications.service';
 import type { AuthUser } from '../auth/auth-user';
 import { isAssignable } from '../domain/case-state-machine';
+import { isStaffRole } from '../domain/roles';
 import { Clock } from '../common/clock';
 import { FieldValidationException, unprocessable } from '../common/http/validation';
 import { Transactions } from '../database/transactions';
@@ -39,7 +40,7 @@ export class AssignmentService {
       if (assigneeId !== null) {
         // lock first, count after (see AssignmentRepository)
         const candidate = await this.repository.lockCandidate(em, assigneeId);
-        if (!candidate || candidate.role === 'founder' || !candidate.active) {
+        if (!candidate || !isStaffRole(candidate.role) || !candidate.active) {
           throw new FieldValidationException([{ field: 'assigneeId', messages: ['assigneeId must be an active staff member'] }]);
         }
         if (candidate.capacity !== null && candidate.load >= candidate.capacity) {

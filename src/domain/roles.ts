@@ -9,9 +9,6 @@ export type Role = (typeof ROLES)[number];
 export const STAFF_ROLES = ['advisor', 'programme_manager', 'admin'] as const satisfies readonly Role[];
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
-/** Who a case can be given to: advisors and programme managers (admins administer, they do not take cases). */
-export const ASSIGNABLE_ROLES = ['advisor', 'programme_manager'] as const satisfies readonly StaffRole[];
-
 /** The campus's own people (founders and staff): what a route without `@Roles()` serves. */
 export const INSIDE_ROLES = ['founder', ...STAFF_ROLES] as const satisfies readonly Role[];
 

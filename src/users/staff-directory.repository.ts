@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { preparedQuery } from '../database/prepared-query';
-import { ASSIGNABLE_ROLES, STAFF_ROLES, type StaffRole } from '../domain/roles';
+import { STAFF_ROLES, type StaffRole } from '../domain/roles';
 
 export interface StaffMember {
   id: string;
@@ -10,7 +10,7 @@ export interface StaffMember {
 }
 
 /**
- * Staff names for the pages: who a case is assigned to, who may be given one. Staff accounts
+ * Staff names for the pages: who a case is assigned to, who is named by email in a form. Staff accounts
  * only (a founder's name is never looked up here), erased accounts left out.
  */
 @Injectable()
@@ -29,13 +29,17 @@ export class StaffDirectory {
     return new Map(rows.map((r) => [r.id, r.full_name]));
   }
 
-  /** Active advisors and programme managers, by name: the people a case can be given to. */
-  async assignable(): Promise<StaffMember[]> {
-    const rows = await preparedQuery<{ id: string; full_name: string; role: StaffMember['role'] }>(
+  /**
+   * The staff account with this email (any staff role, active or not; erased accounts left out),
+   * or null: how the pages name a colleague to filter by or give a case to. Emails are stored in
+   * lower case, so the lookup is the unique index's.
+   */
+  async byEmail(email: string): Promise<StaffMember | null> {
+    const rows = await preparedQuery<{ id: string; full_name: string; role: StaffRole }>(
       this.dataSource,
-      `SELECT id, full_name, role FROM users WHERE role = ANY($1::text[]) AND active AND erased_at IS NULL ORDER BY lower(full_name), id LIMIT 500`,
-      [ASSIGNABLE_ROLES],
+      `SELECT id, full_name, role FROM users WHERE email = $1 AND role = ANY($2::text[]) AND erased_at IS NULL`,
+      [email.trim().toLowerCase(), STAFF_ROLES],
     );
-    return rows.map((r) => ({ id: r.id, fullName: r.full_name, role: r.role }));
+    return rows.length === 0 ? null : { id: rows[0].id, fullName: rows[0].full_name, role: rows[0].role };
   }
 }

@@ -156,7 +156,7 @@ describe.each(['fr', 'en'] as const)('every page (%s)', (lang) => {
     for (const [path, label] of [
       ['/staff/inbox', 'staff inbox'],
       ['/staff/inbox?status=submitted&status=in_review&sla=at_risk&q=Axe', 'staff inbox filtered, empty'],
-      ['/staff/inbox?sort=sideways&assignee=someone', 'staff inbox with filter errors'],
+      ['/staff/inbox?sort=sideways&assignee=someone&assigneeEmail=ghost%40campus.test', 'staff inbox with filter errors'],
       [`/staff/cases/${asked.id}`, 'staff case (information requested)'],
       [`/staff/cases/${reviewed.id}`, 'staff case (in review, notes and thread)'],
     ]) {
@@ -176,6 +176,10 @@ describe.each(['fr', 'en'] as const)('every page (%s)', (lang) => {
     await staffPage.click('#move-declined button[type=submit]');
     await fits1280('staff case with a move refused');
     await check(staffPage, 'staff case with a move refused');
+    await staffPage.fill('#assigneeEmail', 'ghost@campus.test');
+    await staffPage.click('#assignment button[value=give]');
+    await staffPage.waitForLoadState('load');
+    await check(staffPage, 'staff case with an unknown assignee email');
     await staffPage.click(`form[action="/staff/cases/${reviewed.id}/auto-assign"] button[type=submit]`);
     await staffPage.waitForLoadState('load');
     await fits1280('staff case with the auto-assign explanation');

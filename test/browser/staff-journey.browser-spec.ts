@@ -130,6 +130,60 @@ describe('staff in the browser', () => {
     await page.context().close();
   });
 
+  it('a colleague is named by email: to give a case, to filter the inbox, and an unknown email is refused in place', async () => {
+    const advisor = await createStaff(b.t.http, adminToken, { role: 'advisor', fullName: 'Paul Donneur' });
+    const colleague = await createStaff(b.t.http, adminToken, { role: 'advisor', fullName: 'Inès Receveuse' });
+    const c = await submitCase(b.t.http, { startupName: 'Given By Email' });
+    const page = await signedIn(advisor.email);
+    await page.goto(`/staff/cases/${c.id}`);
+    // no page lists the staff: the case names a colleague by email
+    expect(await page.locator('#assignment select').count()).toBe(0);
+
+    // an unknown email: refused beside the field, kept in it, nothing changed
+    await page.fill('#assigneeEmail', 'nobody-here@campus.test');
+    await page.click('#assignment button[value=give]');
+    await page.waitForLoadState('load');
+    expect(await textOf(page, '#assigneeEmail-error')).toContain("Aucun compte actif de l'équipe n'a cet e-mail.");
+    expect(await page.inputValue('#assigneeEmail')).toBe('nobody-here@campus.test');
+    expect(await page.getAttribute('#assigneeEmail', 'aria-invalid')).toBe('true');
+    expect(await textOf(page, '[data-assignee]')).toBe("Personne pour l'instant");
+
+    // the colleague's email, whatever its case: given
+    await page.fill('#assigneeEmail', colleague.email.toUpperCase());
+    await page.click('#assignment button[value=give]');
+    await page.waitForURL(`**/staff/cases/${c.id}#assignment`);
+    expect(await textOf(page, '.banner')).toContain('Le dossier est attribué à Inès Receveuse.');
+    expect(await textOf(page, '[data-assignee]')).toBe('Inès Receveuse');
+
+    // the inbox filtered by the colleague's email: the address keeps the account's id, the list names them
+    await page.goto('/staff/inbox');
+    await page.fill('[name=assigneeEmail]', colleague.email);
+    await page.click('form.filters button[type=submit]');
+    await page.waitForURL(/\/staff\/inbox\?/);
+    expect(await page.locator('table.table--inbox tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-case')))).toEqual([c.reference]);
+    // the list now names the colleague (the email field is emptied): the filter reads as one choice
+    expect(await page.locator('#filter-assignee option:checked').textContent()).toBe('Inès Receveuse');
+    expect(await page.inputValue('#filter-assigneeEmail')).toBe('');
+    // what a saved view or the next page keeps is the account's id
+    expect(await page.inputValue('form[action="/staff/views"] input[name=query]')).toContain(`assignee=${colleague.id}`);
+    await page.goto(`/staff/inbox?assignee=${colleague.id}`);
+    expect(await page.locator('table.table--inbox tbody tr').count()).toBe(1);
+    expect(await page.locator('#filter-assignee option:checked').textContent()).toBe('Inès Receveuse');
+    // an unknown email: named beside its field, the other filters still apply
+    await page.goto('/staff/inbox?assigneeEmail=ghost%40campus.test&q=Given%20By%20Email');
+    expect(await textOf(page, '#filter-assigneeEmail-error')).toContain("Aucun compte de l'équipe n'a cet e-mail.");
+    expect(await page.locator('table.table--inbox tbody tr').count()).toBe(1);
+
+    // and the assignment removed
+    await page.goto(`/staff/cases/${c.id}`);
+    await page.click('#assignment button[value=unassign]');
+    await page.waitForURL(`**/staff/cases/${c.id}#assignment`);
+    expect(await textOf(page, '[data-assignee]')).toBe("Personne pour l'instant");
+    const { rows } = await b.t.db.query('SELECT assignee_id FROM applications WHERE id = $1', [c.id]);
+    expect(rows[0].assignee_id).toBeNull();
+    await page.context().close();
+  });
+
   it('a page read before someone else changed the case shows the conflict and the current state, and overwrites nothing', async () => {
     const advisor = await createStaff(b.t.http, adminToken, { role: 'advisor' });
     const c = await submitCase(b.t.http, { startupName: 'Stale Page' });

@@ -82,32 +82,45 @@ export class StaffCaseController {
     await this.renderCase(req, res, id, { verify }, 200);
   }
 
+  /**
+   * Take the case (`action=take`), give it to a colleague named by email (`assigneeEmail`), or
+   * remove the assignment (`action=unassign`). The page never lists the whole staff: a campus
+   * may have thousands of advisors.
+   */
   @Post(':id/assign')
   @SignedIn(...STAFF)
   async assign(@Req() req: WebRequest, @Res() res: Response, @Param('id', UuidParamPipe) id: string): Promise<void> {
     const body = req.body as Record<string, unknown>;
     const user = this.viewer(req);
-    const take = textOf(body, 'action') === 'take';
-    const raw = take ? user.id : textOf(body, 'assigneeId').trim();
+    const action = textOf(body, 'action');
+    const email = textOf(body, 'assigneeEmail').trim();
     const t = (key: string): string => this.pages.t(req.web.locale, key);
-    if (raw !== '' && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(raw)) {
-      return this.renderCase(req, res, id, { errors: { assigneeId: t('staff.case.errors.assigneeId') } }, 400);
+    const refused = (key: string, status: number): Promise<void> => this.renderCase(req, res, id, { errors: { assigneeEmail: t(key) }, values: { assigneeEmail: email } }, status);
+    let assigneeId: string | null;
+    if (action === 'take') assigneeId = user.id;
+    else if (action === 'unassign') assigneeId = null;
+    else if (email === '') return refused('staff.case.errors.assigneeEmailEmpty', 400);
+    else {
+      const colleague = email.length <= 254 ? await this.directory.byEmail(email) : null;
+      if (!colleague) return refused('staff.case.errors.assigneeEmail', 400);
+      assigneeId = colleague.id;
     }
     const version = versionOf(body);
     if (version === null) return this.renderCase(req, res, id, { stale: true }, 409);
     try {
-      const app = await this.assignment.assign(id, user, raw === '' ? null : raw.toLowerCase(), version);
-      if (take) await this.pages.flash(req, 'staff.case.taken');
+      const app = await this.assignment.assign(id, user, assigneeId, version);
+      if (action === 'take') await this.pages.flash(req, 'staff.case.taken');
       else if (app.assigneeId === null) await this.pages.flash(req, 'staff.case.unassigned');
-      else await this.pages.flash(req, 'staff.case.assigned', { name: (await this.directory.namesOf([app.assigneeId])).get(app.assigneeId) ?? '' });
+      else await this.pages.flash(req, 'staff.case.assigned', { name: (await this.staffNames.namesOf([app.assigneeId])).get(app.assigneeId) ?? '' });
       res.redirect(303, `/staff/cases/${id}#assignment`);
     } catch (error) {
       const answer = answerOf(error);
       if (!answer) throw error;
-      if (answer.status === 409 && answer.body.code === 'at_capacity') return this.renderCase(req, res, id, { errors: { assigneeId: t('staff.case.errors.capacity') } }, 409);
+      if (answer.status === 409 && answer.body.code === 'at_capacity') return refused('staff.case.errors.capacity', 409);
       if (answer.status === 409) return this.renderCase(req, res, id, { stale: true }, 409);
-      if (answer.status === 400) return this.renderCase(req, res, id, { errors: { assigneeId: t('staff.case.errors.assigneeId') } }, 400);
-      if (answer.status === 422) return this.renderCase(req, res, id, { errors: { assigneeId: this.pages.t(req.web.locale, 'staff.case.errors.illegal') } }, 422);
+      // an inactive account, or one that is not the staff's: the same answer as an unknown email
+      if (answer.status === 400) return refused('staff.case.errors.assigneeEmail', 400);
+      if (answer.status === 422) return refused('staff.case.errors.illegal', 422);
       throw error;
     }
   }
@@ -124,7 +137,7 @@ export class StaffCaseController {
     } catch (error) {
       const answer = answerOf(error);
       if (answer?.status === 409) return this.renderCase(req, res, id, { stale: true }, 409);
-      if (answer?.status === 422) return this.renderCase(req, res, id, { errors: { assigneeId: this.pages.t(req.web.locale, 'staff.case.errors.illegal') } }, 422);
+      if (answer?.status === 422) return this.renderCase(req, res, id, { errors: { assigneeEmail: this.pages.t(req.web.locale, 'staff.case.errors.illegal') } }, 422);
       throw error;
     }
   }
@@ -214,13 +227,12 @@ export class StaffCaseController {
     const user = this.viewer(req);
     const locale = req.web.locale;
     // side by side: each checks that the case may be seen (404 otherwise: a draft, an unknown id)
-    const [app, recommendations, messages, events, documents, staff, programmes] = await Promise.all([
+    const [app, recommendations, messages, events, documents, programmes] = await Promise.all([
       this.applications.get(id, user),
       this.applications.recommendations(id, user),
       this.thread.messages(id, user, 200),
       this.timeline.list(id, user, 500),
       this.documents.list(id, user),
-      this.staffNames.assignable(),
       this.names.all(),
       // the navigation's saved views, read beside the case rather than after it
       this.pages.savedViewsOf(req.web, user.id).catch(() => []),
@@ -275,7 +287,7 @@ export class StaffCaseController {
         assignee: app.assigneeId ? (people.get(app.assigneeId) ?? '') : null,
         assignedToMe: app.assigneeId === user.id,
         assignable: isAssignable(app.status),
-        staffOptions: staff.map((s) => ({ value: s.id, label: s.fullName })),
+        assigneeEmail: extras.values?.assigneeEmail ?? '',
         explanation,
         moves,
         recommendations: {

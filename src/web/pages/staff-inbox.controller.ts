@@ -18,6 +18,7 @@ import { WebExceptionFilter } from '../web-exception.filter';
 import { WebGuard } from '../web.guard';
 import { WebPages } from '../web-pages.service';
 import { ProgrammeNamesService } from './programme-names';
+import { StaffDirectory } from '../../users/staff-directory.repository';
 import { StaffNamesService } from './staff-names';
 import { inboxBadge } from './staff-presenter';
 
@@ -39,6 +40,7 @@ export class StaffInboxController {
     private readonly savedViews: SavedViewsService,
     private readonly names: ProgrammeNamesService,
     private readonly staffNames: StaffNamesService,
+    private readonly directory: StaffDirectory,
   ) {}
 
   @Get('inbox')
@@ -101,17 +103,29 @@ export class StaffInboxController {
     const t = (key: string): string => this.pages.t(locale, key);
     const user = this.viewer(req);
     const { values, statuses } = apiQuery(raw);
+    // a colleague named by email stands for the assignee list's choice; an unknown email is named
+    // beside its field, kept in it, and the filter left out
+    const assigneeEmail = firstText(raw.assigneeEmail);
+    const filterErrors: Record<string, string> = {};
+    if (assigneeEmail !== '') {
+      const colleague = assigneeEmail.length <= 254 ? await this.directory.byEmail(assigneeEmail) : null;
+      if (colleague) values.assignee = colleague.id;
+      else {
+        delete values.assignee;
+        filterErrors['filter-assigneeEmail'] = t('staff.inbox.errors.assigneeEmail');
+      }
+    }
     const checked = await validateWithDto(ListApplicationsQuery, values);
     // a filter that fails the API's rules is named beside its field and left out; the others apply
     const failed = new Set(checked.errors.map((e) => e.field));
-    const filterErrors: Record<string, string> = {};
     for (const field of failed) if ((FILTER_FIELDS as readonly string[]).includes(field) || field === 'cursor') filterErrors[field === 'status' ? 'status' : `filter-${field}`] = t(`staff.inbox.errors.${field}`);
     const kept = Object.fromEntries(Object.entries(values).filter(([key]) => !failed.has(key)));
     const query = failed.size > 0 ? (await validateWithDto(ListApplicationsQuery, kept)).value : checked.value;
     const canonical = canonicalInboxQuery(Object.fromEntries(Object.entries(kept).filter(([key]) => key !== 'cursor')));
+    const someone = query.assignee !== undefined && query.assignee !== 'me' && query.assignee !== 'unassigned' ? query.assignee : null;
 
-    const [page, programmes, staff, views] = await Promise.all([this.applications.list(user, query), this.names.all(), this.staffNames.assignable(), this.pages.savedViewsOf(req.web, user.id)]);
-    const assignees = await this.staffNames.namesOf(page.items.map((a) => a.assigneeId).filter((id): id is string => id !== null));
+    const [page, programmes, views] = await Promise.all([this.applications.list(user, query), this.names.all(), this.pages.savedViewsOf(req.web, user.id)]);
+    const assignees = await this.staffNames.namesOf([...page.items.map((a) => a.assigneeId).filter((id): id is string => id !== null), ...(someone ? [someone] : [])]);
     const programmeNames = new Map(programmes.map((p) => [p.slug, p.name[locale]]));
     const rows = page.items.map((app) => ({
       id: app.id,
@@ -130,8 +144,16 @@ export class StaffInboxController {
         titleKey: 'staff.inbox.title',
         staffPage: true,
         errors: { ...filterErrors, ...errors },
-        filters: { statuses: failed.has('status') ? [] : statuses, programme: query.programme ?? '', assignee: query.assignee ?? '', sla: query.sla ?? '', q: query.q ?? '', sort: query.sort ?? '-submittedAt' },
-        options: this.options(locale, programmes, staff, user.id),
+        filters: {
+          statuses: failed.has('status') ? [] : statuses,
+          programme: query.programme ?? '',
+          assignee: query.assignee ?? '',
+          assigneeEmail: filterErrors['filter-assigneeEmail'] ? assigneeEmail : '',
+          sla: query.sla ?? '',
+          q: query.q ?? '',
+          sort: query.sort ?? '-submittedAt',
+        },
+        options: this.options(locale, programmes, someone ? { id: someone, fullName: assignees.get(someone) ?? t('staff.inbox.assigneeSomeone') } : null),
         rows,
         canonical,
         nextHref: page.nextCursor ? `/staff/inbox?${canonical ? `${canonical}&` : ''}cursor=${encodeURIComponent(page.nextCursor)}` : null,
@@ -144,7 +166,8 @@ export class StaffInboxController {
     );
   }
 
-  private options(locale: PageLocale, programmes: { slug: string; name: Record<PageLocale, string>; active: boolean }[], staff: { id: string; fullName: string }[], me: string): Record<string, { value: string; label: string }[]> {
+  /** The filters' choices; `someone`, the colleague the inbox is filtered by, if any (the list names nobody else). */
+  private options(locale: PageLocale, programmes: { slug: string; name: Record<PageLocale, string>; active: boolean }[], someone: { id: string; fullName: string } | null): Record<string, { value: string; label: string }[]> {
     const t = (key: string): string => this.pages.t(locale, key);
     return {
       statuses: CASE_STATUSES.filter((s) => s !== 'draft').map((s) => ({ value: s, label: t(`status.${s}`) })),
@@ -152,7 +175,7 @@ export class StaffInboxController {
       assignees: [
         { value: 'me', label: t('staff.inbox.assigneeMe') },
         { value: 'unassigned', label: t('staff.inbox.assigneeUnassigned') },
-        ...staff.filter((s) => s.id !== me).map((s) => ({ value: s.id, label: s.fullName })),
+        ...(someone ? [{ value: someone.id, label: someone.fullName }] : []),
       ],
       sla: [
         { value: 'at_risk', label: t('staff.inbox.slaAtRisk') },
