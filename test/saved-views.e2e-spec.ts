@@ -46,6 +46,27 @@ describe('saved inbox views', () => {
     await views.create(paul.id, 'À moi', {});
   });
 
+  it("moves the account's counter of view changes on every save and deletion of that account's views only (the pages reuse views read at the same count)", async () => {
+    const ann = await createStaff(t.http, adminToken, { role: 'advisor' });
+    const bob = await createStaff(t.http, adminToken, { role: 'advisor' });
+    const counters = async (): Promise<[number, number]> => {
+      const { rows } = await t.db.query<{ id: string; saved_views_version: number }>('SELECT id, saved_views_version FROM users WHERE id = ANY($1::uuid[])', [[ann.id, bob.id]]);
+      const of = (id: string): number => rows.find((r) => r.id === id)?.saved_views_version ?? -1;
+      return [of(ann.id), of(bob.id)];
+    };
+    expect(await counters()).toEqual([0, 0]);
+    const first = await views.create(ann.id, 'Premier', { assignee: 'me' });
+    expect(await counters()).toEqual([1, 0]);
+    await views.create(ann.id, 'Second', {});
+    // a refused save (the same name) changes nothing
+    await expect(views.create(ann.id, 'premier', {})).rejects.toBeDefined();
+    expect(await counters()).toEqual([2, 0]);
+    await expect(views.delete(bob.id, first.id)).rejects.toBeDefined();
+    expect(await counters()).toEqual([2, 0]);
+    await views.delete(ann.id, first.id);
+    expect(await counters()).toEqual([3, 0]);
+  });
+
   it('refuses a duplicate name whatever its case (409), a blank or long name (400 naming `name`), and more than the maximum (422)', async () => {
     const user = await createStaff(t.http, adminToken, { role: 'programme_manager' });
     await views.create(user.id, 'Mes dossiers', { assignee: 'me' });

@@ -1,4 +1,5 @@
 import { ForbiddenException, Inject, Injectable, NotFoundException, ServiceUnavailableException, UnprocessableEntityException } from '@nestjs/common';
+import { type CaseRef, type SeenCase, seenBy, visibleRow } from '../common/case-visibility';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
 import { RateLimitedException } from '../common/http/rate-limited.exception';
@@ -102,9 +103,14 @@ export class ApplicationsService {
     return found(await this.repository.findInScopeNow(id, scopeOf(user)));
   }
 
+  /** The case's row as a proof that `user` may see it (404 otherwise), for the parts' services (see SeenCase). */
+  async seen(id: string, user: AuthUser): Promise<SeenCase> {
+    return seenBy(await this.visible(id, user), user);
+  }
+
   /** The case as `user` may read it; staff also see who the founder is (name, email, locale). */
-  async get(id: string, user: AuthUser): Promise<ApplicationView> {
-    const view = this.view(await this.visible(id, user), user);
+  async get(ref: CaseRef, user: AuthUser): Promise<ApplicationView> {
+    const view = this.view(await visibleRow(this, ref, user), user);
     if (user.role === 'founder') return view;
     const f = await this.users.contact(view.ownerId);
     return f ? { ...view, founder: { id: f.id, fullName: f.full_name, email: f.email, locale: f.locale } } : view;
@@ -218,8 +224,8 @@ export class ApplicationsService {
   }
 
   /** The stored recommendation (what the founder was told); staff also get what today's rules say. */
-  async recommendations(id: string, user: AuthUser): Promise<{ recommendations: Recommendations | null; rulesVersions: Record<string, number> | null; current?: Recommendations; currentRulesVersions?: Record<string, number> }> {
-    const row = await this.visible(id, user);
+  async recommendations(ref: CaseRef, user: AuthUser): Promise<{ recommendations: Recommendations | null; rulesVersions: Record<string, number> | null; current?: Recommendations; currentRulesVersions?: Record<string, number> }> {
+    const row = await visibleRow(this, ref, user);
     const locale = user.locale;
     if (user.role === 'founder') {
       if (row.recommendations) return { recommendations: row.recommendations[locale], rulesVersions: row.rules_versions };

@@ -1,4 +1,5 @@
 import { Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { type CaseRef, visibleId } from '../common/case-visibility';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
 import { RateLimiterService } from '../redis/rate-limiter.service';
@@ -42,8 +43,8 @@ export class CaseThreadService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async messages(id: string, user: AuthUser, limit = 50, cursor?: string): Promise<Page<MessageView>> {
-    await this.applications.visible(id, user);
+  async messages(ref: CaseRef, user: AuthUser, limit = 50, cursor?: string): Promise<Page<MessageView>> {
+    const id = await visibleId(this.applications, ref, user);
     const rows = await this.repository.messages(id, decodeCursor(cursor, 2), limit + 1);
     return toPage(rows, limit, toMessageView, (r) => [r.created_at.toISOString(), r.id]);
   }

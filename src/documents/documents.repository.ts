@@ -31,6 +31,11 @@ export class DocumentsRepository {
     return em.query(`SELECT ${COLUMNS} FROM documents d WHERE d.application_id = $1 ORDER BY d.created_at, d.id`, [applicationId]);
   }
 
+  /** The same, outside any transaction. */
+  listNow(applicationId: string): Promise<DocumentRow[]> {
+    return this.list(this.dataSource.manager, applicationId);
+  }
+
   listForApplications(em: EntityManager, applicationIds: string[]): Promise<DocumentRow[]> {
     return em.query(`SELECT ${COLUMNS} FROM documents d WHERE d.application_id = ANY($1::uuid[]) ORDER BY d.application_id, d.created_at, d.id`, [applicationIds]);
   }

@@ -4,7 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { EntityManager } from 'typeorm';
 import type { ApplicationRow } from '../applications/application.view';
-import { CaseVisibility } from '../common/case-visibility';
+import { type CaseRef, CaseVisibility, visibleId } from '../common/case-visibility';
 import { FieldValidationException, unprocessable } from '../common/http/validation';
 import { Transactions } from '../database/transactions';
 import { FOUNDER_EDITABLE_STATUSES } from '../domain/case-sql';
@@ -111,7 +111,13 @@ export class DocumentsService {
     }
   }
 
-  async list(applicationId: string, user: AuthUser): Promise<{ items: DocumentView[]; nextCursor: null }> {
+  async list(ref: CaseRef, user: AuthUser): Promise<{ items: DocumentView[]; nextCursor: null }> {
+    // a case this staff member was already shown: one read, no transaction around it
+    if (typeof ref !== 'string' && user.role !== 'expert' && user.role !== 'partner') {
+      const id = await visibleId(this.applications, ref, user);
+      return { items: (await this.repository.listNow(id)).map(toDocumentView), nextCursor: null };
+    }
+    const applicationId = typeof ref === 'string' ? ref : ref.row.id;
     const rows = await this.transactions.run(async (em) => {
       await this.checkVisible(em, applicationId, user);
       return this.repository.list(em, applicationId);

@@ -1,4 +1,5 @@
 import { ConflictException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { type CaseRef, visibleRow } from '../common/case-visibility';
 import type { EntityManager } from 'typeorm';
 import { AccountTokensRepository } from '../accounts/account-tokens.repository';
 import { type ApplicationRow, toApplicationView } from '../applications/application.view';
@@ -213,10 +214,12 @@ export class ReviewsService {
    * has a review of this case not yet submitted reads it blind: others' scores, comments and
    * the aggregate stay hidden until theirs is in.
    */
-  async forApplication(applicationId: string, user: AuthUser): Promise<{ items: StaffReviewView[]; aggregate: ReviewAggregate; blind: boolean; nextCursor: null }> {
+  async forApplication(ref: CaseRef, user: AuthUser): Promise<{ items: StaffReviewView[]; aggregate: ReviewAggregate; blind: boolean; nextCursor: null }> {
     const em = this.repository.reads;
-    const found = await this.applications.load(em, applicationId);
+    // a case the page already found this staff member may see (never a draft) is not read again
+    const found = typeof ref === 'string' ? await this.applications.load(em, ref) : await visibleRow(this.applications, ref, user);
     if (!found || found.status === 'draft') throw new NotFoundException('Application not found');
+    const applicationId = found.id;
     const rows = await this.repository.listForApplication(em, applicationId);
     const mine = rows.find((r) => r.reviewer_id === user.id && r.status !== 'withdrawn');
     const blind = mine !== undefined && mine.status !== 'submitted';

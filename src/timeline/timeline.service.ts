@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CaseVisibility } from '../common/case-visibility';
+import { type CaseRef, CaseVisibility, visibleId } from '../common/case-visibility';
 import type { AuthUser } from '../auth/auth-user';
 import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
 import { CaseEventRow, CaseEventsRepository } from './case-events.repository';
@@ -22,8 +22,8 @@ export class TimelineService {
   ) {}
 
   /** Every event of a case in order; founders see the public ones only. */
-  async list(id: string, user: AuthUser, limit = 100, cursor?: string): Promise<Page<TimelineEventView>> {
-    await this.applications.visible(id, user);
+  async list(ref: CaseRef, user: AuthUser, limit = 100, cursor?: string): Promise<Page<TimelineEventView>> {
+    const id = await visibleId(this.applications, ref, user);
     const founder = user.role === 'founder';
     const after = decodeCursor(cursor, 1);
     const rows = await this.events.page(id, founder, after ? Number(after[0]) : 0, limit + 1);

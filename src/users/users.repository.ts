@@ -13,6 +13,8 @@ export interface SessionAccountRow {
   locale: Locale;
   programmes: string[];
   email_verified: boolean;
+  /** raised by a trigger whenever the account's saved inbox views change (see SavedViewsVersion1795825500000) */
+  saved_views_version: number;
 }
 
 /** The columns of a new account (the entity's, as UsersService fills them in). */
@@ -45,7 +47,7 @@ export class UsersRepository {
   async sessionAccount(id: string, tokenVersion: number, tokenId: string | null): Promise<SessionAccountRow | null> {
     const rows = await preparedQuery<SessionAccountRow>(
       this.dataSource,
-      `SELECT u.id, u.role, u.email, u.full_name, u.locale, u.programmes, u.email_verified_at IS NOT NULL AS email_verified
+      `SELECT u.id, u.role, u.email, u.full_name, u.locale, u.programmes, u.email_verified_at IS NOT NULL AS email_verified, u.saved_views_version
        FROM users u
        WHERE u.id = $1 AND u.active AND u.erased_at IS NULL AND u.token_version = $2
          AND NOT EXISTS (SELECT 1 FROM revoked_tokens r WHERE r.jti = $3)`,

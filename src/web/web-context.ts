@@ -20,6 +20,8 @@ export interface WebContext {
   csrfPending?: boolean;
   /** The staff member's saved inbox views, read once per request (the page and the navigation both show them). */
   savedViews?: Promise<SavedView[]>;
+  /** The account's count of changes to its saved views, read with the account (WebPages reuses views read at the same count). */
+  savedViewsVersion?: number;
 }
 
 export type WebRequest = Request & { web: WebContext };

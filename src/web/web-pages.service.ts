@@ -6,6 +6,7 @@ import { canonicalInboxQuery } from '../saved-views/saved-view-rules';
 import { type SavedView, SavedViewsService } from '../saved-views/saved-views.service';
 import { STAFF_ROLES } from '../users/user.entity';
 import type { PageLocale } from './i18n/catalogue';
+import { KeptByVersion } from './kept-by-version';
 import { SESSION_COOKIE, Session, WebSessionService } from './session/web-session.service';
 import { WebContext, WebRequest } from './web-context';
 import { assetUrls } from './views/assets';
@@ -25,6 +26,8 @@ export interface PageData {
 export class WebPages implements OnModuleInit {
   private views: WebViews | null = null;
   private assets: { css: string; js: string } | null = null;
+  /** each staff member's saved views, kept while their account's counter of changes stays the same */
+  private readonly keptViews = new KeptByVersion<SavedView[]>();
 
   constructor(
     private readonly sessions: WebSessionService,
@@ -92,7 +95,10 @@ export class WebPages implements OnModuleInit {
     res.setHeader('Content-Type', 'text/html; charset=utf-8');
     // personal pages: never kept by a shared cache or the back button of a signed-out browser
     res.setHeader('Cache-Control', 'no-store');
-    res.send(views.render(page, root));
+    // written as it is: a page kept by nobody needs no ETag (Express's send would hash it)
+    const body = Buffer.from(views.render(page, root), 'utf8');
+    res.setHeader('Content-Length', body.length);
+    res.end(body);
   }
 
   /**
@@ -114,7 +120,7 @@ export class WebPages implements OnModuleInit {
    * round trip after the page's queries.
    */
   savedViewsOf(web: WebContext, userId: string): Promise<SavedView[]> {
-    web.savedViews ??= this.savedViews.list(userId);
+    web.savedViews ??= this.keptViews.read(userId, web.savedViewsVersion, () => this.savedViews.list(userId));
     return web.savedViews;
   }
 

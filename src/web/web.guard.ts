@@ -36,8 +36,11 @@ export class WebGuard implements CanActivate {
     const cookies = parseCookies(req.headers.cookie);
     let session = await this.sessions.read(cookies[SESSION_COOKIE]);
     let user: AuthUser | null = null;
+    let savedViewsVersion: number | undefined;
     if (session?.data.userId) {
-      user = await this.activeUser(session.data.userId, session.data.tokenVersion);
+      const account = await this.activeAccount(session.data.userId, session.data.tokenVersion);
+      user = account?.user ?? null;
+      savedViewsVersion = account?.savedViewsVersion;
       if (!user) {
         await this.sessions.destroy(session);
         session = null;
@@ -49,7 +52,7 @@ export class WebGuard implements CanActivate {
       cookies[LANG_COOKIE] = lang;
     }
     const locale = pickPageLocale({ query: lang, cookie: cookies[LANG_COOKIE], userLocale: user?.locale, acceptLanguage: req.headers['accept-language'] });
-    req.web = { session, user, locale, cookies };
+    req.web = { session, user, locale, cookies, savedViewsVersion };
 
     if (req.method === 'POST') {
       if (!isMultipart(req)) {
@@ -77,10 +80,14 @@ export class WebGuard implements CanActivate {
    * the session was opened with — a password change or reset, a logout everywhere or an erasure
    * moves the version on, which closes every session as it refuses every API token.
    */
-  private async activeUser(id: string, tokenVersion: unknown): Promise<AuthUser | null> {
+  private async activeAccount(id: string, tokenVersion: unknown): Promise<{ user: AuthUser; savedViewsVersion: number } | null> {
     if (!Number.isInteger(tokenVersion)) return null;
     // the API guard's lookup: a session has no token id of its own to be logged out alone
     const row = await this.accounts.sessionAccount(id, tokenVersion as number, null);
-    return row ? { id: row.id, role: row.role, email: row.email, fullName: row.full_name, locale: row.locale, programmes: row.programmes, emailVerified: row.email_verified } : null;
+    if (!row) return null;
+    return {
+      user: { id: row.id, role: row.role, email: row.email, fullName: row.full_name, locale: row.locale, programmes: row.programmes, emailVerified: row.email_verified },
+      savedViewsVersion: row.saved_views_version,
+    };
   }
 }

@@ -53,6 +53,8 @@ const PLACEHOLDER = /\{(\w+)\}/g;
 export function translate(catalogues: Catalogues, locale: PageLocale, key: string, params: Record<string, unknown> = {}): string {
   const text = catalogues[locale].get(key);
   if (text === undefined) throw new Error(`no text "${key}" in the ${locale} catalogue`);
+  // most texts have no placeholder: a page asks for a few hundred of them
+  if (!text.includes('{')) return text;
   return text.replace(PLACEHOLDER, (whole, name: string) => (params[name] === undefined || params[name] === null ? whole : String(params[name])));
 }
 

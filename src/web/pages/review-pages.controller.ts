@@ -1,4 +1,5 @@
 import { BadRequestException, ConflictException, Controller, Get, HttpException, Param, ParseUUIDPipe, Post, Req, Res, UnprocessableEntityException, UseFilters, UseGuards } from '@nestjs/common';
+import type { CaseRef } from '../../common/case-visibility';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AuthUser } from '../../auth/auth-user';
@@ -45,10 +46,10 @@ export class ReviewPagesController {
   ) {}
 
   /** The view model of the reviews panel on the staff case page. */
-  static async staffCaseReviewsPanel(reviews: ReviewsService, applicationId: string, user: AuthUser, t: (key: string) => string, locale: PageLocale): Promise<StaffCaseReviewsPanel> {
-    const data = await reviews.forApplication(applicationId, user);
+  static async staffCaseReviewsPanel(reviews: ReviewsService, kase: CaseRef, user: AuthUser, t: (key: string) => string, locale: PageLocale): Promise<StaffCaseReviewsPanel> {
+    const data = await reviews.forApplication(kase, user);
     return {
-      applicationId,
+      applicationId: typeof kase === 'string' ? kase : kase.row.id,
       blind: data.blind,
       aggregate: {
         invited: data.aggregate.invited,

@@ -226,22 +226,22 @@ export class StaffCaseController {
   private async renderCase(req: WebRequest, res: Response, id: string, extras: CaseExtras, status: number): Promise<void> {
     const user = this.viewer(req);
     const locale = req.web.locale;
-    // side by side: each checks that the case may be seen (404 otherwise: a draft, an unknown id)
-    const [app, recommendations, messages, events, documents, programmes] = await Promise.all([
-      this.applications.get(id, user),
-      this.applications.recommendations(id, user),
-      this.thread.messages(id, user, 200),
-      this.timeline.list(id, user, 500),
-      this.documents.list(id, user),
+    // checked once (404 otherwise: a draft, an unknown id), then every part read side by side
+    // without checking again: each check was a query of its own
+    const seen = await this.applications.seen(id, user);
+    const [app, recommendations, messages, events, documents, programmes, , referrals, reviewsPanel] = await Promise.all([
+      this.applications.get(seen, user),
+      this.applications.recommendations(seen, user),
+      this.thread.messages(seen, user, 200),
+      this.timeline.list(seen, user, 500),
+      this.documents.list(seen, user),
       this.names.all(),
       // the navigation's saved views, read beside the case rather than after it
       this.pages.savedViewsOf(req.web, user.id).catch(() => []),
+      this.referralPanels.staffCase(user, seen.row),
+      ReviewPagesController.staffCaseReviewsPanel(this.reviews, seen, user, (key) => this.pages.t(locale, key), locale),
     ]);
     const names = new Map(programmes.map((p) => [p.slug, p.name[locale]]));
-    const [referrals, reviewsPanel] = await Promise.all([
-      this.referralPanels.staffCase(user, app),
-      ReviewPagesController.staffCaseReviewsPanel(this.reviews, id, user, (key) => this.pages.t(locale, key), locale),
-    ]);
     const actorIds = events.items.map((e) => e.actor?.id).filter((v): v is string => typeof v === 'string');
     const assignedIds = events.items.map((e) => e.data.to).filter((v): v is string => typeof v === 'string' && /^[0-9a-f-]{36}$/.test(v));
     const people = await this.staffNames.namesOf([...actorIds, ...assignedIds, ...(app.assigneeId ? [app.assigneeId] : [])]);

@@ -53,7 +53,8 @@ export class WebSessionService {
     if (id === null) return null;
     try {
       const key = this.key(id);
-      const [[, raw]] = (await this.redis.client.multi().get(key).expire(key, SESSION_IDLE_SECONDS).exec()) as [[Error | null, string | null]];
+      // read and slide the idle expiry in one command (Redis 6.2+)
+      const raw = await this.redis.client.getex(key, 'EX', SESSION_IDLE_SECONDS);
       if (raw === null) return null;
       return { id, data: JSON.parse(raw) as SessionData };
     } catch (error) {

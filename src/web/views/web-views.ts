@@ -118,20 +118,42 @@ export class WebViews {
   }
 }
 
+/** A date formatter's texts, remembered (the last few thousand instants per process). */
+class DateTexts {
+  private readonly texts = new Map<string, string>();
+
+  constructor(private readonly format: (date: Date, locale: PageLocale) => string) {}
+
+  of(date: Date, locale: PageLocale): string {
+    const key = `${locale}${date.getTime()}`;
+    let text = this.texts.get(key);
+    if (text === undefined) {
+      text = this.format(date, locale);
+      if (this.texts.size >= 5_000) this.texts.clear();
+      this.texts.set(key, text);
+    }
+    return text;
+  }
+}
+
 function registerHelpers(env: typeof Handlebars, catalogues: Catalogues): void {
   // {{t "form.trl.label"}}, {{t "next.submitted" date=(dateTime app.firstResponseDueAt)}}, {{t "status" app.status}} → status.<value>
   env.registerHelper('t', (...args: unknown[]) => {
     const options = args.pop() as HelperOptions;
-    const key = args.map(String).join('.');
+    // one or two parts nearly always ({{t "status" app.status}}): no array built for those
+    const key = args.length === 1 ? String(args[0]) : args.length === 2 ? `${String(args[0])}.${String(args[1])}` : args.map(String).join('.');
     return translate(catalogues, rootLocale(options), key, options.hash);
   });
+  // a page shows the same few dates many times (an inbox's due dates are ends of days)
+  const dateTimes = new DateTexts(formatDateTime);
+  const dates = new DateTexts(formatDate);
   env.registerHelper('dateTime', (value: unknown, options: HelperOptions) => {
     const date = asDate(value);
-    return date ? formatDateTime(date, rootLocale(options)) : '';
+    return date ? dateTimes.of(date, rootLocale(options)) : '';
   });
   env.registerHelper('date', (value: unknown, options: HelperOptions) => {
     const date = asDate(value);
-    return date ? formatDate(date, rootLocale(options)) : '';
+    return date ? dates.of(date, rootLocale(options)) : '';
   });
   env.registerHelper('isoDate', (value: unknown) => asDate(value)?.toISOString() ?? '');
   env.registerHelper('number', (value: unknown, options: HelperOptions) => (typeof value === 'number' ? formatNumber(value, rootLocale(options)) : ''));
