@@ -78,8 +78,11 @@ export class ApplicationsRepository {
   }
 
   /** The same, read outside any transaction. */
-  findInScopeNow(id: string, scope: CaseScope): Promise<ApplicationRow | null> {
-    return this.findInScope(this.dataSource.manager, id, scope);
+  async findInScopeNow(id: string, scope: CaseScope): Promise<ApplicationRow | null> {
+    // a named statement: every page of a case's parts starts here (planning cost more than the read)
+    const [where, who] = 'ownerId' in scope ? ['a.owner_id = $2', scope.ownerId] : [`a.status <> 'draft' AND $2::uuid IS NOT NULL`, scope.staff];
+    const rows = await preparedQuery<ApplicationRow>(this.dataSource, `SELECT ${APPLICATION_COLUMNS} FROM applications a WHERE a.id = $1 AND ${where}`, [id, who]);
+    return rows[0] ?? null;
   }
 
   /**

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { preparedQuery } from '../database/prepared-query';
 import { DataSource, EntityManager } from 'typeorm';
 import type { CursorKey } from '../common/pagination/cursor';
 import type { ProgrammeKind } from '../domain/case-state-machine';
@@ -54,7 +55,7 @@ export class CasesRepository {
       params.push(after[0], after[1]);
       keyset = 'AND (m.created_at, m.id) > ($3::timestamptz, $4::uuid)';
     }
-    return this.dataSource.query(`${MESSAGE_SELECT} WHERE m.application_id = $1 ${keyset} ORDER BY m.created_at, m.id LIMIT $2`, params);
+    return preparedQuery<MessageRow>(this.dataSource, `${MESSAGE_SELECT} WHERE m.application_id = $1 ${keyset} ORDER BY m.created_at, m.id LIMIT $2`, params);
   }
 
   async message(id: string): Promise<MessageRow> {

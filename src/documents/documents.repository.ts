@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { preparedQuery } from '../database/prepared-query';
 import { DataSource, EntityManager } from 'typeorm';
 import { SHARED_STATUSES } from '../domain/referral-rules';
 import type { DocumentKind } from '../domain/document-rules';
@@ -33,7 +34,7 @@ export class DocumentsRepository {
 
   /** The same, outside any transaction. */
   listNow(applicationId: string): Promise<DocumentRow[]> {
-    return this.list(this.dataSource.manager, applicationId);
+    return preparedQuery<DocumentRow>(this.dataSource, `SELECT ${COLUMNS} FROM documents d WHERE d.application_id = $1 ORDER BY d.created_at, d.id`, [applicationId]);
   }
 
   listForApplications(em: EntityManager, applicationIds: string[]): Promise<DocumentRow[]> {

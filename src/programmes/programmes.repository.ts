@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { preparedQuery } from '../database/prepared-query';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import type { LocalizedText, ProgrammeRules } from '../routing/rule-language';
 import type { ProgrammeKind } from '../routing/routing-engine';
@@ -51,8 +52,10 @@ export class ProgrammesRepository {
   }
 
   /** Every programme, without its rules, in the catalogue's order (on the caller's connection when given one). */
-  catalogue(em: EntityManager = this.dataSource.manager): Promise<CatalogueRow[]> {
-    return em.query('SELECT slug, kind, active, rules_version, required_documents FROM programmes ORDER BY position, slug');
+  catalogue(em?: EntityManager): Promise<CatalogueRow[]> {
+    const text = 'SELECT slug, kind, active, rules_version, required_documents FROM programmes ORDER BY position, slug';
+    // outside a transaction, a named statement: the routing reads it on every submission and case page
+    return em ? em.query(text) : preparedQuery<CatalogueRow>(this.dataSource, text, []);
   }
 
   rulesOf(em: EntityManager = this.dataSource.manager, slugs: string[]): Promise<{ slug: string; rules_version: number; rules: ProgrammeRules }[]> {

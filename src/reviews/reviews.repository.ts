@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { preparedQuery } from '../database/prepared-query';
 import { DataSource, type EntityManager } from 'typeorm';
 import { statusIn } from '../domain/case-sql';
 import { dedupeKeySql } from '../notifications/outbox/outbox-email';
@@ -137,8 +138,9 @@ export class ReviewsRepository {
     );
   }
 
-  async listForApplication(em: EntityManager, applicationId: string): Promise<ReviewListRow[]> {
-    return em.query(`SELECT ${LIST_COLUMNS} FROM ${LIST_FROM} WHERE r.application_id = $1 ORDER BY r.created_at, r.id`, [applicationId]);
+  /** Every review of a case, outside any transaction, as a named statement (the staff's case page reads it every time). */
+  listForApplicationNow(applicationId: string): Promise<ReviewListRow[]> {
+    return preparedQuery<ReviewListRow>(this.dataSource, `SELECT ${LIST_COLUMNS} FROM ${LIST_FROM} WHERE r.application_id = $1 ORDER BY r.created_at, r.id`, [applicationId]);
   }
 
   /** Every review of these cases (for committee agendas): id, case, status and weighted score. */

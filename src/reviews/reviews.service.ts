@@ -219,8 +219,7 @@ export class ReviewsService {
     // a case the page already found this staff member may see (never a draft) is not read again
     const found = typeof ref === 'string' ? await this.applications.load(em, ref) : await visibleRow(this.applications, ref, user);
     if (!found || found.status === 'draft') throw new NotFoundException('Application not found');
-    const applicationId = found.id;
-    const rows = await this.repository.listForApplication(em, applicationId);
+    const rows = await this.repository.listForApplicationNow(found.id);
     const mine = rows.find((r) => r.reviewer_id === user.id && r.status !== 'withdrawn');
     const blind = mine !== undefined && mine.status !== 'submitted';
     const aggregate = aggregateReviews(rows.map((r) => ({ id: r.id, status: r.status, weightedScore: r.weighted_score })));

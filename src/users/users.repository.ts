@@ -42,17 +42,18 @@ export class UsersRepository {
    * the token version it was issued with, and (for an access token, `tokenId`) not logged out
    * alone; null otherwise. The API's guard and the pages' guard both ask it on every request, so
    * it runs as a prepared statement (see preparedQuery), in one round trip. A session has no
-   * token id: `r.jti = NULL` matches no row.
+   * token id of its own: nothing to look up among the revoked ones.
    */
   async sessionAccount(id: string, tokenVersion: number, tokenId: string | null): Promise<SessionAccountRow | null> {
-    const rows = await preparedQuery<SessionAccountRow>(
-      this.dataSource,
-      `SELECT u.id, u.role, u.email, u.full_name, u.locale, u.programmes, u.email_verified_at IS NOT NULL AS email_verified, u.saved_views_version
+    // two statements rather than one with a null token id: PostgreSQL planned that one afresh at
+    // every web page (a null folds the revocation check away, so the generic plan never won)
+    const account = `SELECT u.id, u.role, u.email, u.full_name, u.locale, u.programmes, u.email_verified_at IS NOT NULL AS email_verified, u.saved_views_version
        FROM users u
-       WHERE u.id = $1 AND u.active AND u.erased_at IS NULL AND u.token_version = $2
-         AND NOT EXISTS (SELECT 1 FROM revoked_tokens r WHERE r.jti = $3)`,
-      [id, tokenVersion, tokenId],
-    );
+       WHERE u.id = $1 AND u.active AND u.erased_at IS NULL AND u.token_version = $2`;
+    const rows =
+      tokenId === null
+        ? await preparedQuery<SessionAccountRow>(this.dataSource, account, [id, tokenVersion])
+        : await preparedQuery<SessionAccountRow>(this.dataSource, `${account}\n         AND NOT EXISTS (SELECT 1 FROM revoked_tokens r WHERE r.jti = $3)`, [id, tokenVersion, tokenId]);
     return rows[0] ?? null;
   }
 
@@ -161,7 +162,7 @@ export class UsersRepository {
 
   /** Who a founder is, for the staff reading their case. */
   async contact(id: string): Promise<{ id: string; full_name: string; email: string; locale: Locale } | null> {
-    const rows: { id: string; full_name: string; email: string; locale: Locale }[] = await this.dataSource.query('SELECT id, full_name, email, locale FROM users WHERE id = $1', [id]);
+    const rows = await preparedQuery<{ id: string; full_name: string; email: string; locale: Locale }>(this.dataSource, 'SELECT id, full_name, email, locale FROM users WHERE id = $1', [id]);
     return rows[0] ?? null;
   }
 

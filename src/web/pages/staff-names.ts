@@ -13,7 +13,7 @@ const NAMES_KEPT = 5_000;
  */
 @Injectable()
 export class StaffNamesService {
-  private readonly names = new Map<string, { at: number; name: string }>();
+  private readonly names = new Map<string, { at: number; name: string | null }>();
 
   constructor(private readonly directory: StaffDirectory) {}
 
@@ -21,7 +21,9 @@ export class StaffNamesService {
    * The names of these staff members, as StaffDirectory.namesOf, each read at most once per
    * STAFF_NAMES_TTL_MS per process: the inbox names the same assignees page after page, and
    * reading them cost the page a round trip to PostgreSQL after its list (a renamed or erased
-   * account shows its new name within the TTL). Only the ids not remembered are read.
+   * account shows its new name within the TTL). Only the ids not remembered are read; an id that
+   * is no staff account (a founder in a case's timeline) is remembered as such, or every case
+   * page would read it again.
    */
   async namesOf(ids: readonly string[]): Promise<Map<string, string>> {
     const now = Date.now();
@@ -29,15 +31,17 @@ export class StaffNamesService {
     const missing: string[] = [];
     for (const id of new Set(ids)) {
       const kept = this.names.get(id);
-      if (kept && now - kept.at <= STAFF_NAMES_TTL_MS) out.set(id, kept.name);
-      else missing.push(id);
+      if (kept && now - kept.at <= STAFF_NAMES_TTL_MS) {
+        if (kept.name !== null) out.set(id, kept.name);
+      } else missing.push(id);
     }
     if (missing.length === 0) return out;
     const read = await this.directory.namesOf(missing);
-    if (this.names.size + read.size > NAMES_KEPT) this.names.clear();
-    for (const [id, name] of read) {
+    if (this.names.size + missing.length > NAMES_KEPT) this.names.clear();
+    for (const id of missing) {
+      const name = read.get(id) ?? null;
       this.names.set(id, { at: now, name });
-      out.set(id, name);
+      if (name !== null) out.set(id, name);
     }
     return out;
   }
