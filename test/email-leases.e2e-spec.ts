@@ -113,8 +113,8 @@ describe('email sender: claim, commit, send, record', () => {
         return rows.rows[0].n >= 1;
       }, 'a committed claim');
       // the SMTP exchange is held for as long as the test likes: a transaction kept open across it
-      // would show in every reading, while another process's statement in flight at one reading
-      // (the relay's claim scan takes its row locks for the length of a statement) is gone at the next
+      // would show in every reading, while a statement in flight at one reading (the relay's scan
+      // takes its row locks for the length of a short transaction) is gone at the next
       const open = async (): Promise<unknown[]> =>
         (
           await t.db.query(
@@ -125,7 +125,11 @@ describe('email sender: claim, commit, send, record', () => {
       const locks = async (): Promise<unknown[]> =>
         (
           await t.db.query(
-            `SELECT l.pid, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'emails' AND l.pid <> pg_backend_pid() AND l.mode <> 'AccessShareLock'`,
+            // this database's locks only: the test databases are copies of one template, so another
+            // test's `emails` table has the same relation oid in pg_locks (which lists every database's)
+            `SELECT l.pid, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+             WHERE l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+               AND c.relname = 'emails' AND l.pid <> pg_backend_pid() AND l.mode <> 'AccessShareLock'`,
           )
         ).rows;
       await until(async () => (await open()).length === 0 && (await locks()).length === 0, 'no transaction holding locks on emails during the SMTP exchange', 5000).catch(async (error: Error) => {

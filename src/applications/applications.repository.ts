@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { preparedQuery } from '../database/prepared-query';
+import { preparedQuery, preparedQueryOn } from '../database/prepared-query';
 import type { CursorKey } from '../common/pagination/cursor';
 import { decisionRunningSql, firstResponseRunningSql } from '../domain/case-sql';
 import type { CaseStatus } from '../domain/case-state-machine';
@@ -73,7 +73,7 @@ export class ApplicationsRepository {
   /** The case's row if `scope` may see it (staff never see a draft), locked when `lock`; null otherwise. */
   async findInScope(em: EntityManager, id: string, scope: CaseScope, lock = false): Promise<ApplicationRow | null> {
     const [where, who] = 'ownerId' in scope ? ['a.owner_id = $2', scope.ownerId] : [`a.status <> 'draft' AND $2::uuid IS NOT NULL`, scope.staff];
-    const rows: ApplicationRow[] = await em.query(`SELECT ${APPLICATION_COLUMNS} FROM applications a WHERE a.id = $1 AND ${where}${lock ? ' FOR NO KEY UPDATE' : ''}`, [id, who]);
+    const rows = await preparedQueryOn<ApplicationRow>(em, `SELECT ${APPLICATION_COLUMNS} FROM applications a WHERE a.id = $1 AND ${where}${lock ? ' FOR NO KEY UPDATE' : ''}`, [id, who]);
     return rows[0] ?? null;
   }
 
@@ -91,8 +91,9 @@ export class ApplicationsRepository {
    * holds under concurrency without Redis.
    */
   async lockAndCountRecent(em: EntityManager, ownerId: string, column: 'created_at' | 'submitted_at', now: Date, max: number): Promise<{ count: number; oldest: Date | null }> {
-    await em.query(`SELECT pg_advisory_xact_lock(hashtext('applications-flood:' || $1))`, [ownerId]);
-    const [row]: { count: number; oldest: Date | null }[] = await em.query(
+    await preparedQueryOn(em, `SELECT pg_advisory_xact_lock(hashtext('applications-flood:' || $1))`, [ownerId]);
+    const [row] = await preparedQueryOn<{ count: number; oldest: Date | null }>(
+      em,
       `SELECT count(*)::int AS count, (array_agg(${column} ORDER BY ${column} DESC))[$3] AS oldest
        FROM applications WHERE owner_id = $1 AND ${column} > $2::timestamptz - interval '24 hours'`,
       [ownerId, now, max],
@@ -147,7 +148,8 @@ export class ApplicationsRepository {
    * caller holds the row lock), to chain the first event to.
    */
   async writeSubmitted(em: EntityManager, id: string, status: CaseStatus, c: SubmittedColumns): Promise<ApplicationRow & { last_seq: number | null; last_hash: string | null }> {
-    const [updated]: (ApplicationRow & { last_seq: number | null; last_hash: string | null })[] = await em.query(
+    const [updated] = await preparedQueryOn<ApplicationRow & { last_seq: number | null; last_hash: string | null }>(
+      em,
       `WITH a AS (
          UPDATE applications SET status = $9, version = version + 1, submitted_at = $2, first_response_due_at = $3,
            decision_due_at = $4, recommendations = $5, rules_versions = $6, top_programme = $7, locale = $8, updated_at = $2
@@ -168,7 +170,8 @@ export class ApplicationsRepository {
     email: { dedupeKey: string; template: string; recipientId: string; applicationId: string; availableAt: Date },
   ): Promise<void> {
     const p = (n: number): string => `$${CASE_EVENT_INSERT_PARAMS + n}`;
-    await em.query(
+    await preparedQueryOn(
+      em,
       `WITH ev AS (${event.sql})
        INSERT INTO emails (dedupe_key, template, recipient_id, application_id, data, available_at)
        VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, '{}', ${p(5)}) ON CONFLICT (dedupe_key) DO NOTHING`,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import { type DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 
 /** The part of node-postgres's client a named statement needs. */
 interface PgClient {
@@ -34,8 +34,29 @@ export async function preparedQuery<T>(dataSource: DataSource, text: string, val
   const runner = dataSource.createQueryRunner();
   try {
     const client = (await runner.connect()) as PgClient;
-    return (await client.query<T>({ name: statementName(text), text, values })).rows;
+    return await named<T>(client, text, values);
   } finally {
     await runner.release();
   }
+}
+
+/** Runs the named statement; a database error comes back as TypeORM's own (QueryFailedError, the driver's error inside), as from `query()`. */
+async function named<T>(client: PgClient, text: string, values: unknown[]): Promise<T[]> {
+  try {
+    return (await client.query<T>({ name: statementName(text), text, values })).rows;
+  } catch (error) {
+    throw new QueryFailedError(text, values, error as Error);
+  }
+}
+
+/**
+ * The same on a transaction's connection (`em` from Transactions.run): the statement is named on
+ * that connection, so the hot writes (submitting) are parsed and planned once per connection
+ * too. With the pool's manager (no transaction), as preparedQuery.
+ */
+export async function preparedQueryOn<T>(em: EntityManager, text: string, values: unknown[]): Promise<T[]> {
+  const runner = em.queryRunner;
+  if (!runner) return preparedQuery<T>(em.dataSource, text, values);
+  const client = (await runner.connect()) as PgClient;
+  return named<T>(client, text, values);
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { preparedQueryOn } from '../database/prepared-query';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { CursorKey } from '../common/pagination/cursor';
@@ -59,7 +60,9 @@ const DELIVERY_COLUMNS = 'id, webhook_id, message_id, event_type, status, attemp
  * Every subscriber gets the same `webhook-id` (`msg_<uuid>`) for one event.
  */
 export async function enqueueWebhookEvent<T extends WebhookEventType>(em: EntityManager, type: T, data: WebhookEventData[T], now: Date): Promise<void> {
-  await em.query(
+  // a named statement on the transaction's connection: every case write enqueues one
+  await preparedQueryOn(
+    em,
     `INSERT INTO webhook_deliveries (webhook_id, message_id, event_type, payload, next_attempt_at, created_at)
      SELECT w.id, $1, $2, $3, $4, $4 FROM webhooks w WHERE w.active AND w.events @> ARRAY[$2]::text[]`,
     [`msg_${randomUUID().replace(/-/g, '')}`, type, webhookBody(type, now, data), now],
