@@ -105,10 +105,16 @@ export async function benchWebhooks(opts: WebhooksBenchOptions): Promise<BenchSe
   log(`webhooks: committing ${opts.events} events in one transaction`);
   const t0 = performance.now();
   await db.query('BEGIN');
-  for (let i = 0; i < opts.events; i++) {
-    await enqueueWebhookEvent(em, 'case.status_changed', { applicationId: randomUUID(), reference: `GU-2026-${String(i).padStart(6, '0')}`, from: 'submitted', to: 'in_review', programme: 'poc-funding' }, new Date());
+  try {
+    for (let i = 0; i < opts.events; i++) {
+      await enqueueWebhookEvent(em, 'case.status_changed', { applicationId: randomUUID(), reference: `GU-2026-${String(i).padStart(6, '0')}`, from: 'submitted', to: 'in_review', programme: 'poc-funding' }, new Date());
+    }
+    await db.query('COMMIT');
+  } catch (error) {
+    // a crash here must not leave a connection (and the run) hanging
+    await db.end().catch(() => undefined);
+    throw error;
   }
-  await db.query('COMMIT');
   const committedAt = performance.now();
   const sampler = new ResourceSampler(app.pid, app.databaseName).start();
 

@@ -56,7 +56,11 @@ async function named<T>(client: PgClient, text: string, values: unknown[]): Prom
  */
 export async function preparedQueryOn<T>(em: EntityManager, text: string, values: unknown[]): Promise<T[]> {
   const runner = em.queryRunner;
-  if (!runner) return preparedQuery<T>(em.dataSource, text, values);
+  if (!runner) {
+    // the pool's manager: as preparedQuery; anything else that only answers query() (a benchmark's
+    // stand-in over its own connection) runs the text as it is
+    return em.dataSource ? preparedQuery<T>(em.dataSource, text, values) : (em.query(text, values) as Promise<T[]>);
+  }
   const client = (await runner.connect()) as PgClient;
   return named<T>(client, text, values);
 }
