@@ -78,11 +78,9 @@ export class ApplicationsRepository {
   }
 
   /** The same, read outside any transaction. */
-  async findInScopeNow(id: string, scope: CaseScope): Promise<ApplicationRow | null> {
-    // a named statement: every page of a case's parts starts here (planning cost more than the read)
-    const [where, who] = 'ownerId' in scope ? ['a.owner_id = $2', scope.ownerId] : [`a.status <> 'draft' AND $2::uuid IS NOT NULL`, scope.staff];
-    const rows = await preparedQuery<ApplicationRow>(this.dataSource, `SELECT ${APPLICATION_COLUMNS} FROM applications a WHERE a.id = $1 AND ${where}`, [id, who]);
-    return rows[0] ?? null;
+  findInScopeNow(id: string, scope: CaseScope): Promise<ApplicationRow | null> {
+    // on the pool's manager findInScope's named statement borrows a pooled connection
+    return this.findInScope(this.dataSource.manager, id, scope);
   }
 
   /**

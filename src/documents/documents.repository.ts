@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { preparedQuery } from '../database/prepared-query';
+import { preparedQueryOn } from '../database/prepared-query';
 import { DataSource, EntityManager } from 'typeorm';
 import { SHARED_STATUSES } from '../domain/referral-rules';
 import type { DocumentKind } from '../domain/document-rules';
@@ -29,12 +29,12 @@ export class DocumentsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   list(em: EntityManager, applicationId: string): Promise<DocumentRow[]> {
-    return em.query(`SELECT ${COLUMNS} FROM documents d WHERE d.application_id = $1 ORDER BY d.created_at, d.id`, [applicationId]);
+    return preparedQueryOn<DocumentRow>(em, `SELECT ${COLUMNS} FROM documents d WHERE d.application_id = $1 ORDER BY d.created_at, d.id`, [applicationId]);
   }
 
   /** The same, outside any transaction. */
   listNow(applicationId: string): Promise<DocumentRow[]> {
-    return preparedQuery<DocumentRow>(this.dataSource, `SELECT ${COLUMNS} FROM documents d WHERE d.application_id = $1 ORDER BY d.created_at, d.id`, [applicationId]);
+    return this.list(this.dataSource.manager, applicationId);
   }
 
   listForApplications(em: EntityManager, applicationIds: string[]): Promise<DocumentRow[]> {
