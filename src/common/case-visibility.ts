@@ -3,13 +3,7 @@ import type { ApplicationRow } from '../applications/application.view';
 import type { AuthUser } from '../auth/auth-user';
 
 /**
- * Who may see a case, for the folders below `applications` that serve a case's parts (its
- * timeline, its documents): a founder their own applications, staff every submitted one.
- * `ApplicationsModule` provides it (it is the rule's home); the lower folders inject this token
- * instead of importing the applications service, so that the folders keep one direction.
- */
-/**
- * A case that `CaseVisibility.seen` found its viewer may see, earlier in the same request: a page
+ * A case that `ApplicationsService.seen` found its viewer may see, earlier in the same request: a page
  * that shows many parts of one case (the staff's case page) checks once and hands this to each
  * part's service, which then reads its part without checking again (each check was a query).
  */
@@ -21,6 +15,12 @@ export interface SeenCase {
 /** A case named by id (checked where it is read) or already seen by this user. */
 export type CaseRef = string | SeenCase;
 
+/**
+ * Who may see a case, for the folders below `applications` that serve a case's parts (its
+ * timeline, its documents): a founder their own applications, staff every submitted one.
+ * `ApplicationsModule` provides it (it is the rule's home); the lower folders inject this token
+ * instead of importing the applications service, so that the folders keep one direction.
+ */
 export abstract class CaseVisibility {
   /**
    * The case's row when `user` may see it, else 404, read through the caller's transaction;

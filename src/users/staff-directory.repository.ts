@@ -35,6 +35,8 @@ export class StaffDirectory {
    * lower case, so the lookup is the unique index's.
    */
   async byEmail(email: string): Promise<StaffMember | null> {
+    // longer than any address can be (RFC 5321): nobody, and nothing sent to PostgreSQL
+    if (email.trim().length > 254) return null;
     const rows = await preparedQuery<{ id: string; full_name: string; role: StaffRole }>(
       this.dataSource,
       `SELECT id, full_name, role FROM users WHERE email = $1 AND role = ANY($2::text[]) AND erased_at IS NULL`,

@@ -101,7 +101,7 @@ export class StaffCaseController {
     else if (action === 'unassign') assigneeId = null;
     else if (email === '') return refused('staff.case.errors.assigneeEmailEmpty', 400);
     else {
-      const colleague = email.length <= 254 ? await this.directory.byEmail(email) : null;
+      const colleague = await this.directory.byEmail(email);
       if (!colleague) return refused('staff.case.errors.assigneeEmail', 400);
       assigneeId = colleague.id;
     }

@@ -108,7 +108,7 @@ export class StaffInboxController {
     const assigneeEmail = firstText(raw.assigneeEmail);
     const filterErrors: Record<string, string> = {};
     if (assigneeEmail !== '') {
-      const colleague = assigneeEmail.length <= 254 ? await this.directory.byEmail(assigneeEmail) : null;
+      const colleague = await this.directory.byEmail(assigneeEmail);
       if (colleague) values.assignee = colleague.id;
       else {
         delete values.assignee;
