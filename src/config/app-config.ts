@@ -28,6 +28,8 @@ export interface AppConfig {
   adminEmail: string | null;
   adminPassword: string | null;
   appRole: AppRole;
+  /** HTTP processes on this machine (node:cluster, one port); 1 = this process serves alone (see docs/operations.md "Processes") */
+  webConcurrency: number;
   digestCron: string;
   mailDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
@@ -257,6 +259,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     adminEmail: adminEmail?.toLowerCase() ?? null,
     adminPassword,
     appRole: oneOf<AppRole>(env, 'APP_ROLE', 'all', ['all', 'api', 'worker']),
+    webConcurrency: int(env, 'WEB_CONCURRENCY', 1, 1, 64),
     digestCron,
     mailDir: str(env, 'MAIL_DIR', 'var/mail'),
     logLevel: oneOf(env, 'LOG_LEVEL', nodeEnv === 'test' ? 'silent' : 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'silent'] as const),
