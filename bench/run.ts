@@ -8,6 +8,7 @@
  *   --founders N            founders owning the drafts (default 1000, smoke 30)
  *   --connections N         concurrent connections of the load client (default 20; the pages benchmark uses 10, its target's concurrency)
  *   --role all|api          APP_ROLE of the app under load (default all: API and worker in one process)
+ *   --web-concurrency N     WEB_CONCURRENCY of the app under load: its HTTP processes (default 1)
  *   --cpu-prof              run the app under `node --cpu-prof` (the seeded benchmarks' apps too); the profiles are summarised in the report
  *   --database-url URL      run the app on this existing database (kept) instead of a fresh one; the
  *                           seeded benchmarks (inbox, pages, emails, digests, reports) use it instead of seeding
@@ -59,6 +60,7 @@ interface Options {
   founders: number;
   connections: number;
   role: 'all' | 'api';
+  webConcurrency: number;
   cpuProf: boolean;
   databaseUrl?: string;
   outDir: string;
@@ -81,6 +83,7 @@ function parseArgs(argv: readonly string[]): Options {
     founders: smoke ? 30 : 1000,
     connections: 20,
     role: 'all',
+    webConcurrency: 1,
     cpuProf: false,
     outDir: join(ROOT, 'reports'),
     cases: smoke ? 5000 : 200_000,
@@ -115,6 +118,9 @@ function parseArgs(argv: readonly string[]): Options {
         options.role = role;
         break;
       }
+      case '--web-concurrency':
+        options.webConcurrency = count();
+        break;
       case '--only': {
         const ids = value().split(',').map((s) => s.trim()).filter(Boolean);
         const unknown = ids.filter((id) => !(BENCH_IDS as readonly string[]).includes(id));
@@ -289,10 +295,11 @@ async function main(): Promise<number> {
     const profileDir = join(options.outDir, 'profiles', new Date().toISOString().replace(/[:.]/g, '-'));
     let appSection: BenchSection | undefined;
     await attempt('App process', async () => {
-      log(`starting the app, APP_ROLE=${options.role} (${options.databaseUrl ? 'given database' : 'fresh database, migrations at boot'})…`);
+      log(`starting the app, APP_ROLE=${options.role}, WEB_CONCURRENCY=${options.webConcurrency} (${options.databaseUrl ? 'given database' : 'fresh database, migrations at boot'})…`);
       app = await startApp({
         role: options.role,
         databaseUrl: options.databaseUrl,
+        env: { WEB_CONCURRENCY: String(options.webConcurrency) },
         nodeArgs: options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
       });
       log(`app pid ${app.pid} healthy on :${app.port} after ${Math.round(app.bootMs)} ms (database ${app.databaseName})`);
@@ -397,7 +404,7 @@ async function main(): Promise<number> {
         app = await startApp({
           role: options.role,
           databaseUrl: db.url,
-          env: { SMTP_URL: sink.url },
+          env: { SMTP_URL: sink.url, WEB_CONCURRENCY: String(options.webConcurrency) },
           nodeArgs: options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
         });
         log(`app pid ${app.pid} healthy on :${app.port} after ${Math.round(app.bootMs)} ms`);
@@ -492,7 +499,7 @@ async function main(): Promise<number> {
                 );
                 await attempt('Staff pages vs the JSON API (seeded database)', () =>
                   // 20 connections need more than a second to answer at all on a loaded smoke machine
-                  benchStaffPages({ app, connections: 20, durationSeconds: options.smoke ? 3 : 8, warmupSeconds: options.smoke ? 1 : 2, log }),
+                  benchStaffPages({ app, connections: 20, durationSeconds: options.smoke ? 3 : 12, rounds: options.smoke ? 1 : 4, warmupSeconds: options.smoke ? 1 : 2, log }),
                 );
               }
               if (wanted('reports')) await attempt('Reports: funnel and CSV export (seeded database)', () => benchReports({ app, runs: options.smoke ? 2 : 5, log }));

@@ -47,6 +47,8 @@ export interface LoadResult {
   okPerSecond: number;
   /** latencies of the 200 answers, ms */
   latency: LatencySummary;
+  /** the same latencies one by one, in the order they came (to pool several runs) */
+  latenciesMs: number[];
 }
 
 export function runLoad(options: LoadOptions): Promise<LoadResult> {
@@ -101,6 +103,7 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
           elapsedSeconds,
           okPerSecond: ok / elapsedSeconds,
           latency: summarize(latencies),
+          latenciesMs: latencies,
         });
       },
     );

@@ -20,8 +20,7 @@ function ticksPerSecond(): number {
   return clockTicks;
 }
 
-/** VmRSS of a process in bytes, or null when it is gone or /proc is not there. */
-export function readRssBytes(pid: number): number | null {
+function rssOf(pid: number): number | null {
   try {
     const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) * 1024 : null;
@@ -30,8 +29,19 @@ export function readRssBytes(pid: number): number | null {
   }
 }
 
+/**
+ * VmRSS in bytes of a process and its child processes (the app's HTTP processes when it runs
+ * with WEB_CONCURRENCY > 1), or null when it is gone or /proc is not there.
+ */
+export function readRssBytes(pid: number): number | null {
+  const own = rssOf(pid);
+  if (own === null) return null;
+  return childrenOf(pid).reduce((sum, child) => sum + (rssOf(child) ?? 0), own);
+}
+
 interface StatLine {
   comm: string;
+  ppid: number;
   cpuSeconds: number;
 }
 
@@ -45,15 +55,41 @@ function readStat(pid: string | number): StatLine | null {
     const rest = text.slice(close + 2).split(' ');
     const utime = Number(rest[14 - 3]);
     const stime = Number(rest[15 - 3]);
-    return { comm, cpuSeconds: (utime + stime) / ticksPerSecond() };
+    return { comm, ppid: Number(rest[4 - 3]), cpuSeconds: (utime + stime) / ticksPerSecond() };
   } catch {
     return null;
   }
 }
 
-/** CPU seconds (user + system) used so far by one process; null when it is gone. */
+const childrenSeen = new Map<number, { at: number; pids: number[] }>();
+
+/**
+ * The processes whose parent is `pid` (none when /proc is not there), looked up again after a
+ * few seconds only: the memory sampler asks ten times a second and a /proc scan is not free.
+ */
+function childrenOf(pid: number): number[] {
+  const seen = childrenSeen.get(pid);
+  if (seen && performance.now() - seen.at < 5000) return seen.pids;
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  const pids = entries.filter((e) => /^\d+$/.test(e) && readStat(e)?.ppid === pid).map(Number);
+  childrenSeen.set(pid, { at: performance.now(), pids });
+  return pids;
+}
+
+/**
+ * CPU seconds (user + system) used so far by a process and its live child processes (the app's
+ * HTTP processes under WEB_CONCURRENCY > 1; the primary itself does nearly nothing); null when
+ * the process is gone.
+ */
 export function readCpuSeconds(pid: number): number | null {
-  return readStat(pid)?.cpuSeconds ?? null;
+  const own = readStat(pid)?.cpuSeconds;
+  if (own === undefined) return null;
+  return childrenOf(pid).reduce((sum, child) => sum + (readStat(child)?.cpuSeconds ?? 0), own);
 }
 
 /** Busy CPU seconds of the whole machine so far (all cores, from /proc/stat); null without /proc. */
