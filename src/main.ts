@@ -52,7 +52,9 @@ async function main(): Promise<void> {
  * between them) and watches them. A stop signal is passed on and the primary leaves once they
  * are all gone; when one of them dies on its own, the others are stopped too and the primary
  * exits with 1, so the supervisor (Docker, systemd) restarts the whole machine's set rather than
- * this process quietly serving with fewer.
+ * this process quietly serving with fewer. (Ctrl-C in a terminal reaches every process of the
+ * group at once, so a child may get SIGINT and then the forwarded SIGTERM, which ends its drain
+ * early: an email it was sending is then sent again once its lease lapses.)
  */
 function superviseHttpProcesses(roles: ReturnType<typeof clusterRoles>, root: ReturnType<typeof createRootLogger>): void {
   let stopping = false;
