@@ -115,6 +115,23 @@ export class CohortsRepository {
     return em.query(`SELECT id, title, to_char(due_on, 'YYYY-MM-DD') AS due_on FROM milestones WHERE cohort_id = $1 ORDER BY due_on, created_at`, [cohortId]);
   }
 
+  /** The enrolments of several cohorts in one read (a list of cohorts), each in its cohort's order. */
+  enrolmentsOfCohorts(cohortIds: string[]): Promise<(CohortEnrolmentRow & { cohort_id: string })[]> {
+    return this.dataSource.query(
+      `SELECT e.cohort_id, e.id, e.application_id, a.reference, a.startup_name, e.created_at FROM enrolments e JOIN applications a ON a.id = e.application_id
+       WHERE e.cohort_id = ANY($1::uuid[]) ORDER BY e.created_at, e.id`,
+      [cohortIds],
+    );
+  }
+
+  /** The milestones of several cohorts in one read, each in its cohort's order. */
+  milestonesOfCohorts(cohortIds: string[]): Promise<(MilestoneRow & { cohort_id: string })[]> {
+    return this.dataSource.query(
+      `SELECT cohort_id, id, title, to_char(due_on, 'YYYY-MM-DD') AS due_on FROM milestones WHERE cohort_id = ANY($1::uuid[]) ORDER BY due_on, created_at`,
+      [cohortIds],
+    );
+  }
+
   /**
    * The cases accepted into `programme` that no cohort of it holds yet: whom a manager can enrol
    * (the enrolment itself still checks status, programme and seats under lock). Oldest decision first.

@@ -10,7 +10,7 @@ import { Transactions } from '../database/transactions';
 import { ProgrammesService } from '../programmes/programmes.service';
 import { enqueueEmails } from '../notifications/outbox/email-outbox';
 import { appendCaseEvent } from '../timeline/case-events';
-import { CohortsRepository, type CohortRow, type EnrolmentCandidate } from './cohorts.repository';
+import { CohortsRepository, type CohortEnrolmentRow, type CohortRow, type EnrolmentCandidate, type MilestoneRow } from './cohorts.repository';
 import { CreateCohortDto, CreateMilestoneDto, MilestoneProgressDto, UpdateMilestoneDto } from './dto/cohort.dto';
 
 export interface EnrolmentView {
@@ -39,6 +39,44 @@ export interface CohortView {
   enrolments: EnrolmentView[];
   milestones: MilestoneView[];
   createdAt: string;
+}
+
+/** A cohort in a list: its seats, without its enrolments and milestones. */
+export type CohortSummary = Omit<CohortView, 'enrolments' | 'milestones'>;
+
+function cohortSummary(c: CohortRow): CohortSummary {
+  return {
+    id: c.id,
+    programme: c.programme,
+    name: c.name,
+    startsOn: c.starts_on,
+    endsOn: c.ends_on,
+    capacity: c.capacity,
+    enrolled: c.enrolled,
+    seatsLeft: Math.max(0, c.capacity - c.enrolled),
+    createdAt: c.created_at.toISOString(),
+  };
+}
+
+function cohortView(c: CohortRow, enrolments: CohortEnrolmentRow[], milestones: MilestoneRow[]): CohortView {
+  return {
+    ...cohortSummary(c),
+    // counted from the enrolments read beside it, which may be newer than the row's count
+    enrolled: enrolments.length,
+    seatsLeft: Math.max(0, c.capacity - enrolments.length),
+    enrolments: enrolments.map((e) => ({ id: e.id, applicationId: e.application_id, reference: e.reference, startupName: e.startup_name, enrolledAt: e.created_at.toISOString() })),
+    milestones: milestones.map((m) => ({ id: m.id, title: m.title, dueOn: m.due_on })),
+  };
+}
+
+function byCohort<T extends { cohort_id: string }>(rows: T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const group = groups.get(row.cohort_id);
+    if (group) group.push(row);
+    else groups.set(row.cohort_id, [row]);
+  }
+  return groups;
 }
 
 function fieldError(field: string, message: string): FieldValidationException {
@@ -100,10 +138,23 @@ export class CohortsService {
     return this.get(id);
   }
 
+  /** The cohorts with their enrolments and milestones: three reads whatever the number of cohorts. */
   async list(programme: string | undefined): Promise<{ items: CohortView[]; nextCursor: null }> {
     const rows = await this.cohorts.list(programme);
-    const items = await Promise.all(rows.map((r) => this.view(r)));
-    return { items, nextCursor: null };
+    if (rows.length === 0) return { items: [], nextCursor: null };
+    const ids = rows.map((r) => r.id);
+    const [enrolments, milestones] = await Promise.all([this.cohorts.enrolmentsOfCohorts(ids), this.cohorts.milestonesOfCohorts(ids)]);
+    const enrolmentsBy = byCohort(enrolments);
+    const milestonesBy = byCohort(milestones);
+    return { items: rows.map((r) => cohortView(r, enrolmentsBy.get(r.id) ?? [], milestonesBy.get(r.id) ?? [])), nextCursor: null };
+  }
+
+  /**
+   * The cohorts as a list shows them, seats counted without reading any enrolment: one read,
+   * where `list` brings every enrolment (the staff's cohorts page needs only the counts).
+   */
+  async summaries(programme: string | undefined): Promise<CohortSummary[]> {
+    return (await this.cohorts.list(programme)).map(cohortSummary);
   }
 
   /** The cohort as the API shows it (read on `em` when given, e.g. inside the caller's transaction). */
@@ -125,21 +176,7 @@ export class CohortsService {
   }
 
   private async view(c: CohortRow, em?: EntityManager): Promise<CohortView> {
-    const enrolments = await this.cohorts.enrolmentsOf(c.id, em);
-    const milestones = await this.cohorts.milestonesOf(c.id, em);
-    return {
-      id: c.id,
-      programme: c.programme,
-      name: c.name,
-      startsOn: c.starts_on,
-      endsOn: c.ends_on,
-      capacity: c.capacity,
-      enrolled: enrolments.length,
-      seatsLeft: Math.max(0, c.capacity - enrolments.length),
-      enrolments: enrolments.map((e) => ({ id: e.id, applicationId: e.application_id, reference: e.reference, startupName: e.startup_name, enrolledAt: e.created_at.toISOString() })),
-      milestones: milestones.map((m) => ({ id: m.id, title: m.title, dueOn: m.due_on })),
-      createdAt: c.created_at.toISOString(),
-    };
+    return cohortView(c, await this.cohorts.enrolmentsOf(c.id, em), await this.cohorts.milestonesOf(c.id, em));
   }
 
   /** The cases a manager can enrol in this cohort: accepted into its programme, in none of its cohorts yet. */

@@ -182,7 +182,7 @@ export class StaffCohortsController {
     const locale = req.web.locale;
     const programmes = (await this.names.all()).filter((p) => p.kind === 'internal');
     const filter = typeof form.programme === 'string' && programmes.some((p) => p.slug === form.programme) && !form.creating ? form.programme : '';
-    const { items } = await this.cohorts.list(filter || undefined);
+    const items = await this.cohorts.summaries(filter || undefined);
     const groups = programmes
       .filter((p) => filter === '' || p.slug === filter)
       .map((p) => ({ slug: p.slug, name: p.name[locale], cohorts: items.filter((c) => c.programme === p.slug), canManage: managesProgramme(user, p.slug) }));
