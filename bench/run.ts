@@ -205,7 +205,7 @@ function git(args: string[]): string | undefined {
 }
 
 /** The PostgreSQL settings that move the figures most (docs/operations.md "PostgreSQL settings"). */
-const PG_SETTINGS = ['shared_buffers', 'max_wal_size', 'wal_compression', 'synchronous_commit', 'max_connections'];
+const PG_SETTINGS = ['shared_buffers', 'huge_pages', 'max_wal_size', 'wal_compression', 'synchronous_commit', 'max_connections'];
 
 async function versions(): Promise<{ postgres?: string; postgresSettings?: string; redis?: string }> {
   const out: { postgres?: string; postgresSettings?: string; redis?: string } = {};
