@@ -104,29 +104,25 @@ export class CohortsRepository {
   }
 
   enrolmentsOf(cohortId: string, em: EntityManager = this.dataSource.manager): Promise<CohortEnrolmentRow[]> {
-    return em.query(
-      `SELECT e.id, e.application_id, a.reference, a.startup_name, e.created_at FROM enrolments e JOIN applications a ON a.id = e.application_id
-       WHERE e.cohort_id = $1 ORDER BY e.created_at, e.id`,
-      [cohortId],
-    );
+    return this.enrolmentsOfCohorts([cohortId], em);
   }
 
   milestonesOf(cohortId: string, em: EntityManager = this.dataSource.manager): Promise<MilestoneRow[]> {
-    return em.query(`SELECT id, title, to_char(due_on, 'YYYY-MM-DD') AS due_on FROM milestones WHERE cohort_id = $1 ORDER BY due_on, created_at`, [cohortId]);
+    return this.milestonesOfCohorts([cohortId], em);
   }
 
-  /** The enrolments of several cohorts in one read (a list of cohorts), each in its cohort's order. */
-  enrolmentsOfCohorts(cohortIds: string[]): Promise<(CohortEnrolmentRow & { cohort_id: string })[]> {
-    return this.dataSource.query(
+  /** The enrolments of one or several cohorts in one read (a list of cohorts), each in its cohort's order. */
+  enrolmentsOfCohorts(cohortIds: string[], em: EntityManager = this.dataSource.manager): Promise<(CohortEnrolmentRow & { cohort_id: string })[]> {
+    return em.query(
       `SELECT e.cohort_id, e.id, e.application_id, a.reference, a.startup_name, e.created_at FROM enrolments e JOIN applications a ON a.id = e.application_id
        WHERE e.cohort_id = ANY($1::uuid[]) ORDER BY e.created_at, e.id`,
       [cohortIds],
     );
   }
 
-  /** The milestones of several cohorts in one read, each in its cohort's order. */
-  milestonesOfCohorts(cohortIds: string[]): Promise<(MilestoneRow & { cohort_id: string })[]> {
-    return this.dataSource.query(
+  /** The milestones of one or several cohorts in one read, each in its cohort's order. */
+  milestonesOfCohorts(cohortIds: string[], em: EntityManager = this.dataSource.manager): Promise<(MilestoneRow & { cohort_id: string })[]> {
+    return em.query(
       `SELECT cohort_id, id, title, to_char(due_on, 'YYYY-MM-DD') AS due_on FROM milestones WHERE cohort_id = ANY($1::uuid[]) ORDER BY due_on, created_at`,
       [cohortIds],
     );

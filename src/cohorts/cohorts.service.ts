@@ -284,7 +284,7 @@ export class CohortsService {
 
   /** Seats, each startup's milestone progress, and the overdue milestones (pending past their due day). */
   async dashboard(cohortId: string): Promise<{
-    cohort: Omit<CohortView, 'enrolments' | 'milestones'>;
+    cohort: CohortSummary;
     seats: { capacity: number; enrolled: number; seatsLeft: number };
     milestones: MilestoneView[];
     startups: { enrolmentId: string; applicationId: string; reference: string; startupName: string; progress: { done: number; missed: number; pending: number; total: number }; milestones: { milestoneId: string; title: string; dueOn: string; status: string; note: string | null; overdue: boolean }[] }[];
