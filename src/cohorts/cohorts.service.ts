@@ -41,6 +41,14 @@ export interface CohortView {
   createdAt: string;
 }
 
+export interface CohortDashboard {
+  cohort: CohortSummary;
+  seats: { capacity: number; enrolled: number; seatsLeft: number };
+  milestones: MilestoneView[];
+  startups: { enrolmentId: string; applicationId: string; reference: string; startupName: string; progress: { done: number; missed: number; pending: number; total: number }; milestones: { milestoneId: string; title: string; dueOn: string; status: string; note: string | null; overdue: boolean }[] }[];
+  overdueMilestones: { enrolmentId: string; reference: string; startupName: string; milestoneId: string; title: string; dueOn: string }[];
+}
+
 /** A cohort in a list: its seats, without its enrolments and milestones. */
 export type CohortSummary = Omit<CohortView, 'enrolments' | 'milestones'>;
 
@@ -283,16 +291,19 @@ export class CohortsService {
   }
 
   /** Seats, each startup's milestone progress, and the overdue milestones (pending past their due day). */
-  async dashboard(cohortId: string): Promise<{
-    cohort: CohortSummary;
-    seats: { capacity: number; enrolled: number; seatsLeft: number };
-    milestones: MilestoneView[];
-    startups: { enrolmentId: string; applicationId: string; reference: string; startupName: string; progress: { done: number; missed: number; pending: number; total: number }; milestones: { milestoneId: string; title: string; dueOn: string; status: string; note: string | null; overdue: boolean }[] }[];
-    overdueMilestones: { enrolmentId: string; reference: string; startupName: string; milestoneId: string; title: string; dueOn: string }[];
-  }> {
+  async dashboard(cohortId: string): Promise<CohortDashboard> {
+    return this.dashboardOf(await this.get(cohortId));
+  }
+
+  /** The dashboard and the enrolments it counted, from one read of them (the staff's cohort page shows both). */
+  async dashboardAndEnrolments(cohortId: string): Promise<{ dashboard: CohortDashboard; enrolments: EnrolmentView[] }> {
     const view = await this.get(cohortId);
+    return { dashboard: await this.dashboardOf(view), enrolments: view.enrolments };
+  }
+
+  private async dashboardOf(view: CohortView): Promise<CohortDashboard> {
     const today = parisDate(this.clock.now());
-    const progress = await this.cohorts.progressIn(cohortId);
+    const progress = await this.cohorts.progressIn(view.id);
     const byKey = new Map(progress.map((p) => [`${p.enrolment_id}:${p.milestone_id}`, p]));
     const startups = view.enrolments.map((e) => {
       const milestones = view.milestones.map((m) => {

@@ -208,7 +208,7 @@ export class StaffCohortsController {
   private async renderCohort(req: WebRequest, res: Response, id: string, errors: Record<string, string>, milestoneForm: { title: string; dueOn: string } | null, status: number): Promise<void> {
     const user = req.web.user as AuthUser;
     const locale = req.web.locale;
-    const dashboard = await this.cohorts.dashboard(id);
+    const { dashboard, enrolments } = await this.cohorts.dashboardAndEnrolments(id);
     const canManage = managesProgramme(user, dashboard.cohort.programme);
     const candidates = canManage ? await this.cohorts.enrolmentCandidates(id) : [];
     const names = await this.names.names(locale);
@@ -229,7 +229,7 @@ export class StaffCohortsController {
           milestones: s.milestones.map((m) => ({ ...m, control: `status-${s.enrolmentId}-${m.milestoneId}`, note: m.note ?? '', options: statusOptions.map((o) => ({ ...o, selected: o.value === m.status })) })),
         })),
         overdue: dashboard.overdueMilestones,
-        enrolments: (await this.cohorts.get(id)).enrolments,
+        enrolments,
         candidates: candidates.map((c) => ({ value: c.applicationId, label: `${c.reference} — ${c.startupName}` })),
         canManage,
         full: dashboard.seats.seatsLeft === 0,
