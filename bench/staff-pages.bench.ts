@@ -17,7 +17,6 @@ import { runLoad, type LoadResult } from './support/load';
 import { ResourceSampler } from './support/proc';
 import { round, summarize } from './support/stats';
 
-
 export interface StaffPagesBenchOptions {
   app: AppProcess;
   connections: number;
