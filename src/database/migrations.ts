@@ -18,6 +18,7 @@ import { Referrals1795825000000 } from './migrations/1795825000000-referrals';
 import { EmailLeases1795825100000 } from './migrations/1795825100000-email-leases';
 import { LeanerIndexes1795825400000 } from './migrations/1795825400000-leaner-indexes';
 import { SavedViewsVersion1795825500000 } from './migrations/1795825500000-saved-views-version';
+import { StaffListIndex1795825600000 } from './migrations/1795825600000-staff-list-index';
 
 /** Every migration, in order. Listed explicitly so that compiled and test runs load the same set. */
-export const MIGRATIONS = [Foundation1795824000000, Applications1795824000001, CaseWorkflow1795824000002, Notifications1795824000003, Digests1795824000004, Cohorts1795824000005, ReportIndexes1795824000006, FunnelRollup1795824000007, CaseSearch1795824100000, ErasableEventTexts1795824200000, AccountLifecycle1795824300000, Documents1795824500000, Webhooks1795824600000, ExternalRoles1795824650000, SavedViews1795824700000, Reviews1795824900000, Referrals1795825000000, EmailLeases1795825100000, LeanerIndexes1795825400000, SavedViewsVersion1795825500000];
+export const MIGRATIONS = [Foundation1795824000000, Applications1795824000001, CaseWorkflow1795824000002, Notifications1795824000003, Digests1795824000004, Cohorts1795824000005, ReportIndexes1795824000006, FunnelRollup1795824000007, CaseSearch1795824100000, ErasableEventTexts1795824200000, AccountLifecycle1795824300000, Documents1795824500000, Webhooks1795824600000, ExternalRoles1795824650000, SavedViews1795824700000, Reviews1795824900000, Referrals1795825000000, EmailLeases1795825100000, LeanerIndexes1795825400000, SavedViewsVersion1795825500000, StaffListIndex1795825600000];
