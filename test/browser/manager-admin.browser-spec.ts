@@ -26,6 +26,7 @@ describe('staff and admin pages', () => {
   let accepted: { id: string; reference: string };
   let today: string;
   let cohortId = '';
+  let bigCohortId = '';
 
   beforeAll(async () => {
     await sink.start();
@@ -129,6 +130,49 @@ describe('staff and admin pages', () => {
       const res = await page.goto(path);
       expect({ path, status: res?.status() }).toEqual({ path, status: 403 });
     }
+    await page.context().close();
+  });
+
+  it('shows a large cohort twenty startups at a time and comes back to the same page after saving progress', async () => {
+    // a later half-year: cohorts of one programme may not overlap
+    const startsOn = addCalendarDays(today, 100);
+    const created = await b.t.http.post(`/api/v1/programmes/${HHSF}/cohorts`).set(...auth(manager.token)).send({ name: 'Grande promotion', startsOn, endsOn: addCalendarDays(startsOn, 120), capacity: 60 }).expect(201);
+    bigCohortId = created.body.id;
+    await b.t.http.post(`/api/v1/cohorts/${bigCohortId}/milestones`).set(...auth(manager.token)).send({ title: 'Lancement', dueOn: addCalendarDays(startsOn, 30) }).expect(201);
+    for (let batch = 0; batch < 21; batch += 7) {
+      await Promise.all(
+        Array.from({ length: 7 }, async (_, i) => {
+          const c = await submitCase(b.t.http, { ...HHSF_PROFILE, incorporationDate: addCalendarDays(today, -200), startupName: `Startup ${batch + i}` });
+          await move(b.t.http, adminToken, c.id, { to: 'in_review' });
+          await move(b.t.http, adminToken, c.id, { to: 'accepted', programme: HHSF });
+          await b.t.http.post(`/api/v1/cohorts/${bigCohortId}/enrolments`).set(...auth(manager.token)).send({ applicationId: c.id }).expect(201);
+        }),
+      );
+    }
+
+    const page = await signedIn(manager.email, STAFF_PASSWORD);
+    await page.goto(`/staff/cohorts/${bigCohortId}`);
+    expect(await page.locator('[data-enrolled]').innerText()).toBe('21');
+    expect(await page.locator('[data-cohort-pager] .caption').innerText()).toBe('Startups 1 à 20 sur 21');
+    expect(await page.locator('tr[data-enrolment]').count()).toBe(20);
+    expect(await page.locator('section[data-startup]').count()).toBe(20);
+    await page.click('[data-cohort-pager] a[rel=next]');
+    await page.waitForURL(/\?page=2$/);
+    expect(await page.locator('tr[data-enrolment]').count()).toBe(1);
+    const last = page.locator('section[data-startup]');
+    expect(await last.count()).toBe(1);
+
+    // the one startup of page 2 has its milestone done: the page it was saved from comes back
+    await last.locator('select[name=status]').selectOption('done');
+    await last.locator('form.progress-form button[type=submit]').click();
+    await page.waitForURL(/\?page=2#progress$/);
+    expect(await page.locator('section[data-startup] [data-progress-status]').getAttribute('data-progress-status')).toBe('done');
+    expect(await page.locator('[data-cohort-pager] a[rel=prev]').getAttribute('href')).toBe(`/staff/cohorts/${bigCohortId}`);
+    // a page past the end shows the last one; nonsense shows the first
+    await page.goto(`/staff/cohorts/${bigCohortId}?page=9`);
+    expect(await page.locator('tr[data-enrolment]').count()).toBe(1);
+    await page.goto(`/staff/cohorts/${bigCohortId}?page=abc`);
+    expect(await page.locator('tr[data-enrolment]').count()).toBe(20);
     await page.context().close();
   });
 
@@ -308,7 +352,7 @@ describe('staff and admin pages', () => {
       await page.setViewportSize({ width: 1280, height: 900 });
     }
     const managerPage = await signedIn(manager.email, STAFF_PASSWORD, lang);
-    for (const path of ['/staff/cohorts', `/staff/cohorts/${cohortId}`, `/staff/reports?from=${today}&to=${today}`]) {
+    for (const path of ['/staff/cohorts', `/staff/cohorts/${cohortId}`, `/staff/cohorts/${bigCohortId}?page=2`, `/staff/reports?from=${today}&to=${today}`]) {
       await managerPage.goto(path);
       await check(managerPage, path);
     }

@@ -13,11 +13,30 @@ import { SignedIn, WebRequest } from '../../web-context';
 import { WebExceptionFilter } from '../../web-exception.filter';
 import { WebGuard } from '../../web.guard';
 import { WebPages } from '../../web-pages.service';
+import { askedPage, cohortPage, pageOfIndex } from './cohort-pager';
 import { fieldMessages, pageProblemOf } from './page-problems';
 
 const COHORT_FIELDS = ['programme', 'name', 'startsOn', 'endsOn', 'capacity'];
 const MILESTONE_FIELDS = ['title', 'dueOn'];
 const PROGRESS_STATUSES = ['pending', 'done', 'missed'] as const;
+/** the overdue milestones listed at the top of a cohort's page; the rest are counted */
+const OVERDUE_SHOWN = 20;
+
+/**
+ * The page of startups a request asks for: `?page=` on a GET, the hidden `page` field of the
+ * forms inside the paged lists on a POST (so that saving a startup's progress on page 3 comes
+ * back to page 3).
+ */
+function requestedPage(req: WebRequest): unknown {
+  const body = req.body as Record<string, unknown> | undefined;
+  return req.method === 'POST' ? body?.page : req.query.page;
+}
+
+/** `?page=N` for a page after the first, '' otherwise. */
+function pageQuery(req: WebRequest): string {
+  const page = askedPage(requestedPage(req));
+  return page > 1 ? `?page=${page}` : '';
+}
 
 /** Whether this user may change the cohorts of `programme` (its managers, admins); advisors read. */
 export function managesProgramme(user: Pick<AuthUser, 'role' | 'programmes'>, programme: string): boolean {
@@ -150,13 +169,13 @@ export class StaffCohortsController {
     const note = textOf(body, 'note');
     const { value, errors } = await validateWithDto(MilestoneProgressDto, { status: textOf(body, 'status'), ...(note.trim() === '' ? {} : { note }) });
     const control = `status-${enrolmentId}-${milestoneId}`;
-    if (errors.length > 0) return this.renderCohort(req, res, id, { [control]: this.pages.t(req.web.locale, 'cohorts.errors.status') }, null, 400);
+    if (errors.length > 0) return this.renderCohort(req, res, id, { [control]: this.pages.t(req.web.locale, 'cohorts.errors.status') }, null, 400, enrolmentId);
     // the enrolment must belong to this cohort (the service checks the milestone against the enrolment's cohort)
     const cohort = await this.cohorts.get(id);
     if (!cohort.enrolments.some((e) => e.id === enrolmentId)) throw new NotFoundException('Enrolment not found in this cohort');
     await this.cohorts.setProgress(enrolmentId, milestoneId, req.web.user as AuthUser, value);
     await this.pages.flash(req, 'cohorts.progressSaved');
-    res.redirect(303, `/staff/cohorts/${id}#progress`);
+    res.redirect(303, `/staff/cohorts/${id}${pageQuery(req)}#progress`);
   }
 
   /** Runs a change; a refusal the person can act on (full, already enrolled, not accepted, a date) is shown on the cohort's page. */
@@ -164,7 +183,7 @@ export class StaffCohortsController {
     const t = (key: string, params?: Record<string, unknown>): string => this.pages.t(req.web.locale, key, params);
     try {
       await change();
-      res.redirect(303, `/staff/cohorts/${id}`);
+      res.redirect(303, `/staff/cohorts/${id}${pageQuery(req)}`);
     } catch (error) {
       const problem = pageProblemOf(error);
       if (!problem) throw error;
@@ -205,7 +224,19 @@ export class StaffCohortsController {
     );
   }
 
-  private async renderCohort(req: WebRequest, res: Response, id: string, errors: Record<string, string>, milestoneForm: { title: string; dueOn: string } | null, status: number): Promise<void> {
+  /**
+   * The cohort's page, its startups a page at a time (see cohort-pager.ts): the page the request
+   * asks for, or the one showing `focusEnrolment` (a progress form sent back with an error).
+   */
+  private async renderCohort(
+    req: WebRequest,
+    res: Response,
+    id: string,
+    errors: Record<string, string>,
+    milestoneForm: { title: string; dueOn: string } | null,
+    status: number,
+    focusEnrolment?: string,
+  ): Promise<void> {
     const user = req.web.user as AuthUser;
     const locale = req.web.locale;
     const { dashboard, enrolments } = await this.cohorts.dashboardAndEnrolments(id);
@@ -213,6 +244,10 @@ export class StaffCohortsController {
     const candidates = canManage ? await this.cohorts.enrolmentCandidates(id) : [];
     const names = await this.names.names(locale);
     const statusOptions = PROGRESS_STATUSES.map((s) => ({ value: s, label: this.pages.t(locale, `cohorts.progressStatus.${s}`) }));
+    // the enrolments table and the progress list show the same startups in the same order
+    const focus = focusEnrolment ? enrolments.findIndex((e) => e.id === focusEnrolment) : -1;
+    const shown = cohortPage(enrolments.length, focus >= 0 ? pageOfIndex(focus) : requestedPage(req));
+    const pageHref = (page: number): string => `/staff/cohorts/${id}${page > 1 ? `?page=${page}` : ''}`;
     await this.pages.render(
       req,
       res,
@@ -224,12 +259,24 @@ export class StaffCohortsController {
         cohort: { ...dashboard.cohort, programmeName: names.get(dashboard.cohort.programme) ?? dashboard.cohort.programme },
         seats: dashboard.seats,
         milestones: dashboard.milestones,
-        startups: dashboard.startups.map((s) => ({
+        startups: dashboard.startups.slice(shown.start, shown.end).map((s) => ({
           ...s,
           milestones: s.milestones.map((m) => ({ ...m, control: `status-${s.enrolmentId}-${m.milestoneId}`, note: m.note ?? '', options: statusOptions.map((o) => ({ ...o, selected: o.value === m.status })) })),
         })),
-        overdue: dashboard.overdueMilestones,
-        enrolments,
+        overdue: dashboard.overdueMilestones.slice(0, OVERDUE_SHOWN),
+        overdueMore: Math.max(0, dashboard.overdueMilestones.length - OVERDUE_SHOWN),
+        enrolments: enrolments.slice(shown.start, shown.end),
+        pager:
+          shown.pages > 1
+            ? {
+                page: shown.page,
+                from: shown.start + 1,
+                to: shown.end,
+                total: shown.total,
+                previousHref: shown.page > 1 ? pageHref(shown.page - 1) : null,
+                nextHref: shown.page < shown.pages ? pageHref(shown.page + 1) : null,
+              }
+            : null,
         candidates: candidates.map((c) => ({ value: c.applicationId, label: `${c.reference} — ${c.startupName}` })),
         canManage,
         full: dashboard.seats.seatsLeft === 0,
