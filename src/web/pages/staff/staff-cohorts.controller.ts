@@ -33,9 +33,13 @@ function requestedPage(req: WebRequest): unknown {
 }
 
 /** `?page=N` for a page after the first, '' otherwise. */
-function pageQuery(req: WebRequest): string {
-  const page = askedPage(requestedPage(req));
+function pageSuffix(page: number): string {
   return page > 1 ? `?page=${page}` : '';
+}
+
+/** Where a change made from a page of the cohort sends its author back to. */
+function pageQuery(req: WebRequest): string {
+  return pageSuffix(askedPage(requestedPage(req)));
 }
 
 /** Whether this user may change the cohorts of `programme` (its managers, admins); advisors read. */
@@ -247,7 +251,7 @@ export class StaffCohortsController {
     // the enrolments table and the progress list show the same startups in the same order
     const focus = focusEnrolment ? enrolments.findIndex((e) => e.id === focusEnrolment) : -1;
     const shown = cohortPage(enrolments.length, focus >= 0 ? pageOfIndex(focus) : requestedPage(req));
-    const pageHref = (page: number): string => `/staff/cohorts/${id}${page > 1 ? `?page=${page}` : ''}`;
+    const pageHref = (page: number): string => `/staff/cohorts/${id}${pageSuffix(page)}`;
     await this.pages.render(
       req,
       res,
