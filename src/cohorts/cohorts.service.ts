@@ -281,9 +281,20 @@ export class CohortsService {
     };
   }
 
-  async setProgress(enrolmentId: string, milestoneId: string, user: AuthUser, dto: MilestoneProgressDto): Promise<{ enrolmentId: string; milestoneId: string; status: string; note: string | null; updatedAt: string }> {
+  /**
+   * A startup's progress on a milestone of its cohort. `inCohort`, when the caller names the cohort
+   * (the staff's cohort page does), must be the enrolment's: 404 otherwise, before anything else.
+   */
+  async setProgress(
+    enrolmentId: string,
+    milestoneId: string,
+    user: AuthUser,
+    dto: MilestoneProgressDto,
+    inCohort?: string,
+  ): Promise<{ enrolmentId: string; milestoneId: string; status: string; note: string | null; updatedAt: string }> {
     const found = await this.cohorts.enrolmentAndMilestone(enrolmentId, milestoneId);
     if (!found) throw new NotFoundException('Enrolment not found');
+    if (inCohort !== undefined && found.cohort_id !== inCohort) throw new NotFoundException('Enrolment not found in this cohort');
     this.assertManages(user, found.programme);
     if (found.milestone_cohort !== found.cohort_id) throw new NotFoundException('Milestone not found in this enrolment’s cohort');
     const saved = await this.cohorts.saveProgress({ enrolmentId, milestoneId, status: dto.status, note: dto.note ?? null, by: user.id, now: this.clock.now() });

@@ -162,6 +162,12 @@ describe('staff and admin pages', () => {
     const last = page.locator('section[data-startup]');
     expect(await last.count()).toBe(1);
 
+    // a startup's progress posted through another cohort's address is not found there
+    const action = (await last.locator('form.progress-form').getAttribute('action')) as string;
+    const csrf = await page.locator('input[name=_csrf]').first().inputValue();
+    const elsewhere = await page.request.post(action.replace(bigCohortId, cohortId), { form: { _csrf: csrf, status: 'done' } });
+    expect(elsewhere.status()).toBe(404);
+
     // the one startup of page 2 has its milestone done: the page it was saved from comes back
     await last.locator('select[name=status]').selectOption('done');
     await last.locator('form.progress-form button[type=submit]').click();

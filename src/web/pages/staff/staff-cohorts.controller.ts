@@ -1,4 +1,4 @@
-import { Controller, Get, NotFoundException, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Get, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AuthUser } from '../../../auth/auth-user';
@@ -174,10 +174,8 @@ export class StaffCohortsController {
     const { value, errors } = await validateWithDto(MilestoneProgressDto, { status: textOf(body, 'status'), ...(note.trim() === '' ? {} : { note }) });
     const control = `status-${enrolmentId}-${milestoneId}`;
     if (errors.length > 0) return this.renderCohort(req, res, id, { [control]: this.pages.t(req.web.locale, 'cohorts.errors.status') }, null, 400, enrolmentId);
-    // the enrolment must belong to this cohort (the service checks the milestone against the enrolment's cohort)
-    const cohort = await this.cohorts.get(id);
-    if (!cohort.enrolments.some((e) => e.id === enrolmentId)) throw new NotFoundException('Enrolment not found in this cohort');
-    await this.cohorts.setProgress(enrolmentId, milestoneId, req.web.user as AuthUser, value);
+    // the enrolment must belong to this cohort (the service checks it, and the milestone against the enrolment's cohort)
+    await this.cohorts.setProgress(enrolmentId, milestoneId, req.web.user as AuthUser, value, id);
     await this.pages.flash(req, 'cohorts.progressSaved');
     res.redirect(303, `/staff/cohorts/${id}${pageQuery(req)}#progress`);
   }
