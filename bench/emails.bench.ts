@@ -4,8 +4,8 @@
  * `application-received`), then the app's worker relays them to BullMQ, renders and sends them
  * through its pooled SMTP transport to a sink in this process, which counts them by Message-ID
  * (`<emailId@PUBLIC_URL host>`): emails per second from the commit to the last one accepted, duplicates,
- * losses. Raw: a bare nodemailer send loop (same pool settings, same concurrency as the app's
- * worker) of a same-sized rendered email to the same sink.
+ * losses. Raw: a bare nodemailer send loop (same pool settings, 16 sends in flight) of a
+ * same-sized rendered email to the same sink.
  */
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { Client } from 'pg';
 import type { EntityManager } from 'typeorm';
 import { dedupeKey, enqueueEmails, type OutboxEmail } from '../src/notifications/outbox/email-outbox';
 import { messageIdFor } from '../src/notifications/mail/mail-transport';
+import { EMAIL_JOB_BATCH } from '../src/notifications/outbox/outbox-relay.service';
 import type { BenchFigure, BenchSection } from './bench-result';
 import type { AppProcess } from './support/app-process';
 import { PgActivitySampler, renderPgActivity } from './support/pg-activity';
@@ -30,15 +31,20 @@ export interface EmailsBenchOptions {
   log?: (message: string) => void;
 }
 
-/** The app worker's concurrency on the emails queue (src/queue/worker-host.service.ts) and its SMTP pool size. */
-const WORKER_CONCURRENCY = 16;
+/**
+ * The app worker's emails in flight: 4 jobs at a time (src/queue/worker-host.service.ts) of up to
+ * 20 emails (EMAIL_JOB_BATCH); the raw loop keeps 16 sends in flight, enough to fill the same
+ * SMTP pool of 5 connections.
+ */
+const JOBS_AT_ONCE = 4;
+const RAW_CONCURRENCY = 16;
 const POOL_CONNECTIONS = 5;
 
 async function rawSendLoop(sink: SmtpSink, count: number): Promise<{ perSecond: number; unique: number; elapsedSeconds: number; bytes: number }> {
   const tag = `raw-${Date.now()}`;
   const ids = new Set(Array.from({ length: count }, (_, i) => `<${tag}-${i}@bench>`));
   const from = sink.received.length;
-  const child = fork(join(__dirname, 'support', 'raw-smtp-sender.js'), [String(sink.port), String(count), String(WORKER_CONCURRENCY), String(POOL_CONNECTIONS), tag], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(join(__dirname, 'support', 'raw-smtp-sender.js'), [String(sink.port), String(count), String(RAW_CONCURRENCY), String(POOL_CONNECTIONS), tag], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const result = await new Promise<{ sent: number; elapsedMs: number; bytes: number }>((resolve, reject) => {
     child.once('message', (message) => resolve(message as { sent: number; elapsedMs: number; bytes: number }));
     child.once('exit', (code) => reject(new Error(`the raw SMTP sender exited with code ${code}`)));
@@ -131,8 +137,8 @@ export async function benchEmails(opts: EmailsBenchOptions): Promise<BenchSectio
       better: 'higher',
       note:
         `${opts.emails} application-received emails committed in one transaction by enqueueEmails (${round(enqueueMs, 0)} ms), relayed (polled every 250 ms, batches of 500), ` +
-        `sent by the app's worker (claim with a lease, send with no transaction open, record; concurrency ${WORKER_CONCURRENCY}, SMTP pool of ${POOL_CONNECTIONS}); from the commit to the last one accepted by the sink in ${round(elapsedSeconds, 1)} s; ` +
-        `first one after ${firstSeconds === null ? '?' : round(firstSeconds, 2)} s. Raw: nodemailer alone in its own process, same pool and concurrency, same rendered email (${raw.bytes} characters), ${raw.unique} sent in ${round(raw.elapsedSeconds, 1)} s`,
+        `sent by the app's worker (jobs of ${EMAIL_JOB_BATCH} emails, ${JOBS_AT_ONCE} at a time: one claim with a lease per job, send with no transaction open, records grouped; SMTP pool of ${POOL_CONNECTIONS}); from the commit to the last one accepted by the sink in ${round(elapsedSeconds, 1)} s; ` +
+        `first one after ${firstSeconds === null ? '?' : round(firstSeconds, 2)} s. Raw: nodemailer alone in its own process, same pool, ${RAW_CONCURRENCY} sends in flight, same rendered email (${raw.bytes} characters), ${raw.unique} sent in ${round(raw.elapsedSeconds, 1)} s`,
     },
     { name: 'emails duplicated (received twice or more)', value: counted.duplicates, unit: 'count', target: '= 0', better: 'lower', note: 'counted by the sink on the Message-ID <emailId@PUBLIC_URL host>' },
     {

@@ -43,17 +43,17 @@ describe('email sender: claim, commit, send, record', () => {
       // the first send of the email below "dies" between the transport's acceptance and the
       // record: what a kill -9 at that instant leaves (the one documented double-send window)
       const outbox = t.app.get(EmailOutboxRepository);
-      const record = outbox.record.bind(outbox);
+      const recordSent = outbox.recordSent.bind(outbox);
       let died = 0;
-      outbox.record = async (claim, outcome, now) => {
-        if (outcome.kind === 'sent' && died === 0) {
-          const [row]: { template: string }[] = (await t.db.query('SELECT template FROM emails WHERE id = $1', [claim.id])).rows;
-          if (row?.template === 'application-received') {
+      outbox.recordSent = async (sent, now) => {
+        if (died === 0) {
+          const [row]: { n: number }[] = (await t.db.query(`SELECT count(*)::int AS n FROM emails WHERE id = ANY($1::uuid[]) AND template = 'application-received'`, [sent.map((s) => s.claim.id)])).rows;
+          if (row.n > 0) {
             died++;
             throw new Error('killed');
           }
         }
-        return record(claim, outcome, now);
+        return recordSent(sent, now);
       };
       try {
         const c = await submitCase(t.http);
@@ -80,7 +80,7 @@ describe('email sender: claim, commit, send, record', () => {
         const after = await t.http.get('/api/v1/emails').query({ recipient: c.founder.email }).set(...auth(adminToken)).expect(200);
         expect(after.body.items.find((e: { template: string }) => e.template === 'application-received')).toMatchObject({ status: 'sent', attempts: 2 });
       } finally {
-        outbox.record = record;
+        outbox.recordSent = recordSent;
       }
     });
   });

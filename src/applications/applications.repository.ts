@@ -70,6 +70,11 @@ export class ApplicationsRepository {
     return rows[0];
   }
 
+  /** Several cases' rows, in no particular order (an id that names none is left out); no lock. */
+  loadMany(em: EntityManager, ids: readonly string[]): Promise<ApplicationRow[]> {
+    return em.query(`SELECT ${APPLICATION_COLUMNS} FROM applications a WHERE a.id = ANY($1::uuid[])`, [ids]);
+  }
+
   /** The case's row if `scope` may see it (staff never see a draft), locked when `lock`; null otherwise. */
   async findInScope(em: EntityManager, id: string, scope: CaseScope, lock = false): Promise<ApplicationRow | null> {
     const [where, who] = 'ownerId' in scope ? ['a.owner_id = $2', scope.ownerId] : [`a.status <> 'draft' AND $2::uuid IS NOT NULL`, scope.staff];

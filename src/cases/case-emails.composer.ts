@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { ApplicationRow, fieldsOf } from '../applications/application.view';
 import { ApplicationsRepository } from '../applications/applications.repository';
 import { submissionErrors } from '../applications/submission-check';
+import { Coalescer } from '../common/coalescer';
 import { parisDate } from '../domain/business-calendar';
 import { decisionRunning, firstResponseRunning } from '../domain/case-sql';
 import { isCaseStatus, isTerminal, type CaseStatus } from '../domain/case-state-machine';
@@ -10,7 +11,7 @@ import type { Composers, Composition, EmailRow, Recipient } from '../notificatio
 import type { ApplicationField, BaseEmailContext, CaseRef, ProgrammeRef, ServiceLevelKind, TemplateContexts } from '../notifications/templates/template-contexts';
 import { CaseEventsRepository } from '../timeline/case-events.repository';
 import { UsersRepository } from '../users/users.repository';
-import { CasesRepository } from './cases.repository';
+import { CasesRepository, type ProgrammeFacts } from './cases.repository';
 
 /** The templates of a case's life, composed here. */
 export type CaseTemplate =
@@ -73,9 +74,38 @@ export class CaseEmailsComposer {
 
   // -- helpers ------------------------------------------------------------------------------
 
-  private async application(em: EntityManager, id: string | null): Promise<ApplicationRow | null> {
-    if (!id) return null;
-    return (await this.applications.load(em, id)) ?? null;
+  /**
+   * The cases and programmes the emails name, read many at a time: a job's emails are composed
+   * side by side, so the first read goes at once and those asked meanwhile share the next query
+   * (Coalescer), instead of one query per email.
+   */
+  private readonly caseReads = new WeakMap<EntityManager, Coalescer<string, ApplicationRow | null>>();
+  private readonly programmeReads = new WeakMap<EntityManager, Coalescer<string[], ProgrammeFacts[]>>();
+
+  private application(em: EntityManager, id: string | null): Promise<ApplicationRow | null> {
+    if (!id) return Promise.resolve(null);
+    let reads = this.caseReads.get(em);
+    if (!reads) {
+      reads = new Coalescer(async (ids) => {
+        const byId = new Map((await this.applications.loadMany(em, [...new Set(ids)])).map((row) => [row.id, row]));
+        return ids.map((id) => byId.get(id) ?? null);
+      });
+      this.caseReads.set(em, reads);
+    }
+    return reads.add(id);
+  }
+
+  /** The programmes named `slugs` (those that exist). */
+  private programmes(em: EntityManager, slugs: string[]): Promise<ProgrammeFacts[]> {
+    let reads = this.programmeReads.get(em);
+    if (!reads) {
+      reads = new Coalescer(async (asks) => {
+        const bySlug = new Map((await this.facts.programmes(em, [...new Set(asks.flat())])).map((row) => [row.slug, row]));
+        return asks.map((slugs) => slugs.flatMap((slug) => bySlug.get(slug) ?? []));
+      });
+      this.programmeReads.set(em, reads);
+    }
+    return reads.add(slugs);
   }
 
   private caseRef(app: ApplicationRow): CaseRef {
@@ -84,7 +114,7 @@ export class CaseEmailsComposer {
 
   private async programme(em: EntityManager, slug: string | null, locale: 'fr' | 'en'): Promise<ProgrammeRef | null> {
     if (!slug) return null;
-    const row = await this.facts.programme(em, slug);
+    const [row] = await this.programmes(em, [slug]);
     return row ? { slug: row.slug, kind: row.kind, name: row.name[locale] } : null;
   }
 
@@ -102,7 +132,7 @@ export class CaseEmailsComposer {
     const app = await this.application(em, e.application_id);
     if (!app || !app.submitted_at || !app.first_response_due_at || !app.decision_due_at) return { send: false, why: 'application not submitted' };
     const eligible = app.recommendations?.[r.locale].eligible ?? [];
-    const names = await this.facts.programmes(em, eligible.map((p) => p.programme));
+    const names = await this.programmes(em, eligible.map((p) => p.programme));
     const bySlug = new Map(names.map((n) => [n.slug, n]));
     const context: TemplateContexts['application-received'] = {
       ...base,

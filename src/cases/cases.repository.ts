@@ -86,11 +86,6 @@ export class CasesRepository {
     return found[0] ?? null;
   }
 
-  async programme(em: EntityManager, slug: string): Promise<ProgrammeFacts | null> {
-    const rows: ProgrammeFacts[] = await em.query('SELECT slug, kind, name FROM programmes WHERE slug = $1', [slug]);
-    return rows[0] ?? null;
-  }
-
   programmes(em: EntityManager, slugs: string[]): Promise<ProgrammeFacts[]> {
     return em.query('SELECT slug, kind, name FROM programmes WHERE slug = ANY($1)', [slugs]);
   }

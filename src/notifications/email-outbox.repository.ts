@@ -23,9 +23,8 @@ export interface EmailClaim {
   attempts: number;
 }
 
-/** What became of one attempt, recorded under its lease. */
+/** What became of one attempt the SMTP server did not accept, recorded under its lease (accepted ones: `recordSent`). */
 export type EmailOutcome =
-  | { kind: 'sent'; recipientEmail: string; smtpMessageId: string }
   | { kind: 'failed'; error: string; recipientEmail: string | null }
   /** transient: a quick retry of the same job follows */
   | { kind: 'retry'; error: string }
@@ -86,15 +85,14 @@ export class EmailOutboxRepository {
     return this.dataSource.manager;
   }
 
-  /** One row and its recipient in one round trip; no lock taken. */
-  async findForSending(id: string): Promise<EmailToSend | null> {
-    const rows: EmailToSend[] = await this.dataSource.query(
+  /** The rows of a batch and their recipients in one round trip; no lock taken. Rows that do not exist are left out. */
+  async findForSending(ids: readonly string[]): Promise<EmailToSend[]> {
+    return this.dataSource.query(
       `SELECT e.id, e.template, e.recipient_id, e.application_id, e.data, e.status, e.attempts, e.created_at, NOT ${leaseIsFree('e', 'now()')} AS leased,
               u.email AS user_email, u.full_name, u.locale, u.active, u.weekly_digest, u.erased_at
-       FROM emails e LEFT JOIN users u ON u.id = e.recipient_id WHERE e.id = $1`,
-      [id],
+       FROM emails e LEFT JOIN users u ON u.id = e.recipient_id WHERE e.id = ANY($1::uuid[]) ORDER BY e.id`,
+      [ids],
     );
-    return rows[0] ?? null;
   }
 
   /**
@@ -111,34 +109,51 @@ export class EmailOutboxRepository {
   }
 
   /**
-   * Claims a queued row for `leaseMs` and counts the attempt now (committed before any byte goes
-   * to the SMTP server, so an attempt whose worker died is still counted). Null when the row is
-   * not queued any more or another sender holds a live lease on it.
+   * Claims the queued rows of a batch for `leaseMs` and counts their attempts now (committed
+   * before any byte goes to the SMTP server, so an attempt whose worker died is still counted), in
+   * one statement. Rows not queued any more, or under another sender's live lease, are left out
+   * of the answer. Two claims of overlapping batches (a batch relayed again while its first job
+   * still runs) are the same short statement over the same rows, read the same way: the later one
+   * waits for the earlier to commit, then leaves out what it claimed.
    */
-  async claim(id: string, leaseMs: number): Promise<EmailClaim | null> {
-    const rows: EmailClaim[] = await this.dataSource.query(
+  async claim(ids: readonly string[], leaseMs: number): Promise<EmailClaim[]> {
+    return this.dataSource.query(
       `WITH claimed AS (UPDATE emails SET lease_id = gen_random_uuid(), locked_until = now() + $2 * interval '1 millisecond', attempts = attempts + 1
-       WHERE id = $1 AND status = 'queued' AND ${leaseIsFree('emails', 'now()')}
+       WHERE id = ANY($1::uuid[]) AND status = 'queued' AND ${leaseIsFree('emails', 'now()')}
        RETURNING id, lease_id, attempts) SELECT * FROM claimed`,
-      [id, leaseMs],
+      [ids, leaseMs],
     );
-    return rows[0] ?? null;
   }
 
   /**
-   * Records an attempt's outcome and releases the lease, only if the lease is still this claim's
+   * Records the sends of a batch that the SMTP server accepted, in one statement, each only if
+   * its lease is still its claim's. Answers the ids recorded (one missing: its lease lapsed and
+   * another sender took the row over).
+   */
+  async recordSent(sent: readonly { claim: EmailClaim; recipientEmail: string; smtpMessageId: string }[], now: Date): Promise<Set<string>> {
+    if (sent.length === 0) return new Set();
+    const rows: { id: string }[] = await this.dataSource.query(
+      `WITH recorded AS (
+         UPDATE emails e SET status = 'sent', sent_at = $1, recipient_email = s.recipient_email, smtp_message_id = s.smtp_message_id, last_error = NULL,
+           lease_id = NULL, locked_until = NULL
+         FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[]) AS s(id, lease_id, recipient_email, smtp_message_id)
+         WHERE e.id = s.id AND e.lease_id = s.lease_id RETURNING e.id)
+       SELECT id FROM recorded`,
+      [now, sent.map((s) => s.claim.id), sent.map((s) => s.claim.lease_id), sent.map((s) => s.recipientEmail), sent.map((s) => s.smtpMessageId)],
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /**
+   * Records one attempt's outcome and releases the lease, only if the lease is still this claim's
    * (false: it lapsed and another sender took the row over).
    */
-  async record(claim: EmailClaim, outcome: EmailOutcome, now: Date): Promise<boolean> {
+  async record(claim: EmailClaim, outcome: EmailOutcome): Promise<boolean> {
     const guard = 'WHERE id = $1 AND lease_id = $2';
     const release = 'lease_id = NULL, locked_until = NULL';
     let sql: string;
     let params: unknown[];
     switch (outcome.kind) {
-      case 'sent':
-        sql = `UPDATE emails SET status = 'sent', sent_at = $3, recipient_email = $4, smtp_message_id = $5, last_error = NULL, ${release} ${guard}`;
-        params = [claim.id, claim.lease_id, now, outcome.recipientEmail, outcome.smtpMessageId];
-        break;
       case 'failed':
         sql = `UPDATE emails SET status = 'failed', last_error = $3, recipient_email = coalesce($4, recipient_email), ${release} ${guard}`;
         params = [claim.id, claim.lease_id, outcome.error, outcome.recipientEmail];

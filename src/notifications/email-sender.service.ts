@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
 import { Clock } from '../common/clock';
-import { addToLogContext } from '../common/logging/log-context';
+import { Coalescer } from '../common/coalescer';
+import { addToLogContext, runWithLogContext } from '../common/logging/log-context';
 import { JobHandlerRegistry } from '../queue/job-handler.registry';
 import { EmailComposer, Recipient } from './email-composer';
-import { EmailClaim, EmailOutboxRepository, EmailOutcome } from './email-outbox.repository';
+import { EmailClaim, EmailOutboxRepository, EmailOutcome, EmailToSend } from './email-outbox.repository';
 import { AUTOMATIC_HEADERS, isPermanentSmtpError, MailTransport, messageIdFor } from './mail/mail-transport';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
@@ -15,26 +16,61 @@ export const REQUEUE_DELAY_MS = 5 * 60 * 1000;
 /** After this long without success an email is given up (failed). */
 export const GIVE_UP_AFTER_MS = 24 * 3600 * 1000;
 
+/** What became of one email of a batch. */
+export type SendOutcome = 'sent' | 'skipped' | 'busy' | 'done' | 'failed' | 'retry';
+
+/** An email read, still worth sending, rendered: ready to be claimed. */
+interface ReadyEmail {
+  email: EmailToSend;
+  recipient: Recipient;
+  subject: string;
+  html: string;
+  text: string;
+  headers?: Record<string, string>;
+}
+
+/** An email whose attempt did not go through: recorded, and what BullMQ should do about it. */
+interface FailedAttempt {
+  retry: boolean;
+  error: Error;
+}
+
+/** An accepted send, to record. */
+interface Accepted {
+  claim: EmailClaim;
+  recipientEmail: string;
+  smtpMessageId: string;
+}
 
 /**
- * Sends one outbox row: claim, commit, send, record.
+ * Sends a batch of outbox rows (one job of the relay, up to EMAIL_JOB_BATCH rows): read,
+ * claim, commit, send, record, with one statement for many emails at each database step.
  *
- * 1. Read the row and its recipient (no lock), decide whether it is still worth sending and
- *    render it; a row already sent, failed or skipped is never sent again.
- * 2. Claim it: one autocommitted UPDATE takes a lease (`lease_id`, `locked_until`, EMAIL_LEASE_MS)
- *    and counts the attempt. Another sender holding a live lease makes this job stand down.
- * 3. Send over SMTP with no transaction open and no row lock held.
- * 4. Record the outcome in one UPDATE guarded by the lease id.
+ * 1. Read the rows and their recipients (one query, no lock), decide whether each is still worth
+ *    sending and render it; a row already sent, failed or skipped is never sent again.
+ * 2. Claim them: one autocommitted UPDATE takes a lease on each (`lease_id`, `locked_until`,
+ *    EMAIL_LEASE_MS) and counts its attempt. A row under another sender's live lease is left to
+ *    that sender.
+ * 3. Send each over SMTP with no transaction open and no row lock held.
+ * 4. Record each accepted send as soon as it is accepted, guarded by its lease id: the first one
+ *    starts an UPDATE at once, those accepted meanwhile (by any job of this process) go together
+ *    in the next (Coalescer). A slow exchange never holds back the record of another email. A
+ *    failure is recorded on its own, and decides whether BullMQ retries the job.
  *
- * The one remaining window: the SMTP server accepted the message and the process died (or lost
- * the database, or outlived its lease) before the record. The lease then lapses, the relay hands
- * the row out again and it is sent again — as attempt 2, with the same Message-ID
+ * The one remaining window: the SMTP server accepted a message and the process died (or lost
+ * the database, or outlived its lease) before its record committed. The lease then lapses, the
+ * relay hands the row out again and it is sent again — as attempt 2, with the same Message-ID
  * (`<emailId@PUBLIC_URL host>`), so receiving systems that de-duplicate on it drop the copy.
  * `attempts` counts every claim, so it never under-reports. See docs/notifications.md "Emails".
  */
 @Injectable()
 export class EmailSenderService implements OnModuleInit {
   private readonly logger = new Logger('EmailSender');
+  /** accepted sends, recorded in groups: answers whether each was (false: its lease lapsed and another sender took the row) */
+  private readonly ledger = new Coalescer<Accepted, boolean>(async (sent) => {
+    const recorded = await this.outbox.recordSent(sent, this.clock.now());
+    return sent.map((s) => recorded.has(s.claim.id));
+  });
 
   constructor(
     private readonly outbox: EmailOutboxRepository,
@@ -48,19 +84,89 @@ export class EmailSenderService implements OnModuleInit {
 
   onModuleInit(): void {
     this.registry.register('email.send', async (payload, job) => {
-      await this.send(payload.emailId, job);
+      // a job of an older release carries one id
+      await this.sendBatch('emailIds' in payload ? payload.emailIds : [payload.emailId], job);
     });
   }
 
-  async send(emailId: string, job?: Job): Promise<'sent' | 'skipped' | 'busy' | 'done'> {
+  /**
+   * Sends the emails `ids` (a job's batch). Answers what became of each, in `ids` order; throws
+   * for BullMQ once every email is recorded: the first transient error when one is worth a quick
+   * retry of the job (the emails done meanwhile are not sent again: they are no longer queued),
+   * an UnrecoverableError when the failures are for good.
+   */
+  async sendBatch(ids: readonly string[], job?: Job): Promise<SendOutcome[]> {
     const now = this.clock.now();
-    const email = await this.outbox.findForSending(emailId);
-    if (!email) return 'done';
-    if (email.application_id) addToLogContext({ caseId: email.application_id });
+    const outcomes = new Map<string, SendOutcome>(ids.map((id) => [id, 'done']));
+    const rows = await this.outbox.findForSending(ids);
+    // 1. read, decide, render: each email with its own id on its log lines
+    const ready: ReadyEmail[] = [];
+    await Promise.all(
+      rows.map((email) =>
+        this.about(email, async () => {
+          const prepared = await this.prepare(email, now);
+          if (typeof prepared === 'string') outcomes.set(email.id, prepared);
+          else ready.push(prepared);
+        }),
+      ),
+    );
+    if (ready.length === 0) return ids.map((id) => outcomes.get(id) as SendOutcome);
+
+    // 2. claim the batch in one statement; what it leaves out was sent, skipped or claimed since we read it
+    const claims = new Map((await this.outbox.claim(ready.map((r) => r.email.id), this.config.emailLeaseMs)).map((c) => [c.id, c]));
+    for (const r of ready) if (!claims.has(r.email.id)) outcomes.set(r.email.id, 'busy');
+
+    // 3. send, with no transaction open; 4. record each accepted send (grouped with others)
+    const failures: FailedAttempt[] = [];
+    await Promise.all(
+      ready.map((r) => {
+        const claim = claims.get(r.email.id);
+        if (!claim) return undefined;
+        return this.about(r.email, async () => {
+          addToLogContext({ attempt: claim.attempts });
+          let smtpMessageId: string;
+          try {
+            const info = await this.transport.send({
+              to: r.recipient.email,
+              subject: r.subject,
+              html: r.html,
+              text: r.text,
+              headers: { ...AUTOMATIC_HEADERS, ...r.headers },
+              messageId: messageIdFor(r.email.id, this.config.publicUrl),
+              emailId: r.email.id,
+              attempt: claim.attempts,
+            });
+            smtpMessageId = info.messageId;
+          } catch (error) {
+            const failure = await this.failed(claim, r.email, r.recipient.email, error as Error, job);
+            outcomes.set(r.email.id, failure.retry ? 'retry' : 'failed');
+            failures.push(failure);
+            return;
+          }
+          const recorded = await this.ledger.add({ claim, recipientEmail: r.recipient.email, smtpMessageId });
+          outcomes.set(r.email.id, 'sent');
+          if (recorded) this.logger.log(`${r.email.template} sent`);
+          else this.notRecorded(claim, 'sent', r.email.template);
+        });
+      }),
+    );
+
+    const retry = failures.find((f) => f.retry);
+    if (retry) throw retry.error;
+    if (failures.length > 0) throw new UnrecoverableError(failures.map((f) => f.error.message).join('; '));
+    return ids.map((id) => outcomes.get(id) as SendOutcome);
+  }
+
+  /** Runs `fn` with the email's id (and its case's) on every log line it writes. */
+  private about<T>(email: EmailToSend, fn: () => T): T {
+    return runWithLogContext({ emailId: email.id, ...(email.application_id ? { caseId: email.application_id } : {}) }, fn);
+  }
+
+  /** Whether the email is still to be sent, and if so its rendering; otherwise what became of it. */
+  private async prepare(email: EmailToSend, now: Date): Promise<ReadyEmail | 'done' | 'busy' | 'skipped'> {
     if (email.status !== 'queued') return 'done';
     // someone else is sending it: they record the outcome, or their lease lapses and the relay hands it out again
     if (email.leased) return 'busy';
-
     if (!email.user_email || email.erased_at || !email.active) {
       return (await this.outbox.skip(email.id, 'recipient inactive or erased')) ? 'skipped' : 'busy';
     }
@@ -80,58 +186,37 @@ export class EmailSenderService implements OnModuleInit {
       return 'skipped';
     }
     const rendered = this.renderer.get().render(email.template, composition.context as never);
-
-    const claim = await this.outbox.claim(email.id, this.config.emailLeaseMs);
-    if (!claim) return 'busy'; // sent, skipped or claimed by another sender since we read it
-    let messageId: string;
-    try {
-      const info = await this.transport.send({
-        to: recipient.email,
-        subject: rendered.subject,
-        html: rendered.html,
-        text: rendered.text,
-        headers: { ...AUTOMATIC_HEADERS, ...composition.headers },
-        messageId: messageIdFor(email.id, this.config.publicUrl),
-        emailId: email.id,
-        attempt: claim.attempts,
-      });
-      messageId = info.messageId;
-    } catch (error) {
-      return this.failed(claim, email.template, email.created_at, recipient.email, error as Error, job);
-    }
-    await this.record(claim, { kind: 'sent', recipientEmail: recipient.email, smtpMessageId: messageId }, email.template);
-    addToLogContext({ attempt: claim.attempts });
-    this.logger.log(`${email.template} sent`);
-    return 'sent';
+    return { email, recipient, subject: rendered.subject, html: rendered.html, text: rendered.text, headers: composition.headers };
   }
 
-  /** Records a failed attempt, then throws for BullMQ: UnrecoverableError when it is for good, the error itself for a quick retry. */
-  private async failed(claim: EmailClaim, template: string, createdAt: Date, recipientEmail: string, error: Error, job?: Job): Promise<never> {
+  /** Records a failed attempt, and says whether a quick retry of the job should follow. */
+  private async failed(claim: EmailClaim, email: EmailToSend, recipientEmail: string, error: Error, job?: Job): Promise<FailedAttempt> {
     const now = this.clock.now();
     const message = error.message.slice(0, 500);
     if (isPermanentSmtpError(error)) {
-      await this.record(claim, { kind: 'failed', error: message, recipientEmail }, template);
-      this.logger.warn(`email ${claim.id} (${template}) refused for good at attempt ${claim.attempts}: ${message}`);
-      throw new UnrecoverableError(message);
+      await this.record(claim, { kind: 'failed', error: message, recipientEmail }, email.template);
+      this.logger.warn(`email ${claim.id} (${email.template}) refused for good at attempt ${claim.attempts}: ${message}`);
+      return { retry: false, error: new UnrecoverableError(message) };
     }
     const lastQuickTry = !job || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    if (lastQuickTry && now.getTime() - createdAt.getTime() > GIVE_UP_AFTER_MS) {
-      await this.record(claim, { kind: 'failed', error: `gave up: ${message}`, recipientEmail: null }, template);
+    if (lastQuickTry && now.getTime() - email.created_at.getTime() > GIVE_UP_AFTER_MS) {
+      await this.record(claim, { kind: 'failed', error: `gave up: ${message}`, recipientEmail: null }, email.template);
     } else if (lastQuickTry) {
       // back to the relay in a while: an SMTP outage of an hour loses nothing
-      await this.record(claim, { kind: 'requeue', error: message, availableAt: new Date(now.getTime() + REQUEUE_DELAY_MS) }, template);
+      await this.record(claim, { kind: 'requeue', error: message, availableAt: new Date(now.getTime() + REQUEUE_DELAY_MS) }, email.template);
     } else {
-      await this.record(claim, { kind: 'retry', error: message }, template);
+      await this.record(claim, { kind: 'retry', error: message }, email.template);
     }
-    // the attempt and its error are recorded; now let BullMQ retry with backoff
-    throw error;
+    // the attempt and its error are recorded; a quick retry (BullMQ's backoff) follows unless this was the last
+    return { retry: !lastQuickTry, error };
   }
 
   private async record(claim: EmailClaim, outcome: EmailOutcome, template: string): Promise<void> {
-    const recorded = await this.outbox.record(claim, outcome, this.clock.now());
-    if (!recorded) {
-      // the lease lapsed and another sender claimed the row: its record wins (for 'sent', the documented double-send window)
-      this.logger.warn(`email ${claim.id} (${template}): attempt ${claim.attempts} ended (${outcome.kind}) after its lease lapsed; not recorded`);
-    }
+    if (!(await this.outbox.record(claim, outcome))) this.notRecorded(claim, outcome.kind, template);
+  }
+
+  /** The lease lapsed and another sender claimed the row: its record wins (for 'sent', the documented double-send window). */
+  private notRecorded(claim: EmailClaim, kind: string, template: string): void {
+    this.logger.warn(`email ${claim.id} (${template}): attempt ${claim.attempts} ended (${kind}) after its lease lapsed; not recorded`);
   }
 }

@@ -85,12 +85,12 @@ export class PrivacyRepository {
   }
 
   /**
-   * Every email to the founder or about their cases (for the queue's jobs and the `.eml` files
-   * to remove), including the staff digests that named their cases.
+   * Every email to the founder or about their cases (for the `.eml` files to remove), including
+   * the staff digests that named their cases.
    */
-  emailsToForget(em: EntityManager, userId: string, applicationIds: string[]): Promise<{ id: string; relay_count: number }[]> {
+  emailsToForget(em: EntityManager, userId: string, applicationIds: string[]): Promise<{ id: string }[]> {
     return em.query(
-      `SELECT id, relay_count FROM emails
+      `SELECT id FROM emails
        WHERE recipient_id = $1 OR application_id = ANY($2::uuid[])
           OR (data->>'digestId')::uuid IN (SELECT id FROM digests WHERE content::text ~ $3)`,
       [userId, applicationIds, applicationIds.length > 0 ? applicationIds.join('|') : '^$never'],

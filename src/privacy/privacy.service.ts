@@ -13,7 +13,6 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
 import { Transactions } from '../database/transactions';
 import { assertLegalMove, isOpen } from '../domain/case-state-machine';
-import { QueueService } from '../queue/queue.service';
 import { RateLimiterService } from '../redis/rate-limiter.service';
 import { RedisService } from '../redis/redis.service';
 import { mailFilePrefix } from '../notifications/mail/mail-transport';
@@ -40,7 +39,6 @@ export class PrivacyService {
     private readonly clock: Clock,
     private readonly limiter: RateLimiterService,
     private readonly redis: RedisService,
-    private readonly queues: QueueService,
     private readonly accountTokens: AccountTokensRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly documents: DocumentsRepository,
@@ -87,10 +85,11 @@ export class PrivacyService {
    * anonymised, application texts, messages, notes, staff reasons in the timeline, milestone
    * notes, stored digests, the email log's address), and the documents' rows are deleted. Then
    * the documents' bytes are deleted (what fails is retried by the document sweep: the keys were
-   * listed in the same transaction). Then, best effort (the database is already clean, and jobs
-   * carry ids only): pending jobs are removed from Redis, every `.eml` file of an email to the
-   * founder or about their cases (staff emails quote them) is deleted, and the login counters
-   * dropped.
+   * listed in the same transaction). Then, best effort (the database is already clean): every
+   * `.eml` file of an email to the founder or about their cases (staff emails quote them) is
+   * deleted, and the login counters dropped. The queue's jobs stay: they carry email ids only,
+   * several emails each, and the founder's queued emails are skipped by the scrub, so their jobs
+   * send them nothing.
    */
   async erase(user: AuthUser): Promise<void> {
     const now = this.clock.now();
@@ -121,7 +120,7 @@ export class PrivacyService {
     });
     await this.documentCleanup.deleteBytes(erased.documentKeys);
 
-    await Promise.allSettled([this.removeJobs(erased.emails), this.removeMailFiles(erased.emails.map((e) => e.id)), this.redis.client.del(this.redis.key('rl', loginBuckets(erased.email, '').account))]);
+    await Promise.allSettled([this.removeMailFiles(erased.emails.map((e) => e.id)), this.redis.client.del(this.redis.key('rl', loginBuckets(erased.email, '').account))]);
     this.logger.log(`account ${user.id} erased`);
   }
 
@@ -133,11 +132,5 @@ export class PrivacyService {
     await Promise.all(files.filter((f) => prefixes.some((p) => f.startsWith(p))).map((f) => unlink(join(this.config.mailDir, f)).catch(() => undefined)));
   }
 
-  private async removeJobs(emails: { id: string; relay_count: number }[]): Promise<void> {
-    const queue = this.queues.queue('emails');
-    for (const email of emails) {
-      for (let round = 1; round <= email.relay_count; round++) await queue.remove(`email-${email.id}-${round}`).catch(() => 0);
-    }
-  }
 }
 

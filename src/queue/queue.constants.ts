@@ -12,8 +12,8 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 export interface JobPayloads {
   /** does nothing: measures the queue itself (bench) and proves the worker is alive */
   'system.ping': { sentAt: string };
-  /** render and send one row of the `emails` outbox */
-  'email.send': { emailId: string };
+  /** render and send a batch of rows of the `emails` outbox (a job of an older release: one row) */
+  'email.send': { emailIds: string[] } | { emailId: string };
   /** find reminders and service-level events that are due, and write their emails (idempotent) */
   'reminders.scan': Record<string, never>;
   /** fan the current ISO week's digests out (idempotent per user and week) */

@@ -8,8 +8,8 @@ import { JobHandlerRegistry } from './job-handler.registry';
 import { bullConnection } from './queue-connection';
 import { JOB_QUEUE, QueueName } from './queue.constants';
 
-/** How many jobs one worker process runs at once, per queue. */
-const CONCURRENCY: Partial<Record<QueueName, number>> = { emails: 16, scheduler: 1 };
+/** How many jobs one worker process runs at once, per queue (an emails job sends up to 20 emails: EMAIL_JOB_BATCH). */
+const CONCURRENCY: Partial<Record<QueueName, number>> = { emails: 4, scheduler: 1 };
 
 /**
  * Runs a BullMQ worker per queue that has handlers. On shutdown (SIGTERM) it stops taking

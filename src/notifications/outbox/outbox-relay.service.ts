@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { Transactions } from '../../database/transactions';
@@ -8,6 +9,11 @@ import { EmailOutboxRepository } from '../email-outbox.repository';
 export const EMAIL_JOB_ATTEMPTS = 5;
 
 const BATCH = 500;
+/**
+ * How many rows one job sends: the sender reads, claims and records a job's rows with one
+ * statement each, and BullMQ's own cost is paid once per job, not per email.
+ */
+export const EMAIL_JOB_BATCH = 20;
 /** How often the relay looks for new rows (a quarter of a second: emails leave promptly). */
 const POLL_MS = 250;
 /** A relayed email still queued after this long lost its job (Redis restarted without persistence): relay it again. */
@@ -19,8 +25,9 @@ const SWEEP_EVERY = 8;
  * Moves committed outbox rows into BullMQ, polling every 250 ms (an indexed query that finds
  * nothing most of the time; NOTIFY would be quicker but serialises every notifying commit in
  * PostgreSQL). Rows are claimed with FOR UPDATE SKIP LOCKED, so
- * several workers relay side by side without taking the same row; each relay round of a row has
- * its own stable jobId, so a crash between enqueue and commit cannot make two jobs of one round.
+ * several workers relay side by side without taking the same row. Rows go out in jobs of
+ * EMAIL_JOB_BATCH; each job's id is stable for its rows and their relay round (relayJobId), so a
+ * crash between enqueue and commit cannot make two jobs of one batch.
  * Redis down → the transaction rolls back, the rows stay, the next tick tries again.
  * A row whose sender's lease lapsed (the worker died mid-send) is relayed again: its email goes
  * out as the next attempt.
@@ -92,9 +99,12 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     return this.transactions.run(async (em) => {
       const rows = which === 'fresh' ? await this.outbox.lockFreshRelayBatch(em, now, BATCH) : await this.outbox.lockRelayAgainBatch(em, now, new Date(now.getTime() - RELAY_STALE_MS), BATCH);
       if (rows.length === 0) return 0;
-      await this.queues.queue('emails').addBulk(
-        rows.map((r) => ({ name: 'email.send', data: { emailId: r.id }, opts: { jobId: `email-${r.id}-${r.relay_count + 1}`, attempts: EMAIL_JOB_ATTEMPTS, backoff: { type: 'exponential', delay: 2000 } } })),
-      );
+      const jobs = [];
+      for (let i = 0; i < rows.length; i += EMAIL_JOB_BATCH) {
+        const batch = rows.slice(i, i + EMAIL_JOB_BATCH);
+        jobs.push({ name: 'email.send' as const, data: { emailIds: batch.map((r) => r.id) }, opts: { jobId: relayJobId(batch), attempts: EMAIL_JOB_ATTEMPTS, backoff: { type: 'exponential', delay: 2000 } } });
+      }
+      await this.queues.queue('emails').addBulk(jobs);
       await this.outbox.markRelayed(em, rows.map((r) => r.id), now);
       return rows.length;
     });
@@ -105,4 +115,14 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     if (this.timer) clearInterval(this.timer);
     await this.running;
   }
+}
+
+/**
+ * A job's id, from its rows and their relay rounds: the same batch relayed twice (a crash between
+ * the enqueue and the commit) is one job; a batch that differs by one row or one round is another.
+ */
+export function relayJobId(rows: readonly { id: string; relay_count: number }[]): string {
+  const hash = createHash('sha256');
+  for (const r of rows) hash.update(`${r.id}:${r.relay_count + 1};`);
+  return `emails-${hash.digest('base64url').slice(0, 32)}`;
 }
