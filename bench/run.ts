@@ -9,6 +9,7 @@
  *   --connections N         concurrent connections of the load client (default 20; the pages benchmark uses 10, its target's concurrency)
  *   --role all|api          APP_ROLE of the app under load (default all: API and worker in one process)
  *   --web-concurrency N     WEB_CONCURRENCY of the app under load: its HTTP processes (default 1)
+ *   --app-node PATH         the Node binary the app runs on (default: this one)
  *   --cpu-prof              run the app under `node --cpu-prof` (the seeded benchmarks' apps too); the profiles are summarised in the report
  *   --database-url URL      run the app on this existing database (kept) instead of a fresh one; the
  *                           seeded benchmarks (inbox, pages, emails, digests, reports) use it instead of seeding
@@ -61,6 +62,8 @@ interface Options {
   connections: number;
   role: 'all' | 'api';
   webConcurrency: number;
+  /** the Node binary the app runs on (--app-node) */
+  appNode?: string;
   cpuProf: boolean;
   databaseUrl?: string;
   outDir: string;
@@ -120,6 +123,9 @@ function parseArgs(argv: readonly string[]): Options {
       }
       case '--web-concurrency':
         options.webConcurrency = count();
+        break;
+      case '--app-node':
+        options.appNode = value();
         break;
       case '--only': {
         const ids = value().split(',').map((s) => s.trim()).filter(Boolean);
@@ -194,6 +200,11 @@ async function restingRss(app: AppProcess, settleMs: number): Promise<number | n
     await sleep(50);
   }
   return samples.length ? samples.reduce((a, b) => a + b, 0) / samples.length : null;
+}
+
+/** `node --version` of the binary at `path`. */
+function nodeVersion(path: string): string {
+  return execFileSync(path, ['--version'], { encoding: 'utf8' }).trim();
 }
 
 function git(args: string[]): string | undefined {
@@ -301,6 +312,7 @@ async function main(): Promise<number> {
         databaseUrl: options.databaseUrl,
         env: { WEB_CONCURRENCY: String(options.webConcurrency) },
         nodeArgs: options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+        nodeBinary: options.appNode,
       });
       log(`app pid ${app.pid} healthy on :${app.port} after ${Math.round(app.bootMs)} ms (database ${app.databaseName})`);
       return [];
@@ -377,7 +389,7 @@ async function main(): Promise<number> {
     let app: AppProcess | undefined;
     try {
       await attempt('Webhooks: outbox → dispatcher → receiver', async () => {
-        app = await startApp({ role: options.role === 'api' ? 'all' : options.role, env: { NODE_ENV: 'development' } });
+        app = await startApp({ role: options.role === 'api' ? 'all' : options.role, env: { NODE_ENV: 'development' }, nodeBinary: options.appNode });
         log(`webhooks: app pid ${app.pid} healthy on :${app.port}`);
         return benchWebhooks({ app, events: options.webhooks, timeoutMs: options.smoke ? 60_000 : 180_000, log });
       });
@@ -387,7 +399,7 @@ async function main(): Promise<number> {
   }
 
   // 2c. document uploads: their own app (APP_ROLE=api), so its RSS says what streaming uploads cost
-  if (wanted('uploads')) await attempt('Document uploads (HTTP multipart, running app)', () => benchUploads({ smoke: options.smoke, log }));
+  if (wanted('uploads')) await attempt('Document uploads (HTTP multipart, running app)', () => benchUploads({ smoke: options.smoke, nodeBinary: options.appNode, log }));
 
   // 3. benchmarks on seeded demo databases (src/seed): inbox, reports, emails on one, digests on one with many staff
   const mainWanted = wanted('inbox') || wanted('pages') || wanted('reports') || wanted('emails');
@@ -406,6 +418,7 @@ async function main(): Promise<number> {
           databaseUrl: db.url,
           env: { SMTP_URL: sink.url, WEB_CONCURRENCY: String(options.webConcurrency) },
           nodeArgs: options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+          nodeBinary: options.appNode,
         });
         log(`app pid ${app.pid} healthy on :${app.port} after ${Math.round(app.bootMs)} ms`);
         seedNotes.push(`App on ${db.name}: healthy ${Math.round(app.bootMs)} ms after spawn, RSS at rest ${Math.round((app.rssBytes() ?? 0) / 2 ** 20)} MB.`);
@@ -557,6 +570,7 @@ async function main(): Promise<number> {
       memoryGiB: round(os.totalmem() / 2 ** 30, 1),
       os: `${os.type()} ${os.release()} ${os.arch()}`,
       node: process.version,
+      appNode: options.appNode ? nodeVersion(options.appNode) : process.version,
       ...(await versions()),
     },
     commit: commit ? `${commit}${dirty ? ' (with uncommitted changes)' : ''}` : undefined,

@@ -58,12 +58,12 @@ async function upload(baseUrl: string, f: Founder, file: Blob): Promise<number> 
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export async function benchUploads(options: { smoke: boolean; log?: (message: string) => void }): Promise<BenchSection> {
+export async function benchUploads(options: { smoke: boolean; nodeBinary?: string; log?: (message: string) => void }): Promise<BenchSection> {
   const log = options.log ?? ((): void => undefined);
   const concurrency = 10;
   const sizeMb = 10;
   const rounds = options.smoke ? 3 : 10; // uploads per client after the warm-up (≤ 19: 20 documents per application)
-  const app = await startApp({ role: 'api' });
+  const app = await startApp({ role: 'api', nodeBinary: options.nodeBinary });
   try {
     log(`uploads: app pid ${app.pid} on :${app.port}; ${concurrency} founders, ${concurrency} × ${rounds} uploads of ${sizeMb} MB`);
     const founders = await Promise.all(Array.from({ length: concurrency }, (_, i) => founder(app.url, i)));

@@ -33,6 +33,8 @@ export interface AppProcessOptions {
   redisUrl?: string;
   /** extra node options for the child, e.g. ['--cpu-prof', '--cpu-prof-dir=reports/profiles'] */
   nodeArgs?: string[];
+  /** the Node binary the child runs on (default: this process's own) */
+  nodeBinary?: string;
   /** extra environment for the child (wins over the defaults) */
   env?: Record<string, string>;
   /** how long to wait for the first healthy answer (default 120 s) */
@@ -222,7 +224,7 @@ export async function startApp(options: AppProcessOptions = {}): Promise<AppProc
   };
 
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), APP_ENTRY], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(options.nodeBinary ?? process.execPath, [...(options.nodeArgs ?? []), APP_ENTRY], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid === undefined) throw new Error('could not spawn the app');
   const pid = child.pid;
   let workerStarted = false;

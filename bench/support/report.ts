@@ -8,7 +8,7 @@ export interface ReportHeader {
   generatedAt: string;
   command: string;
   mode: 'smoke' | 'full';
-  machine: { cores: number; cpuModel: string; memoryGiB: number; os: string; node: string; postgres?: string; postgresSettings?: string; redis?: string };
+  machine: { cores: number; cpuModel: string; memoryGiB: number; os: string; node: string; appNode?: string; postgres?: string; postgresSettings?: string; redis?: string };
   /** 1-minute load average at the start and at the end: other work on the machine skews every figure */
   loadAverage: { start: number; end: number };
   commit?: string;
@@ -103,7 +103,7 @@ export function renderMarkdown(report: Report): string {
     `- **machine**: ${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB RAM, ${m.os}`,
     `- **load average** (1 min) at start ${num(report.loadAverage.start)}, at end ${num(report.loadAverage.end)}` +
       (report.loadAverage.start > m.cores * 0.75 ? ' — **the machine was already busy with other work: figures are pessimistic**' : ''),
-    `- **software**: Node ${m.node}${m.postgres ? `, PostgreSQL ${m.postgres}${m.postgresSettings ? ` (${m.postgresSettings})` : ''}` : ''}${m.redis ? `, Redis ${m.redis}` : ''}`,
+    `- **software**: Node ${m.node}${m.appNode && m.appNode !== m.node ? ` (the app: Node ${m.appNode})` : ''}${m.postgres ? `, PostgreSQL ${m.postgres}${m.postgresSettings ? ` (${m.postgresSettings})` : ''}` : ''}${m.redis ? `, Redis ${m.redis}` : ''}`,
     ...(report.commit ? [`- **commit**: ${report.commit}`] : []),
     `- **mode**: ${report.mode}${report.mode === 'smoke' ? ' (tiny data, short runs: checks that the benchmarks work, the numbers mean little)' : ''}`,
     `- **reproduce**: \`${report.command}\``,
