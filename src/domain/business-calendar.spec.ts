@@ -465,3 +465,34 @@ describe('the holidays frozen in the digests migration', () => {
     for (let year = 2000; year <= 2100; year++) expect(frozenFrenchPublicHolidays(year)).toEqual(frenchPublicHolidays(year));
   });
 });
+
+describe('Paris days and day boundaries against Intl itself (the offset is remembered per UTC hour)', () => {
+  const intlDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' });
+
+  it('parisDate agrees with Intl on every hour around the clock changes, and at random instants from 1975 to 2100', () => {
+    const instants: number[] = [];
+    for (const year of [1976, 1996, 2025, 2026, 2027, 2099]) {
+      for (const month of [2, 9]) {
+        // every 7 minutes through the last week of March and of October (all the transitions since 1996)
+        const from = Date.UTC(year, month, 24);
+        for (let t = from; t < from + 8 * 86_400_000; t += 7 * 60_000 + 13_000) instants.push(t);
+      }
+    }
+    let seed = 20261202;
+    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let i = 0; i < 20_000; i++) instants.push(Date.UTC(1975, 0, 1) + Math.floor(random() * (Date.UTC(2100, 0, 1) - Date.UTC(1975, 0, 1))));
+    const wrong = instants.filter((t) => parisDate(new Date(t)) !== intlDay.format(new Date(t))).map((t) => new Date(t).toISOString());
+    expect(wrong).toEqual([]);
+  });
+
+  it('a day starts at 00:00 and ends at 23:59:59.999 Paris time on the days the clocks change', () => {
+    for (const day of ['2026-03-29', '2026-10-25', '2027-03-28', '2027-10-31'] as const) {
+      const start = startOfParisDay(day);
+      const end = endOfParisDay(day);
+      expect(intlDay.format(start)).toBe(day);
+      expect(intlDay.format(new Date(start.getTime() - 1))).not.toBe(day);
+      expect(intlDay.format(end)).toBe(day);
+      expect(intlDay.format(new Date(end.getTime() + 1))).not.toBe(day);
+    }
+  });
+});

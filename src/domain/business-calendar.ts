@@ -236,7 +236,40 @@ interface WallClock extends YMD {
   second: number;
 }
 
+/**
+ * The Paris wall clock at `instant`. Intl is slow (a few microseconds a call, and a due date or a
+ * service-level badge asks several times), so the offset is remembered per UTC hour: Paris changes
+ * offset on the hour (01:00 UTC), and an hour whose two ends disagree is read through Intl.
+ */
 function parisWallClock(instant: Date): WallClock {
+  const epochMs = instant.getTime();
+  const offset = hourOffset(Math.floor(epochMs / MS_PER_HOUR));
+  if (offset === null) return intlWallClock(instant);
+  const wall = new Date(Math.floor(epochMs / 1000) * 1000 + offset);
+  return { year: wall.getUTCFullYear(), month: wall.getUTCMonth() + 1, day: wall.getUTCDate(), hour: wall.getUTCHours(), minute: wall.getUTCMinutes(), second: wall.getUTCSeconds() };
+}
+
+const MS_PER_HOUR = 3_600_000;
+/** offset of Paris in each UTC hour seen (null: it changes within that hour), a few thousand at most */
+const hourOffsets = new Map<number, number | null>();
+
+function hourOffset(hour: number): number | null {
+  let offset = hourOffsets.get(hour);
+  if (offset === undefined) {
+    const start = intlOffsetMs(hour * MS_PER_HOUR);
+    offset = start === intlOffsetMs((hour + 1) * MS_PER_HOUR - 1000) ? start : null;
+    if (hourOffsets.size >= 20_000) hourOffsets.clear();
+    hourOffsets.set(hour, offset);
+  }
+  return offset;
+}
+
+function intlOffsetMs(epochMs: number): number {
+  const wall = intlWallClock(new Date(epochMs));
+  return Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second) - Math.floor(epochMs / 1000) * 1000;
+}
+
+function intlWallClock(instant: Date): WallClock {
   const fields: Record<string, number> = {};
   for (const part of parisFormatter.formatToParts(instant)) {
     if (part.type !== 'literal') fields[part.type] = Number(part.value);
