@@ -28,6 +28,11 @@ const FIELD_COLUMNS: Record<keyof ApplicationFields, string> = {
 /** The fields a founder fills in, in the order of their columns. */
 export const APPLICATION_FIELDS = Object.keys(FIELD_COLUMNS) as (keyof ApplicationFields)[];
 
+/** The owner's ($1) applications created or submitted in the 24 hours before $2, and the $3-th newest such instant. */
+const RECENT_SQL = (column: 'created_at' | 'submitted_at'): string =>
+  `SELECT count(*)::int AS count, (array_agg(${column} ORDER BY ${column} DESC))[$3] AS oldest
+   FROM applications WHERE owner_id = $1 AND ${column} > $2::timestamptz - interval '24 hours'`;
+
 /** Whose cases a read may return: a founder's own (drafts included), or staff's every submitted one. */
 export type CaseScope = { ownerId: string } | { staff: string };
 
@@ -94,14 +99,33 @@ export class ApplicationsRepository {
    * holds under concurrency without Redis.
    */
   async lockAndCountRecent(em: EntityManager, ownerId: string, column: 'created_at' | 'submitted_at', now: Date, max: number): Promise<{ count: number; oldest: Date | null }> {
-    await preparedQueryOn(em, `SELECT pg_advisory_xact_lock(hashtext('applications-flood:' || $1))`, [ownerId]);
-    const [row] = await preparedQueryOn<{ count: number; oldest: Date | null }>(
-      em,
-      `SELECT count(*)::int AS count, (array_agg(${column} ORDER BY ${column} DESC))[$3] AS oldest
-       FROM applications WHERE owner_id = $1 AND ${column} > $2::timestamptz - interval '24 hours'`,
-      [ownerId, now, max],
-    );
+    await this.lockFlood(em, ownerId);
+    const [row] = await preparedQueryOn<{ count: number; oldest: Date | null }>(em, `SELECT * FROM (${RECENT_SQL(column)}) recent`, [ownerId, now, max]);
     return row;
+  }
+
+  /**
+   * What submitting reads under the owner's flood lock, in one round trip: the owner's
+   * submissions in the 24 hours before `now` (as lockAndCountRecent), and their case `id` locked
+   * FOR NO KEY UPDATE (null when it is not theirs). The count is read after the lock is held:
+   * the lock is its own statement, before this one.
+   */
+  async lockOwnedCountingSubmissions(em: EntityManager, id: string, ownerId: string, now: Date, max: number): Promise<{ count: number; oldest: Date | null; row: ApplicationRow | null }> {
+    await this.lockFlood(em, ownerId);
+    const [found] = await preparedQueryOn<{ count: number; oldest: Date | null; found: boolean } & ApplicationRow>(
+      em,
+      `WITH recent AS (${RECENT_SQL('submitted_at')}),
+            target AS (SELECT ${APPLICATION_COLUMNS} FROM applications a WHERE a.id = $4 AND a.owner_id = $1 FOR NO KEY UPDATE)
+       SELECT recent.count, recent.oldest, target.id IS NOT NULL AS found, target.* FROM recent LEFT JOIN target ON true`,
+      [ownerId, now, max, id],
+    );
+    const { count, oldest, found: isFound, ...row } = found;
+    return { count, oldest, row: isFound ? (row as ApplicationRow) : null };
+  }
+
+  /** The owner's per-transaction flood lock: their creations and submissions take turns. */
+  private async lockFlood(em: EntityManager, ownerId: string): Promise<void> {
+    await preparedQueryOn(em, `SELECT pg_advisory_xact_lock(hashtext('applications-flood:' || $1))`, [ownerId]);
   }
 
   /** The year's next reference number; the counter row stays locked until commit (concurrent drafts take turns, no duplicates). */
@@ -164,21 +188,24 @@ export class ApplicationsRepository {
   }
 
   /**
-   * The submission's first timeline event (`event`, from caseEventInsert) and the founder's
+   * The submission's first timeline event (`event`, from caseEventInsert), its webhook event
+   * (`webhook`, webhookEventInsert numbered from the offset it is given) and the founder's
    * acknowledgement in the outbox, in one statement: submitting is the hot path of the campus.
    */
   async insertFirstEventAndAcknowledgement(
     em: EntityManager,
     event: { sql: string; params: unknown[] },
+    webhook: (offset: number) => { sql: string; params: unknown[] },
     email: { dedupeKey: string; template: string; recipientId: string; applicationId: string; availableAt: Date },
   ): Promise<void> {
     const p = (n: number): string => `$${CASE_EVENT_INSERT_PARAMS + n}`;
+    const hook = webhook(CASE_EVENT_INSERT_PARAMS + 5);
     await preparedQueryOn(
       em,
-      `WITH ev AS (${event.sql})
+      `WITH ev AS (${event.sql}), hook AS (${hook.sql})
        INSERT INTO emails (dedupe_key, template, recipient_id, application_id, data, available_at)
        VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, '{}', ${p(5)}) ON CONFLICT (dedupe_key) DO NOTHING`,
-      [...event.params, email.dedupeKey, email.template, email.recipientId, email.applicationId, email.availableAt],
+      [...event.params, email.dedupeKey, email.template, email.recipientId, email.applicationId, email.availableAt, ...hook.params],
     );
   }
 

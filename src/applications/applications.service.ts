@@ -25,7 +25,7 @@ import { APPLICATION_FIELDS as FIELDS, ApplicationsRepository, inboxCursorKey, t
 import { ListApplicationsQuery, SubmitApplicationDto } from './dto/application-actions.dto';
 import { CreateApplicationDto, UpdateApplicationDto } from './dto/application-fields.dto';
 import { crossFieldErrors, submissionErrors, type ApplicationFields } from './submission-check';
-import { enqueueWebhookEvent } from '../webhooks/webhook-outbox';
+import { webhookEventInsert } from '../webhooks/webhook-outbox';
 
 /** The founder may edit the application in these statuses (and only these): the state machine's list. */
 export { EDITABLE_STATUSES };
@@ -80,10 +80,7 @@ export class ApplicationsService {
    * concurrency and needs no Redis (it fails closed with the database, and never open).
    */
   private async checkFlood(em: EntityManager, ownerId: string, column: 'created_at' | 'submitted_at', max: number, now: Date, what: string): Promise<void> {
-    const row = await this.repository.lockAndCountRecent(em, ownerId, column, now, max);
-    if (row.count < max) return;
-    const freedAt = (row.oldest as Date).getTime() + FLOOD_WINDOW_MS;
-    throw new RateLimitedException(`At most ${max} ${what} per account in 24 hours`, Math.max(1, (freedAt - now.getTime()) / 1000));
+    throwIfFlooded(await this.repository.lockAndCountRecent(em, ownerId, column, now, max), max, now, what);
   }
 
   /** The case locked FOR NO KEY UPDATE for a staff action, 409 when `expectedVersion` is not current. */
@@ -165,8 +162,12 @@ export class ApplicationsService {
     // the rules are read before the transaction: it then holds its lock for five round trips only
     const programmes = await this.programmes.routable();
     const submitted = await this.transactions.run(async (em) => {
-      await this.checkFlood(em, user.id, 'submitted_at', this.config.limits.submissionsPerDay, now, 'submissions');
-      const row = await this.ownedForUpdate(em, id, user);
+      // the flood count and the case's row lock in one round trip (after the owner's flood lock)
+      const max = this.config.limits.submissionsPerDay;
+      const owned = await this.repository.lockOwnedCountingSubmissions(em, id, user.id, now, max);
+      throwIfFlooded(owned, max, now, 'submissions');
+      if (user.role !== 'founder' || !owned.row) throw new NotFoundException('Application not found');
+      const row = owned.row;
       if (dto.expectedVersion !== undefined && dto.expectedVersion !== row.version) throw staleVersion(row.version);
       const move = checkTransition({ from: row.status, to: 'submitted', actor: 'founder' });
       if (!move.ok) throw unprocessable(row.status === 'draft' ? move.message : `The application was already submitted (it is ${row.status})`);
@@ -202,13 +203,15 @@ export class ApplicationsService {
         updated.last_seq === null ? null : { seq: updated.last_seq, hash: updated.last_hash as string },
       );
       const email = { template: 'application-received' as const, recipientId: row.owner_id, eventKey: `submitted:${id}` };
-      await this.repository.insertFirstEventAndAcknowledgement(em, event, { dedupeKey: dedupeKey(email), template: email.template, recipientId: email.recipientId, applicationId: id, availableAt: now });
-      await enqueueWebhookEvent(
-        em,
-        'application.submitted',
-        { applicationId: id, reference: row.reference, status: 'submitted', recommended: recommendations.en.eligible.map((e) => e.programme), submittedAt: now.toISOString() },
-        now,
-      );
+      // and its webhook event, in the same statement
+      const webhook = (offset: number): { sql: string; params: unknown[] } =>
+        webhookEventInsert(
+          'application.submitted',
+          { applicationId: id, reference: row.reference, status: 'submitted', recommended: recommendations.en.eligible.map((e) => e.programme), submittedAt: now.toISOString() },
+          now,
+          offset,
+        );
+      await this.repository.insertFirstEventAndAcknowledgement(em, event, webhook, { dedupeKey: dedupeKey(email), template: email.template, recipientId: email.recipientId, applicationId: id, availableAt: now });
       return updated;
     });
     return this.view(submitted, user);
@@ -284,6 +287,13 @@ function pickFields(dto: Partial<Record<keyof ApplicationFields, unknown>>): Par
   const out: Partial<Record<keyof ApplicationFields, unknown>> = {};
   for (const field of FIELDS) if (dto[field] !== undefined) out[field] = dto[field];
   return out as Partial<ApplicationFields>;
+}
+
+/** 429 when the owner already made `max` of them in the 24 hours before `now`, saying when the oldest one frees a slot. */
+function throwIfFlooded(recent: { count: number; oldest: Date | null }, max: number, now: Date, what: string): void {
+  if (recent.count < max) return;
+  const freedAt = (recent.oldest as Date).getTime() + FLOOD_WINDOW_MS;
+  throw new RateLimitedException(`At most ${max} ${what} per account in 24 hours`, Math.max(1, (freedAt - now.getTime()) / 1000));
 }
 
 function scopeOf(user: AuthUser): CaseScope {

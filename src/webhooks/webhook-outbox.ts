@@ -2,4 +2,4 @@
  * Where producers in every folder import the webhook outbox's writer from: `enqueueWebhookEvent`
  * lives with the rest of the webhook tables' SQL in WebhooksRepository's file.
  */
-export { enqueueWebhookEvent } from './webhooks.repository';
+export { enqueueWebhookEvent, webhookEventInsert } from './webhooks.repository';

@@ -60,13 +60,23 @@ const DELIVERY_COLUMNS = 'id, webhook_id, message_id, event_type, status, attemp
  * Every subscriber gets the same `webhook-id` (`msg_<uuid>`) for one event.
  */
 export async function enqueueWebhookEvent<T extends WebhookEventType>(em: EntityManager, type: T, data: WebhookEventData[T], now: Date): Promise<void> {
+  const { sql, params } = webhookEventInsert(type, data, now, 0);
   // a named statement on the transaction's connection: every case write enqueues one
-  await preparedQueryOn(
-    em,
-    `INSERT INTO webhook_deliveries (webhook_id, message_id, event_type, payload, next_attempt_at, created_at)
-     SELECT w.id, $1, $2, $3, $4, $4 FROM webhooks w WHERE w.active AND w.events @> ARRAY[$2]::text[]`,
-    [`msg_${randomUUID().replace(/-/g, '')}`, type, webhookBody(type, now, data), now],
-  );
+  await preparedQueryOn(em, sql, params);
+}
+
+/**
+ * enqueueWebhookEvent's INSERT, for a caller that writes it inside a statement of its own (as a
+ * CTE: a submission writes its event, its email and its webhook event in one round trip), its
+ * parameters numbered from `$${offset + 1}`.
+ */
+export function webhookEventInsert<T extends WebhookEventType>(type: T, data: WebhookEventData[T], now: Date, offset: number): { sql: string; params: unknown[] } {
+  const p = (n: number): string => `$${offset + n}`;
+  return {
+    sql: `INSERT INTO webhook_deliveries (webhook_id, message_id, event_type, payload, next_attempt_at, created_at)
+     SELECT w.id, ${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(4)} FROM webhooks w WHERE w.active AND w.events @> ARRAY[${p(2)}]::text[]`,
+    params: [`msg_${randomUUID().replace(/-/g, '')}`, type, webhookBody(type, now, data), now],
+  };
 }
 
 /**
