@@ -16,9 +16,6 @@ export const REQUEUE_DELAY_MS = 5 * 60 * 1000;
 /** After this long without success an email is given up (failed). */
 export const GIVE_UP_AFTER_MS = 24 * 3600 * 1000;
 
-/** What became of one email of a batch. */
-export type SendOutcome = 'sent' | 'skipped' | 'busy' | 'done' | 'failed' | 'retry';
-
 /** An email read, still worth sending, rendered: ready to be claimed. */
 interface ReadyEmail {
   email: EmailToSend;
@@ -90,14 +87,13 @@ export class EmailSenderService implements OnModuleInit {
   }
 
   /**
-   * Sends the emails `ids` (a job's batch). Answers what became of each, in `ids` order; throws
-   * for BullMQ once every email is recorded: the first transient error when one is worth a quick
-   * retry of the job (the emails done meanwhile are not sent again: they are no longer queued),
-   * an UnrecoverableError when the failures are for good.
+   * Sends the emails `ids` (a job's batch). Once each attempt is recorded, throws for BullMQ: the
+   * first transient error when one is worth a quick retry of the job (the emails done meanwhile
+   * are not sent again: they are no longer queued), an UnrecoverableError when the failures are
+   * for good.
    */
-  async sendBatch(ids: readonly string[], job?: Job): Promise<SendOutcome[]> {
+  async sendBatch(ids: readonly string[], job?: Job): Promise<void> {
     const now = this.clock.now();
-    const outcomes = new Map<string, SendOutcome>(ids.map((id) => [id, 'done']));
     const rows = await this.outbox.findForSending(ids);
     // 1. read, decide, render: each email with its own id on its log lines
     const ready: ReadyEmail[] = [];
@@ -105,16 +101,14 @@ export class EmailSenderService implements OnModuleInit {
       rows.map((email) =>
         this.about(email, async () => {
           const prepared = await this.prepare(email, now);
-          if (typeof prepared === 'string') outcomes.set(email.id, prepared);
-          else ready.push(prepared);
+          if (prepared) ready.push(prepared);
         }),
       ),
     );
-    if (ready.length === 0) return ids.map((id) => outcomes.get(id) as SendOutcome);
+    if (ready.length === 0) return;
 
     // 2. claim the batch in one statement; what it leaves out was sent, skipped or claimed since we read it
     const claims = new Map((await this.outbox.claim(ready.map((r) => r.email.id), this.config.emailLeaseMs)).map((c) => [c.id, c]));
-    for (const r of ready) if (!claims.has(r.email.id)) outcomes.set(r.email.id, 'busy');
 
     // 3. send, with no transaction open; 4. record each accepted send (grouped with others)
     const failures: FailedAttempt[] = [];
@@ -139,12 +133,10 @@ export class EmailSenderService implements OnModuleInit {
             smtpMessageId = info.messageId;
           } catch (error) {
             const failure = await this.failed(claim, r.email, r.recipient.email, error as Error, job);
-            outcomes.set(r.email.id, failure.retry ? 'retry' : 'failed');
             failures.push(failure);
             return;
           }
           const recorded = await this.ledger.add({ claim, recipientEmail: r.recipient.email, smtpMessageId });
-          outcomes.set(r.email.id, 'sent');
           if (recorded) this.logger.log(`${r.email.template} sent`);
           else this.notRecorded(claim, 'sent', r.email.template);
         });
@@ -154,7 +146,6 @@ export class EmailSenderService implements OnModuleInit {
     const retry = failures.find((f) => f.retry);
     if (retry) throw retry.error;
     if (failures.length > 0) throw new UnrecoverableError(failures.map((f) => f.error.message).join('; '));
-    return ids.map((id) => outcomes.get(id) as SendOutcome);
   }
 
   /** Runs `fn` with the email's id (and its case's) on every log line it writes. */
@@ -162,13 +153,17 @@ export class EmailSenderService implements OnModuleInit {
     return runWithLogContext({ emailId: email.id, ...(email.application_id ? { caseId: email.application_id } : {}) }, fn);
   }
 
-  /** Whether the email is still to be sent, and if so its rendering; otherwise what became of it. */
-  private async prepare(email: EmailToSend, now: Date): Promise<ReadyEmail | 'done' | 'busy' | 'skipped'> {
-    if (email.status !== 'queued') return 'done';
+  /**
+   * The email rendered, when it is still to be sent; null when it is not queued any more, someone
+   * else holds it, or it was skipped now (not worth sending any more).
+   */
+  private async prepare(email: EmailToSend, now: Date): Promise<ReadyEmail | null> {
+    if (email.status !== 'queued') return null;
     // someone else is sending it: they record the outcome, or their lease lapses and the relay hands it out again
-    if (email.leased) return 'busy';
+    if (email.leased) return null;
     if (!email.user_email || email.erased_at || !email.active) {
-      return (await this.outbox.skip(email.id, 'recipient inactive or erased')) ? 'skipped' : 'busy';
+      await this.outbox.skip(email.id, 'recipient inactive or erased');
+      return null;
     }
     const recipient: Recipient = {
       id: email.recipient_id as string,
@@ -181,9 +176,8 @@ export class EmailSenderService implements OnModuleInit {
     // the composers read the case as it is now, outside any transaction (reads only)
     const composition = await this.composer.compose(this.outbox.reads, email, recipient, now);
     if (!composition.send) {
-      if (!(await this.outbox.skip(email.id, composition.why))) return 'busy';
-      this.logger.log(`${email.template} skipped: ${composition.why}`);
-      return 'skipped';
+      if (await this.outbox.skip(email.id, composition.why)) this.logger.log(`${email.template} skipped: ${composition.why}`);
+      return null;
     }
     const rendered = this.renderer.get().render(email.template, composition.context as never);
     return { email, recipient, subject: rendered.subject, html: rendered.html, text: rendered.text, headers: composition.headers };
