@@ -100,7 +100,7 @@ export class ApplicationsRepository {
    */
   async lockAndCountRecent(em: EntityManager, ownerId: string, column: 'created_at' | 'submitted_at', now: Date, max: number): Promise<{ count: number; oldest: Date | null }> {
     await this.lockFlood(em, ownerId);
-    const [row] = await preparedQueryOn<{ count: number; oldest: Date | null }>(em, `SELECT * FROM (${RECENT_SQL(column)}) recent`, [ownerId, now, max]);
+    const [row] = await preparedQueryOn<{ count: number; oldest: Date | null }>(em, RECENT_SQL(column), [ownerId, now, max]);
     return row;
   }
 

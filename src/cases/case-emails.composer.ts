@@ -38,6 +38,16 @@ function calendarDaysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
+/** The coalescer of `em` kept in `kept`, made with `read` the first time. */
+function coalescerOf<T, R>(kept: WeakMap<EntityManager, Coalescer<T, R>>, em: EntityManager, read: (items: T[]) => Promise<R[]>): Coalescer<T, R> {
+  let coalescer = kept.get(em);
+  if (!coalescer) {
+    coalescer = new Coalescer(read);
+    kept.set(em, coalescer);
+  }
+  return coalescer;
+}
+
 /**
  * Composes the emails of a case's life (received, assigned, information requested, messages,
  * decisions, reminders, service levels, cohorts) at send time from the database, and decides
@@ -84,28 +94,18 @@ export class CaseEmailsComposer {
 
   private application(em: EntityManager, id: string | null): Promise<ApplicationRow | null> {
     if (!id) return Promise.resolve(null);
-    let reads = this.caseReads.get(em);
-    if (!reads) {
-      reads = new Coalescer(async (ids) => {
-        const byId = new Map((await this.applications.loadMany(em, [...new Set(ids)])).map((row) => [row.id, row]));
-        return ids.map((id) => byId.get(id) ?? null);
-      });
-      this.caseReads.set(em, reads);
-    }
-    return reads.add(id);
+    return coalescerOf(this.caseReads, em, async (ids) => {
+      const byId = new Map((await this.applications.loadMany(em, [...new Set(ids)])).map((row) => [row.id, row]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }).add(id);
   }
 
   /** The programmes named `slugs` (those that exist). */
   private programmes(em: EntityManager, slugs: string[]): Promise<ProgrammeFacts[]> {
-    let reads = this.programmeReads.get(em);
-    if (!reads) {
-      reads = new Coalescer(async (asks) => {
-        const bySlug = new Map((await this.facts.programmes(em, [...new Set(asks.flat())])).map((row) => [row.slug, row]));
-        return asks.map((slugs) => slugs.flatMap((slug) => bySlug.get(slug) ?? []));
-      });
-      this.programmeReads.set(em, reads);
-    }
-    return reads.add(slugs);
+    return coalescerOf(this.programmeReads, em, async (asks) => {
+      const bySlug = new Map((await this.facts.programmes(em, [...new Set(asks.flat())])).map((row) => [row.slug, row]));
+      return asks.map((wanted) => wanted.flatMap((slug) => bySlug.get(slug) ?? []));
+    }).add(slugs);
   }
 
   private caseRef(app: ApplicationRow): CaseRef {

@@ -291,9 +291,7 @@ function intlWallClock(instant: Date): WallClock {
 
 /** Offset of Europe/Paris from UTC at `epochMs`, in ms (+3_600_000 in winter, +7_200_000 in summer). */
 function parisOffsetMs(epochMs: number): number {
-  const wall = parisWallClock(new Date(epochMs));
-  const wallAsUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
-  return wallAsUtc - Math.floor(epochMs / 1000) * 1000;
+  return hourOffset(Math.floor(epochMs / MS_PER_HOUR)) ?? intlOffsetMs(epochMs);
 }
 
 /**
