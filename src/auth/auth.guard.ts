@@ -6,6 +6,7 @@ import type { Role } from '../users/user.entity';
 import { UsersRepository } from '../users/users.repository';
 import { EVERY_ACCOUNT, INSIDE_ROLES, IS_PUBLIC, ROLES_KEY } from '../common/http/auth.decorators';
 import type { AuthUser, JwtClaims } from './auth-user';
+import { VerifiedTokens } from './verified-tokens';
 import { addToLogContext } from '../common/logging/log-context';
 
 /**
@@ -23,6 +24,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @Injectable()
 export class AuthGuard implements CanActivate {
+  /** tokens whose signature was checked already: see verified-tokens.ts */
+  private readonly verified = new VerifiedTokens();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly jwt: JwtService,
@@ -37,17 +41,7 @@ export class AuthGuard implements CanActivate {
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(header) : null;
     if (!match) throw new UnauthorizedException('Missing or malformed bearer token');
-    let claims: JwtClaims;
-    try {
-      claims = await this.jwt.verifyAsync<JwtClaims>(match[1]);
-    } catch {
-      throw new UnauthorizedException('Invalid or expired token');
-    }
-    if (typeof claims.sub !== 'string' || !UUID.test(claims.sub)) throw new UnauthorizedException('Invalid or expired token');
-    // tokens without a version or an id predate revocation: they cannot be revoked, so they are refused
-    if (!Number.isInteger(claims.ver) || claims.ver < 0 || claims.ver > MAX_TOKEN_VERSION || typeof claims.jti !== 'string' || !UUID.test(claims.jti) || typeof claims.exp !== 'number') {
-      throw new UnauthorizedException('Invalid or expired token');
-    }
+    const claims = this.verified.get(match[1], Date.now()) ?? (await this.verify(match[1]));
     // one round trip, as before revocation existed: the account, its token version and the
     // token's own logout are checked in the same statement
     const row = await this.accounts.sessionAccount(claims.sub, claims.ver, claims.jti);
@@ -71,5 +65,23 @@ export class AuthGuard implements CanActivate {
     }
     if (!roles && !(INSIDE_ROLES as readonly Role[]).includes(row.role) && !this.reflector.getAllAndOverride<boolean>(EVERY_ACCOUNT, targets)) throw new NotFoundException('Not found');
     return true;
+  }
+
+  /** The token's claims once its signature, expiry and claims are checked (then remembered: see verified-tokens.ts). */
+  private async verify(token: string): Promise<JwtClaims & { exp: number }> {
+    let claims: JwtClaims;
+    try {
+      claims = await this.jwt.verifyAsync<JwtClaims>(token);
+    } catch {
+      throw new UnauthorizedException('Invalid or expired token');
+    }
+    if (typeof claims.sub !== 'string' || !UUID.test(claims.sub)) throw new UnauthorizedException('Invalid or expired token');
+    // tokens without a version or an id predate revocation: they cannot be revoked, so they are refused
+    if (!Number.isInteger(claims.ver) || claims.ver < 0 || claims.ver > MAX_TOKEN_VERSION || typeof claims.jti !== 'string' || !UUID.test(claims.jti) || typeof claims.exp !== 'number') {
+      throw new UnauthorizedException('Invalid or expired token');
+    }
+    const checked = claims as JwtClaims & { exp: number };
+    this.verified.remember(token, checked);
+    return checked;
   }
 }
