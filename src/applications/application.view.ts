@@ -3,6 +3,7 @@ import { CASE_STATUSES, type CaseStatus } from '../domain/case-state-machine';
 import { SERVICE_LEVEL_STATES, serviceLevelState, type ServiceLevelState } from '../domain/service-level';
 import type { Recommendations } from '../routing/routing-engine';
 import type { Locale } from '../routing/rule-language';
+import { isoInstant } from '../common/iso-instant';
 import type { ApplicationFields } from './submission-check';
 
 /** An application row as selected by APPLICATION_COLUMNS. */
@@ -135,11 +136,10 @@ export class ApplicationView {
   founder?: FounderContactView;
 }
 
-/** The application's own fields (what the founder writes), from a row. */
-export function fieldsOf(row: ApplicationRow): ApplicationFields {
+/** The founder's fields a list shows: all but the project summary (a stored case always has its startup's name). */
+function listedFieldsOf(row: ApplicationRow): Omit<ApplicationFields, 'projectSummary' | 'startupName'> & { startupName: string } {
   return {
     startupName: row.startup_name,
-    projectSummary: row.project_summary,
     stage: row.stage,
     trl: row.trl,
     domains: row.domains,
@@ -155,19 +155,21 @@ export function fieldsOf(row: ApplicationRow): ApplicationFields {
   };
 }
 
-const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+/** The application's own fields (what the founder writes), from a row. */
+export function fieldsOf(row: ApplicationRow): ApplicationFields {
+  return { ...listedFieldsOf(row), projectSummary: row.project_summary };
+}
+
+const iso = (d: Date | null): string | null => (d ? isoInstant(d) : null);
 
 /** A list item: the application without its project summary and recommendations (GET /applications/:id has them). */
 export type ApplicationListItem = Omit<ApplicationView, 'projectSummary' | 'recommendations'>;
 
-export function toApplicationListItem(row: ApplicationRow, locale: Locale, now: Date): ApplicationListItem {
-  const { projectSummary: _summary, recommendations: _recommendations, ...item } = toApplicationView(row, locale, now);
-  void _summary;
-  void _recommendations;
-  return item;
-}
-
-export function toApplicationView(row: ApplicationRow, locale: Locale, now: Date): ApplicationView {
+/**
+ * A list item, written out in one object literal: a staff inbox page makes 26 of them, and
+ * building the whole view and then leaving two fields out cost four times as much.
+ */
+export function toApplicationListItem(row: ApplicationRow, now: Date): ApplicationListItem {
   const submitted = row.submitted_at !== null;
   const decidedOrClosed = row.decided_at ?? row.withdrawn_at;
   return {
@@ -178,9 +180,7 @@ export function toApplicationView(row: ApplicationRow, locale: Locale, now: Date
     ownerId: row.owner_id,
     assigneeId: row.assignee_id,
     programme: row.programme,
-    ...fieldsOf(row),
-    startupName: row.startup_name,
-    recommendations: row.recommendations ? row.recommendations[locale] : null,
+    ...listedFieldsOf(row),
     submittedAt: iso(row.submitted_at),
     firstResponseDueAt: iso(row.first_response_due_at),
     firstRespondedAt: iso(row.first_responded_at),
@@ -193,7 +193,16 @@ export function toApplicationView(row: ApplicationRow, locale: Locale, now: Date
           decision: serviceLevelState({ dueAt: row.decision_due_at, doneAt: decidedOrClosed, now, pausedAt: row.paused_at ?? undefined }),
         }
       : null,
-    createdAt: row.created_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
+    createdAt: isoInstant(row.created_at),
+    updatedAt: isoInstant(row.updated_at),
+  };
+}
+
+/** The whole application: a list item with the project summary and the stored recommendations in the viewer's language. */
+export function toApplicationView(row: ApplicationRow, locale: Locale, now: Date): ApplicationView {
+  return {
+    ...toApplicationListItem(row, now),
+    projectSummary: row.project_summary,
+    recommendations: row.recommendations ? row.recommendations[locale] : null,
   };
 }

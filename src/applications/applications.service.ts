@@ -265,7 +265,7 @@ export class ApplicationsService {
         after: decodeCursor(query.cursor, 2),
       },
     );
-    return toPage(rows, limit, (r) => toApplicationListItem(r, user.locale, now), (r) => inboxCursorKey(r, sort, founder));
+    return toPage(rows, limit, (r) => toApplicationListItem(r, now), (r) => inboxCursorKey(r, sort, founder));
   }
 
   /** The case's row whoever asks (callers check who may see it), locked as every case write is when `lock`. */
