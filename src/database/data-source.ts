@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from './migrations';
+import { TYPE_PARSERS } from './type-parsers';
 
 /**
  * Options shared by the app, the tests and the TypeORM CLI. Never `synchronize`: migrations only.
@@ -23,6 +24,8 @@ export function dataSourceOptions(databaseUrl: string, poolSize = 20, entities: 
       connectionTimeoutMillis: 3000,
       statement_timeout: 30000,
       application_name: 'guichet',
+      // node-postgres's parsers, with fast paths for timestamptz and text[] (see type-parsers.ts)
+      types: TYPE_PARSERS,
     },
   };
 }
