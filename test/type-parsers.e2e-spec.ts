@@ -14,6 +14,8 @@ describe('fast type parsers on what PostgreSQL writes', () => {
     await withServer(async (c) => {
       for (const zone of ['UTC', 'Europe/Paris']) {
         await c.query(`SET TimeZone = '${zone}'`);
+        // an instant a row, written at each precision 0 to 6 (`i * 0` ties random() to the row,
+        // or the lateral subquery is computed once for all of them)
         const { rows } = await c.query<{ t: string }>(
           `SELECT CASE i % 7 ${[0, 1, 2, 3, 4, 5].map((p) => `WHEN ${p} THEN x::timestamptz(${p})::text`).join(' ')} ELSE x::text END AS t
            FROM generate_series(1, 10000) i, LATERAL (SELECT timestamptz '1000-01-01 00:00:00+00' + (i * 0 + random()) * interval '8999 years' AS x) r`,
