@@ -4,9 +4,12 @@
  * by following the cursors) and a search on part of a startup name. Each runs over HTTP against
  * the running app at N concurrent keep-alive connections (autocannon), then as raw SQL: the very
  * statement `buildInboxQuery` (src/applications/inbox-query.ts) builds for it, sent through `pg`
- * at the same concurrency. The ratio is the framework's cost (auth guard re-reading the account,
- * validation, the view, JSON). Each statement's `EXPLAIN (ANALYZE, BUFFERS)` is kept, and a
- * sequential scan on applications is flagged.
+ * at the same concurrency. The ratio is the cost of serving it over HTTP (the guard re-reading
+ * the account, validation, the view, JSON, the framework). Each case also runs against the
+ * inbox's floor (support/inbox-floor-server.ts: the app's own repositories and list view behind a
+ * bare node:http server), which splits that cost in two: what the framework adds, and what any
+ * Node server reading the account and writing the same JSON pays. Each statement's
+ * `EXPLAIN (ANALYZE, BUFFERS)` is kept, and a sequential scan on applications is flagged.
  */
 import { Client } from 'pg';
 import { atRiskThreshold } from '../src/domain/service-level';
@@ -17,6 +20,7 @@ import { DEMO_EMAIL_DOMAIN, DEMO_PASSWORD } from '../src/seed/demo-seed';
 import type { BenchFigure, BenchSection } from './bench-result';
 import type { AppProcess } from './support/app-process';
 import { getJson, login } from './support/http';
+import { startInboxFloor } from './support/inbox-floor';
 import { runLoad, type LoadResult } from './support/load';
 import { explainAnalyze, runPgLoad, type PgLoadResult } from './support/pg-load';
 import { ResourceSampler, type ResourceUsage } from './support/proc';
@@ -46,13 +50,18 @@ function cursorKey(cursor: string): CursorKey {
   return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorKey;
 }
 
-function loadRow(label: string, http: LoadResult, raw: PgLoadResult, usage: ResourceUsage): string {
+function loadRow(label: string, http: LoadResult, raw: PgLoadResult, floor: LoadResult, usage: ResourceUsage, floorUsage: ResourceUsage): string {
   const h = http.latency;
   const r = raw.latency;
   const codes = Object.entries(http.statusCounts)
     .map(([code, n]) => `${code}×${n}`)
     .join(' ');
-  return `| ${label} | ${round(http.okPerSecond, 0)} | ${round(h.p50, 1)} | ${round(h.p95, 1)} | ${round(h.p99, 1)} | ${round(raw.perSecond, 0)} | ${round(r.p50, 1)} | ${round(r.p95, 1)} | ${round(r.p99, 1)} | ${codes}${http.errors ? `, ${http.errors} errors` : ''} | ${round(usage.appCores ?? 0, 2)} / ${round(usage.postgresCores, 2)} / ${round(usage.benchCores, 2)} |`;
+  const perAnswer = (u: ResourceUsage, answers: LoadResult): string => (u.appCores === null || answers.okPerSecond <= 0 ? '?' : `${round((u.appCores * 1000) / answers.okPerSecond, 2)}`);
+  return (
+    `| ${label} | ${round(http.okPerSecond, 0)} | ${round(h.p50, 1)} | ${round(h.p95, 1)} | ${round(h.p99, 1)} | ${round(raw.perSecond, 0)} | ${round(r.p50, 1)} | ${round(r.p95, 1)} | ${round(r.p99, 1)} | ` +
+    `${round(floor.okPerSecond, 0)} | ${round(floor.latency.p95, 1)} | ${round(h.p95 / r.p95, 2)}× / ${round(floor.latency.p95 / r.p95, 2)}× | ` +
+    `${codes}${http.errors ? `, ${http.errors} errors` : ''}${floor.failures ? `; floor: ${floor.failures} not 200` : ''} | ${round(usage.appCores ?? 0, 2)} / ${round(usage.postgresCores, 2)} / ${round(usage.benchCores, 2)} | ${perAnswer(usage, http)} / ${perAnswer(floorUsage, floor)} |`
+  );
 }
 
 /**
@@ -146,6 +155,10 @@ export async function benchInbox(opts: InboxBenchOptions): Promise<BenchSection>
   const plans: string[] = [];
   const evidence: string[] = [];
   let seqScans = 0;
+  log('inbox: starting the floor (the same repositories and list view behind bare node:http) and warming it up');
+  const floor = await startInboxFloor({ databaseUrl: app.databaseUrl, nodeBinary: app.nodeBinary });
+  try {
+  for (const c of cases) await runLoad({ url: floor.url, connections: opts.connections, path: c.path, headers, durationSeconds: (opts.warmupSeconds * 3) / cases.length });
   for (const c of cases) {
     const now = new Date();
     const { sql, params } = buildInboxQuery({ now, atRiskUntil: atRiskThreshold(now) }, { ...c.filters, limit: c.filters.limit ?? PAGE });
@@ -160,6 +173,12 @@ export async function benchInbox(opts: InboxBenchOptions): Promise<BenchSection>
     const usage = sampler.stop();
     await runPgLoad({ databaseUrl: app.databaseUrl, connections: opts.connections, durationSeconds: opts.warmupSeconds, sql, params });
     const raw = await runPgLoad({ databaseUrl: app.databaseUrl, connections: opts.connections, durationSeconds: opts.durationSeconds, sql, params });
+    const floorCheck = await getJson<{ items: unknown[] }>(`${floor.url}${c.path}`, token);
+    if (floorCheck.status !== 200 || floorCheck.body.items.length !== items) throw new Error(`the floor's GET ${c.path} answered ${floorCheck.status} with ${floorCheck.body.items?.length} items, the app ${items}`);
+    await runLoad({ url: floor.url, connections: opts.connections, path: c.path, headers, durationSeconds: opts.warmupSeconds });
+    const floorSampler = new ResourceSampler(floor.pid, app.databaseName).start();
+    const floorLoad = await runLoad({ url: floor.url, connections: opts.connections, path: c.path, headers, durationSeconds: opts.durationSeconds });
+    const floorUsage = floorSampler.stop();
     if (c.id === 'first') {
       // where the raw time goes: the same page selecting every column (the stored routing result
       // in both locales included, ~2.5 kB of jsonb per row), and ids only
@@ -189,9 +208,20 @@ export async function benchInbox(opts: InboxBenchOptions): Promise<BenchSection>
           `; ${timeBudget(http, usage, opts.connections)}`,
       },
       { name: `inbox ${c.label}: p50`, value: round(http.latency.p50, 1), unit: 'ms', raw: round(raw.latency.p50, 1), better: 'lower' },
+      {
+        name: `inbox ${c.label}: floor p95`,
+        value: round(floorLoad.latency.p95, 1),
+        unit: 'ms',
+        raw: round(raw.latency.p95, 1),
+        better: 'lower',
+        note: `the same requests answered by the floor (the app's repositories and list view behind bare node:http, no framework): ${round(floorLoad.okPerSecond, 0)} answers/s, ${round(floorLoad.latency.p95 / raw.latency.p95, 2)}× the raw SQL's p95 where the app is at ${round(http.latency.p95 / raw.latency.p95, 2)}×`,
+      },
     );
-    rows.push(loadRow(c.label, http, raw, usage));
+    rows.push(loadRow(c.label, http, raw, floorLoad, usage, floorUsage));
     plans.push(`**${c.label}**${seq ? ' — **Seq Scan on applications**' : ''} (\`${c.path}\`):`, '', '```text', plan, '```', '');
+  }
+  } finally {
+    await floor.stop();
   }
   figures.push({
     name: 'inbox plans with a Seq Scan on applications',
@@ -203,10 +233,12 @@ export async function benchInbox(opts: InboxBenchOptions): Promise<BenchSection>
   });
 
   const details = [
-    `${casesInInbox.toLocaleString('en-US')} submitted cases in the inbox (drafts excluded), ${advisorCount} active advisors. Latencies in ms; CPU in cores used on average during the HTTP run (app / PostgreSQL / load client).`,
+    `${casesInInbox.toLocaleString('en-US')} submitted cases in the inbox (drafts excluded), ${advisorCount} active advisors. Latencies in ms; CPU in cores used on average during the HTTP run (app / PostgreSQL / load client). ` +
+      'The floor answers the same requests with the app\'s own repositories (the account\'s lookup, the page) and list view behind a bare node:http server: no NestJS, Express, middleware or validation (bench/support/inbox-floor-server.ts). ' +
+      'The app against the floor is what the framework costs; the floor against the raw SQL is what serving the page over HTTP costs any Node server on these cores.',
     '',
-    '| query | HTTP ok/s | HTTP p50 | HTTP p95 | HTTP p99 | raw q/s | raw p50 | raw p95 | raw p99 | answers | CPU app / pg / client |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
+    '| query | HTTP ok/s | HTTP p50 | HTTP p95 | HTTP p99 | raw q/s | raw p50 | raw p95 | raw p99 | floor ok/s | floor p95 | p95 vs raw: app / floor | answers | CPU app / pg / client | ms of CPU an answer: app / floor |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- | --- |',
     ...rows,
     '',
     ...evidence,

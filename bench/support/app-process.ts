@@ -53,6 +53,8 @@ export interface AppProcess {
   readonly ownsDatabase: boolean;
   readonly redisUrl: string;
   readonly redisPrefix: string;
+  /** the Node binary it runs on */
+  readonly nodeBinary: string;
   readonly mailDir: string;
   readonly adminEmail: string;
   readonly adminPassword: string;
@@ -224,7 +226,8 @@ export async function startApp(options: AppProcessOptions = {}): Promise<AppProc
   };
 
   const spawnedAt = performance.now();
-  const child = spawn(options.nodeBinary ?? process.execPath, [...(options.nodeArgs ?? []), APP_ENTRY], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const nodeBinary = options.nodeBinary ?? process.execPath;
+  const child = spawn(nodeBinary, [...(options.nodeArgs ?? []), APP_ENTRY], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid === undefined) throw new Error('could not spawn the app');
   const pid = child.pid;
   let workerStarted = false;
@@ -265,6 +268,7 @@ export async function startApp(options: AppProcessOptions = {}): Promise<AppProc
     ownsDatabase,
     redisUrl,
     redisPrefix,
+    nodeBinary,
     mailDir,
     adminEmail,
     adminPassword,
