@@ -21,9 +21,9 @@ import type { BenchFigure, BenchSection } from './bench-result';
 import type { AppProcess } from './support/app-process';
 import { getJson, login } from './support/http';
 import { startInboxFloor } from './support/inbox-floor';
-import { runLoad, type LoadResult } from './support/load';
-import { explainAnalyze, runPgLoad, type PgLoadResult } from './support/pg-load';
-import { ResourceSampler, type ResourceUsage } from './support/proc';
+import { poolLoads, runLoad, type LoadResult } from './support/load';
+import { explainAnalyze, poolPgLoads, runPgLoad, type PgLoadResult } from './support/pg-load';
+import { poolUsage, ResourceSampler, type ResourceUsage } from './support/proc';
 import { round } from './support/stats';
 
 export interface InboxBenchOptions {
@@ -31,6 +31,8 @@ export interface InboxBenchOptions {
   connections: number;
   durationSeconds: number;
   warmupSeconds: number;
+  /** the app, the raw SQL and the floor are measured in turns, this many short runs each (default 4) */
+  rounds?: number;
   /** the page reached by following cursors (default 50) */
   deepPage?: number;
   log?: (message: string) => void;
@@ -83,6 +85,7 @@ export async function benchInbox(opts: InboxBenchOptions): Promise<BenchSection>
   const log = opts.log ?? (() => undefined);
   const { app } = opts;
   const deepPage = opts.deepPage ?? 50;
+  const rounds = Math.max(1, opts.rounds ?? 4);
   const db = new Client({ connectionString: app.databaseUrl });
   db.on('error', () => undefined);
   await db.connect();
@@ -166,19 +169,28 @@ export async function benchInbox(opts: InboxBenchOptions): Promise<BenchSection>
     if (check.status !== 200) throw new Error(`GET ${c.path} answered ${check.status}: ${JSON.stringify(check.body).slice(0, 300)}`);
     const items = check.body.items.length;
 
-    log(`inbox: ${c.label}: HTTP ${opts.durationSeconds} s at ${opts.connections} connections, then raw SQL`);
-    await runLoad({ url: app.url, connections: opts.connections, path: c.path, headers, durationSeconds: opts.warmupSeconds });
-    const sampler = new ResourceSampler(app.pid, app.databaseName).start();
-    const http = await runLoad({ url: app.url, connections: opts.connections, path: c.path, headers, durationSeconds: opts.durationSeconds });
-    const usage = sampler.stop();
-    await runPgLoad({ databaseUrl: app.databaseUrl, connections: opts.connections, durationSeconds: opts.warmupSeconds, sql, params });
-    const raw = await runPgLoad({ databaseUrl: app.databaseUrl, connections: opts.connections, durationSeconds: opts.durationSeconds, sql, params });
     const floorCheck = await getJson<{ items: unknown[] }>(`${floor.url}${c.path}`, token);
     if (floorCheck.status !== 200 || floorCheck.body.items.length !== items) throw new Error(`the floor's GET ${c.path} answered ${floorCheck.status} with ${floorCheck.body.items?.length} items, the app ${items}`);
+
+    // the app, the raw SQL and the floor taken in turns (rounds short runs each) and each side's
+    // latencies pooled: the machine's speed drifts by a third within minutes here, and measured
+    // one after the other the same build's ratio to its SQL moved from 1.5x to 2x between runs
+    log(`inbox: ${c.label}: HTTP, raw SQL and floor in ${rounds} rounds of ${round(opts.durationSeconds / rounds, 1)} s each at ${opts.connections} connections`);
+    await runLoad({ url: app.url, connections: opts.connections, path: c.path, headers, durationSeconds: opts.warmupSeconds });
+    await runPgLoad({ databaseUrl: app.databaseUrl, connections: opts.connections, durationSeconds: opts.warmupSeconds, sql, params });
     await runLoad({ url: floor.url, connections: opts.connections, path: c.path, headers, durationSeconds: opts.warmupSeconds });
-    const floorSampler = new ResourceSampler(floor.pid, app.databaseName).start();
-    const floorLoad = await runLoad({ url: floor.url, connections: opts.connections, path: c.path, headers, durationSeconds: opts.durationSeconds });
-    const floorUsage = floorSampler.stop();
+    const turns = { http: [] as LoadResult[], usage: [] as ResourceUsage[], raw: [] as PgLoadResult[], floor: [] as LoadResult[], floorUsage: [] as ResourceUsage[] };
+    for (let turn = 0; turn < rounds; turn++) {
+      const sampler = new ResourceSampler(app.pid, app.databaseName).start();
+      turns.http.push(await runLoad({ url: app.url, connections: opts.connections, path: c.path, headers, durationSeconds: opts.durationSeconds / rounds }));
+      turns.usage.push(sampler.stop());
+      turns.raw.push(await runPgLoad({ databaseUrl: app.databaseUrl, connections: opts.connections, durationSeconds: opts.durationSeconds / rounds, sql, params }));
+      const floorSampler = new ResourceSampler(floor.pid, app.databaseName).start();
+      turns.floor.push(await runLoad({ url: floor.url, connections: opts.connections, path: c.path, headers, durationSeconds: opts.durationSeconds / rounds }));
+      turns.floorUsage.push(floorSampler.stop());
+    }
+    const [http, raw, floorLoad] = [poolLoads(turns.http), poolPgLoads(turns.raw), poolLoads(turns.floor)];
+    const [usage, floorUsage] = [poolUsage(turns.usage), poolUsage(turns.floorUsage)];
     if (c.id === 'first') {
       // where the raw time goes: the same page selecting every column (the stored routing result
       // in both locales included, ~2.5 kB of jsonb per row), and ids only
@@ -204,7 +216,7 @@ export async function benchInbox(opts: InboxBenchOptions): Promise<BenchSection>
         raw: round(raw.latency.p95, 1),
         better: 'lower',
         note:
-          `${c.note}; ${items} items; ${opts.connections} concurrent keep-alive connections for ${opts.durationSeconds} s (${http.responses} answers); raw: the same SQL (buildInboxQuery) through pg at ${opts.connections} concurrent for ${opts.durationSeconds} s${http.failures ? `; ${http.failures} answers other than 200` : ''}` +
+          `${c.note}; ${items} items; ${opts.connections} concurrent keep-alive connections for ${opts.durationSeconds} s (${http.responses} answers); raw: the same SQL (buildInboxQuery) through pg at ${opts.connections} concurrent for ${opts.durationSeconds} s; the two (and the floor) in ${rounds} alternating rounds, latencies pooled${http.failures ? `; ${http.failures} answers other than 200` : ''}` +
           `; ${timeBudget(http, usage, opts.connections)}`,
       },
       { name: `inbox ${c.label}: p50`, value: round(http.latency.p50, 1), unit: 'ms', raw: round(raw.latency.p50, 1), better: 'lower' },
@@ -233,7 +245,7 @@ export async function benchInbox(opts: InboxBenchOptions): Promise<BenchSection>
   });
 
   const details = [
-    `${casesInInbox.toLocaleString('en-US')} submitted cases in the inbox (drafts excluded), ${advisorCount} active advisors. Latencies in ms; CPU in cores used on average during the HTTP run (app / PostgreSQL / load client). ` +
+    `${casesInInbox.toLocaleString('en-US')} submitted cases in the inbox (drafts excluded), ${advisorCount} active advisors. Latencies in ms; CPU in cores used on average during the HTTP runs (app / PostgreSQL / load client). The app, its raw SQL and the floor are measured in ${rounds} alternating rounds, latencies pooled per side. ` +
       'The floor answers the same requests with the app\'s own repositories (the account\'s lookup, the page) and list view behind a bare node:http server: no NestJS, Express, middleware or validation (bench/support/inbox-floor-server.ts). ' +
       'The app against the floor is what the framework costs; the floor against the raw SQL is what serving the page over HTTP costs any Node server on these cores.',
     '',

@@ -503,7 +503,7 @@ async function main(): Promise<number> {
               await verifyChains(app, options.smoke ? 20 : 100);
               if (wanted('inbox')) {
                 await attempt('Staff inbox (HTTP vs raw SQL, seeded database)', () =>
-                  benchInbox({ app, connections: options.connections, durationSeconds: options.smoke ? 1 : 8, warmupSeconds: options.smoke ? 0.5 : 2, log }),
+                  benchInbox({ app, connections: options.connections, durationSeconds: options.smoke ? 1 : 8, rounds: options.smoke ? 1 : 4, warmupSeconds: options.smoke ? 0.5 : 2, log }),
                 );
               }
               if (wanted('pages')) {

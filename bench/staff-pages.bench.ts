@@ -13,9 +13,9 @@ import type { BenchFigure, BenchSection } from './bench-result';
 import { webLogin } from './pages.bench';
 import type { AppProcess } from './support/app-process';
 import { login } from './support/http';
-import { runLoad, type LoadResult } from './support/load';
+import { poolLoads, runLoad, type LoadResult } from './support/load';
 import { ResourceSampler } from './support/proc';
-import { round, summarize } from './support/stats';
+import { round } from './support/stats';
 
 export interface StaffPagesBenchOptions {
   app: AppProcess;
@@ -73,16 +73,14 @@ export async function benchStaffPages(opts: StaffPagesBenchOptions): Promise<Ben
     return round(Buffer.byteLength(body) / 1024, 1);
   };
   const summary = (kb: number, runs: LoadResult[], usage: { appCores: number | null; postgresCores: number }): Measured => {
-    const latency = summarize(runs.flatMap((r) => r.latenciesMs));
-    const counts: Record<string, number> = {};
-    for (const run of runs) for (const [code, n] of Object.entries(run.statusCounts)) counts[code] = (counts[code] ?? 0) + n;
+    const { latency, okPerSecond, statusCounts } = poolLoads(runs);
     return {
       p50: round(latency.p50, 1),
       p95: round(latency.p95, 1),
       p99: round(latency.p99, 1),
-      okPerSecond: round(runs.reduce((sum, r) => sum + r.okPerSecond * r.elapsedSeconds, 0) / runs.reduce((sum, r) => sum + r.elapsedSeconds, 0), 0),
+      okPerSecond: round(okPerSecond, 0),
       kb,
-      answers: Object.entries(counts).map(([code, n]) => `${code}×${n}`).join(' '),
+      answers: Object.entries(statusCounts).map(([code, n]) => `${code}×${n}`).join(' '),
       cpu: `${round(usage.appCores ?? 0, 2)} / ${round(usage.postgresCores, 2)}`,
     };
   };

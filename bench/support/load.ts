@@ -117,3 +117,25 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
     });
   });
 }
+
+/**
+ * Several runs of one request pooled as one: status counts and failures added, the answers per
+ * second over their whole time, every latency together (for runs taken in turns with others).
+ */
+export function poolLoads(runs: readonly LoadResult[]): LoadResult {
+  const statusCounts: Record<string, number> = {};
+  for (const run of runs) for (const [code, n] of Object.entries(run.statusCounts)) statusCounts[code] = (statusCounts[code] ?? 0) + n;
+  const elapsedSeconds = runs.reduce((sum, r) => sum + r.elapsedSeconds, 0);
+  const latenciesMs = runs.flatMap((r) => r.latenciesMs);
+  return {
+    responses: runs.reduce((sum, r) => sum + r.responses, 0),
+    statusCounts,
+    failures: runs.reduce((sum, r) => sum + r.failures, 0),
+    errors: runs.reduce((sum, r) => sum + r.errors, 0),
+    timeouts: runs.reduce((sum, r) => sum + r.timeouts, 0),
+    elapsedSeconds,
+    okPerSecond: elapsedSeconds > 0 ? runs.reduce((sum, r) => sum + r.okPerSecond * r.elapsedSeconds, 0) / elapsedSeconds : 0,
+    latency: summarize(latenciesMs),
+    latenciesMs,
+  };
+}

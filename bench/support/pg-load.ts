@@ -11,6 +11,8 @@ export interface PgLoadResult {
   elapsedSeconds: number;
   perSecond: number;
   latency: LatencySummary;
+  /** every latency, in the order they came (to pool several runs) */
+  latenciesMs: number[];
   rows: number;
 }
 
@@ -40,10 +42,25 @@ export async function runPgLoad(options: { databaseUrl: string; connections: num
     };
     await Promise.all(Array.from({ length: options.connections }, lane));
     const elapsedSeconds = (performance.now() - started) / 1000;
-    return { queries: latencies.length, errors, elapsedSeconds, perSecond: latencies.length / elapsedSeconds, latency: summarize(latencies), rows };
+    return { queries: latencies.length, errors, elapsedSeconds, perSecond: latencies.length / elapsedSeconds, latency: summarize(latencies), latenciesMs: latencies, rows };
   } finally {
     await pool.end();
   }
+}
+
+/** Several runs of one statement pooled as one (see poolLoads). */
+export function poolPgLoads(runs: readonly PgLoadResult[]): PgLoadResult {
+  const elapsedSeconds = runs.reduce((sum, r) => sum + r.elapsedSeconds, 0);
+  const latenciesMs = runs.flatMap((r) => r.latenciesMs);
+  return {
+    queries: latenciesMs.length,
+    errors: runs.reduce((sum, r) => sum + r.errors, 0),
+    elapsedSeconds,
+    perSecond: elapsedSeconds > 0 ? latenciesMs.length / elapsedSeconds : 0,
+    latency: summarize(latenciesMs),
+    latenciesMs,
+    rows: runs.at(-1)?.rows ?? 0,
+  };
 }
 
 /** `EXPLAIN (ANALYZE, BUFFERS)` of a statement, as text. */

@@ -230,3 +230,25 @@ export class ResourceSampler {
     if (value !== null) this.rss.push(value);
   }
 }
+
+/** Several windows' usage as one: cores averaged over their whole time, RSS samples together. */
+export function poolUsage(usages: readonly ResourceUsage[]): ResourceUsage {
+  const wallSeconds = usages.reduce((sum, u) => sum + u.wallSeconds, 0);
+  const mean = (of: (u: ResourceUsage) => number | null): number | null => {
+    if (wallSeconds <= 0 || usages.some((u) => of(u) === null)) return null;
+    return usages.reduce((sum, u) => sum + (of(u) ?? 0) * u.wallSeconds, 0) / wallSeconds;
+  };
+  const rssSamples = usages.reduce((sum, u) => sum + u.rssSamples, 0);
+  const maxima = usages.map((u) => u.rssMaxBytes).filter((v): v is number => v !== null);
+  return {
+    wallSeconds,
+    appCores: mean((u) => u.appCores),
+    postgresCores: mean((u) => u.postgresCores) ?? 0,
+    otherCores: mean((u) => u.otherCores),
+    redisCores: mean((u) => u.redisCores) ?? 0,
+    benchCores: mean((u) => u.benchCores) ?? 0,
+    rssMaxBytes: maxima.length ? Math.max(...maxima) : null,
+    rssMeanBytes: rssSamples > 0 ? usages.reduce((sum, u) => sum + (u.rssMeanBytes ?? 0) * u.rssSamples, 0) / rssSamples : null,
+    rssSamples,
+  };
+}
