@@ -161,77 +161,77 @@ export async function benchInbox(opts: InboxBenchOptions): Promise<BenchSection>
   log('inbox: starting the floor (the same repositories and list view behind bare node:http) and warming it up');
   const floor = await startInboxFloor({ databaseUrl: app.databaseUrl, nodeBinary: app.nodeBinary });
   try {
-  for (const c of cases) await runLoad({ url: floor.url, connections: opts.connections, path: c.path, headers, durationSeconds: (opts.warmupSeconds * 3) / cases.length });
-  for (const c of cases) {
-    const now = new Date();
-    const { sql, params } = buildInboxQuery({ now, atRiskUntil: atRiskThreshold(now) }, { ...c.filters, limit: c.filters.limit ?? PAGE });
-    const check = await getJson<{ items: unknown[] }>(`${app.url}${c.path}`, token);
-    if (check.status !== 200) throw new Error(`GET ${c.path} answered ${check.status}: ${JSON.stringify(check.body).slice(0, 300)}`);
-    const items = check.body.items.length;
+    for (const c of cases) await runLoad({ url: floor.url, connections: opts.connections, path: c.path, headers, durationSeconds: (opts.warmupSeconds * 3) / cases.length });
+    for (const c of cases) {
+      const now = new Date();
+      const { sql, params } = buildInboxQuery({ now, atRiskUntil: atRiskThreshold(now) }, { ...c.filters, limit: c.filters.limit ?? PAGE });
+      const check = await getJson<{ items: unknown[] }>(`${app.url}${c.path}`, token);
+      if (check.status !== 200) throw new Error(`GET ${c.path} answered ${check.status}: ${JSON.stringify(check.body).slice(0, 300)}`);
+      const items = check.body.items.length;
 
-    const floorCheck = await getJson<{ items: unknown[] }>(`${floor.url}${c.path}`, token);
-    if (floorCheck.status !== 200 || floorCheck.body.items.length !== items) throw new Error(`the floor's GET ${c.path} answered ${floorCheck.status} with ${floorCheck.body.items?.length} items, the app ${items}`);
+      const floorCheck = await getJson<{ items: unknown[] }>(`${floor.url}${c.path}`, token);
+      if (floorCheck.status !== 200 || floorCheck.body.items.length !== items) throw new Error(`the floor's GET ${c.path} answered ${floorCheck.status} with ${floorCheck.body.items?.length} items, the app ${items}`);
 
-    // the app, the raw SQL and the floor taken in turns (rounds short runs each) and each side's
-    // latencies pooled: the machine's speed drifts by a third within minutes here, and measured
-    // one after the other the same build's ratio to its SQL moved from 1.5x to 2x between runs
-    log(`inbox: ${c.label}: HTTP, raw SQL and floor in ${rounds} rounds of ${round(opts.durationSeconds / rounds, 1)} s each at ${opts.connections} connections`);
-    await runLoad({ url: app.url, connections: opts.connections, path: c.path, headers, durationSeconds: opts.warmupSeconds });
-    await runPgLoad({ databaseUrl: app.databaseUrl, connections: opts.connections, durationSeconds: opts.warmupSeconds, sql, params });
-    await runLoad({ url: floor.url, connections: opts.connections, path: c.path, headers, durationSeconds: opts.warmupSeconds });
-    const turns = { http: [] as LoadResult[], usage: [] as ResourceUsage[], raw: [] as PgLoadResult[], floor: [] as LoadResult[], floorUsage: [] as ResourceUsage[] };
-    for (let turn = 0; turn < rounds; turn++) {
-      const sampler = new ResourceSampler(app.pid, app.databaseName).start();
-      turns.http.push(await runLoad({ url: app.url, connections: opts.connections, path: c.path, headers, durationSeconds: opts.durationSeconds / rounds }));
-      turns.usage.push(sampler.stop());
-      turns.raw.push(await runPgLoad({ databaseUrl: app.databaseUrl, connections: opts.connections, durationSeconds: opts.durationSeconds / rounds, sql, params }));
-      const floorSampler = new ResourceSampler(floor.pid, app.databaseName).start();
-      turns.floor.push(await runLoad({ url: floor.url, connections: opts.connections, path: c.path, headers, durationSeconds: opts.durationSeconds / rounds }));
-      turns.floorUsage.push(floorSampler.stop());
-    }
-    const [http, raw, floorLoad] = [poolLoads(turns.http), poolPgLoads(turns.raw), poolLoads(turns.floor)];
-    const [usage, floorUsage] = [poolUsage(turns.usage), poolUsage(turns.floorUsage)];
-    if (c.id === 'first') {
-      // where the raw time goes: the same page selecting every column (the stored routing result
-      // in both locales included, ~2.5 kB of jsonb per row), and ids only
-      const select = (columns: string): string => sql.replace(/^SELECT [\s\S]*? FROM applications a /, `SELECT ${columns} FROM applications a `);
-      const full = await runPgLoad({ databaseUrl: app.databaseUrl, connections: opts.connections, durationSeconds: opts.durationSeconds, sql: select(APPLICATION_COLUMNS), params });
-      const ids = await runPgLoad({ databaseUrl: app.databaseUrl, connections: opts.connections, durationSeconds: opts.durationSeconds, sql: select('a.id'), params });
-      const line = (r: PgLoadResult): string => `${round(r.perSecond, 0)} q/s, p50 ${round(r.latency.p50, 1)} ms, p95 ${round(r.latency.p95, 1)} ms`;
-      evidence.push(
-        `Raw first page at ${opts.connections} concurrent, by what it selects: the app's columns (buildInboxQuery) ${line(raw)}; ` +
-          `every column of the application (APPLICATION_COLUMNS, with \`recommendations\` and \`project_summary\`, detoasted for each of the 26 rows) ${line(full)}; ids only ${line(ids)}.`,
+      // the app, the raw SQL and the floor taken in turns (rounds short runs each) and each side's
+      // latencies pooled: the machine's speed drifts by a third within minutes here, and measured
+      // one after the other the same build's ratio to its SQL moved from 1.5x to 2x between runs
+      log(`inbox: ${c.label}: HTTP, raw SQL and floor in ${rounds} rounds of ${round(opts.durationSeconds / rounds, 1)} s each at ${opts.connections} connections`);
+      await runLoad({ url: app.url, connections: opts.connections, path: c.path, headers, durationSeconds: opts.warmupSeconds });
+      await runPgLoad({ databaseUrl: app.databaseUrl, connections: opts.connections, durationSeconds: opts.warmupSeconds, sql, params });
+      await runLoad({ url: floor.url, connections: opts.connections, path: c.path, headers, durationSeconds: opts.warmupSeconds });
+      const turns = { http: [] as LoadResult[], usage: [] as ResourceUsage[], raw: [] as PgLoadResult[], floor: [] as LoadResult[], floorUsage: [] as ResourceUsage[] };
+      for (let turn = 0; turn < rounds; turn++) {
+        const sampler = new ResourceSampler(app.pid, app.databaseName).start();
+        turns.http.push(await runLoad({ url: app.url, connections: opts.connections, path: c.path, headers, durationSeconds: opts.durationSeconds / rounds }));
+        turns.usage.push(sampler.stop());
+        turns.raw.push(await runPgLoad({ databaseUrl: app.databaseUrl, connections: opts.connections, durationSeconds: opts.durationSeconds / rounds, sql, params }));
+        const floorSampler = new ResourceSampler(floor.pid, app.databaseName).start();
+        turns.floor.push(await runLoad({ url: floor.url, connections: opts.connections, path: c.path, headers, durationSeconds: opts.durationSeconds / rounds }));
+        turns.floorUsage.push(floorSampler.stop());
+      }
+      const [http, raw, floorLoad] = [poolLoads(turns.http), poolPgLoads(turns.raw), poolLoads(turns.floor)];
+      const [usage, floorUsage] = [poolUsage(turns.usage), poolUsage(turns.floorUsage)];
+      if (c.id === 'first') {
+        // where the raw time goes: the same page selecting every column (the stored routing result
+        // in both locales included, ~2.5 kB of jsonb per row), and ids only
+        const select = (columns: string): string => sql.replace(/^SELECT [\s\S]*? FROM applications a /, `SELECT ${columns} FROM applications a `);
+        const full = await runPgLoad({ databaseUrl: app.databaseUrl, connections: opts.connections, durationSeconds: opts.durationSeconds, sql: select(APPLICATION_COLUMNS), params });
+        const ids = await runPgLoad({ databaseUrl: app.databaseUrl, connections: opts.connections, durationSeconds: opts.durationSeconds, sql: select('a.id'), params });
+        const line = (r: PgLoadResult): string => `${round(r.perSecond, 0)} q/s, p50 ${round(r.latency.p50, 1)} ms, p95 ${round(r.latency.p95, 1)} ms`;
+        evidence.push(
+          `Raw first page at ${opts.connections} concurrent, by what it selects: the app's columns (buildInboxQuery) ${line(raw)}; ` +
+            `every column of the application (APPLICATION_COLUMNS, with \`recommendations\` and \`project_summary\`, detoasted for each of the 26 rows) ${line(full)}; ids only ${line(ids)}.`,
+        );
+      }
+      const plan = await explainAnalyze(app.databaseUrl, sql, params);
+      const seq = /Seq Scan on applications/.test(plan);
+      if (seq) seqScans++;
+
+      figures.push(
+        {
+          name: `inbox ${c.label}: p95`,
+          value: round(http.latency.p95, 1),
+          unit: 'ms',
+          target: '<= 25; ratio <= 3',
+          raw: round(raw.latency.p95, 1),
+          better: 'lower',
+          note:
+            `${c.note}; ${items} items; ${opts.connections} concurrent keep-alive connections for ${opts.durationSeconds} s (${http.responses} answers); raw: the same SQL (buildInboxQuery) through pg at ${opts.connections} concurrent for ${opts.durationSeconds} s; the two (and the floor) in ${rounds} alternating rounds, latencies pooled${http.failures ? `; ${http.failures} answers other than 200` : ''}` +
+            `; ${timeBudget(http, usage, opts.connections)}`,
+        },
+        { name: `inbox ${c.label}: p50`, value: round(http.latency.p50, 1), unit: 'ms', raw: round(raw.latency.p50, 1), better: 'lower' },
+        {
+          name: `inbox ${c.label}: floor p95`,
+          value: round(floorLoad.latency.p95, 1),
+          unit: 'ms',
+          raw: round(raw.latency.p95, 1),
+          better: 'lower',
+          note: `the same requests answered by the floor (the app's repositories and list view behind bare node:http, no framework): ${round(floorLoad.okPerSecond, 0)} answers/s, ${round(floorLoad.latency.p95 / raw.latency.p95, 2)}× the raw SQL's p95 where the app is at ${round(http.latency.p95 / raw.latency.p95, 2)}×`,
+        },
       );
+      rows.push(loadRow(c.label, http, raw, floorLoad, usage, floorUsage));
+      plans.push(`**${c.label}**${seq ? ' — **Seq Scan on applications**' : ''} (\`${c.path}\`):`, '', '```text', plan, '```', '');
     }
-    const plan = await explainAnalyze(app.databaseUrl, sql, params);
-    const seq = /Seq Scan on applications/.test(plan);
-    if (seq) seqScans++;
-
-    figures.push(
-      {
-        name: `inbox ${c.label}: p95`,
-        value: round(http.latency.p95, 1),
-        unit: 'ms',
-        target: '<= 25; ratio <= 3',
-        raw: round(raw.latency.p95, 1),
-        better: 'lower',
-        note:
-          `${c.note}; ${items} items; ${opts.connections} concurrent keep-alive connections for ${opts.durationSeconds} s (${http.responses} answers); raw: the same SQL (buildInboxQuery) through pg at ${opts.connections} concurrent for ${opts.durationSeconds} s; the two (and the floor) in ${rounds} alternating rounds, latencies pooled${http.failures ? `; ${http.failures} answers other than 200` : ''}` +
-          `; ${timeBudget(http, usage, opts.connections)}`,
-      },
-      { name: `inbox ${c.label}: p50`, value: round(http.latency.p50, 1), unit: 'ms', raw: round(raw.latency.p50, 1), better: 'lower' },
-      {
-        name: `inbox ${c.label}: floor p95`,
-        value: round(floorLoad.latency.p95, 1),
-        unit: 'ms',
-        raw: round(raw.latency.p95, 1),
-        better: 'lower',
-        note: `the same requests answered by the floor (the app's repositories and list view behind bare node:http, no framework): ${round(floorLoad.okPerSecond, 0)} answers/s, ${round(floorLoad.latency.p95 / raw.latency.p95, 2)}× the raw SQL's p95 where the app is at ${round(http.latency.p95 / raw.latency.p95, 2)}×`,
-      },
-    );
-    rows.push(loadRow(c.label, http, raw, floorLoad, usage, floorUsage));
-    plans.push(`**${c.label}**${seq ? ' — **Seq Scan on applications**' : ''} (\`${c.path}\`):`, '', '```text', plan, '```', '');
-  }
   } finally {
     await floor.stop();
   }
