@@ -13,6 +13,21 @@ describe('document presenter', () => {
     expect(humanSize(20 * 1024 * 1024, 'en')).toBe('20 MB');
   });
 
+  it('gives the same words from its remembered formatters as from new ones, whatever was asked before', () => {
+    const fresh = (bytes: number, locale: 'fr' | 'en'): string => {
+      const [value, unit, digits] =
+        bytes < 1024 ? [bytes, 'byte', 0] : bytes < 1024 * 1024 ? [Math.round(bytes / 1024), 'kilobyte', 0] : [bytes / 1024 / 1024, 'megabyte', bytes / 1024 / 1024 < 10 ? 1 : 0];
+      return new Intl.NumberFormat(locale, { style: 'unit', unit: unit as string, unitDisplay: unit === 'byte' ? 'long' : 'short', maximumFractionDigits: digits as number }).format(value as number);
+    };
+    let seed = 7;
+    for (let i = 0; i < 2000; i++) {
+      seed = (seed * 48271) % 2147483647;
+      const bytes = seed % (40 * 1024 * 1024);
+      const locale = i % 3 === 0 ? 'en' : 'fr';
+      expect(humanSize(bytes, locale)).toBe(fresh(bytes, locale));
+    }
+  });
+
   it('says each refusal beside the field it is about', () => {
     expect(uploadRefusal(415, 'file')).toEqual({ field: 'file', key: 'documents.errors.type' });
     expect(uploadRefusal(413, 'file')).toEqual({ field: 'file', key: 'documents.errors.tooLarge' });
