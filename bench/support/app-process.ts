@@ -133,7 +133,8 @@ async function deleteRedisKeys(redisUrl: string, prefix: string): Promise<number
   return deleted;
 }
 
-function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
+/** Whether the child exited within `timeoutMs`. */
+export function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
   return new Promise((resolveExit) => {
     const timer = setTimeout(() => resolveExit(false), timeoutMs);
@@ -144,7 +145,8 @@ function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
   });
 }
 
-async function waitHealthy(url: string, child: ChildProcess, deadline: number, tail: () => string): Promise<void> {
+/** Until `GET /health` answers 200; throws when the child exits first or the deadline passes, with the child's last words. */
+export async function waitHealthy(url: string, child: ChildProcess, deadline: number, tail: () => string): Promise<void> {
   let lastProblem = 'no answer yet';
   while (performance.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {

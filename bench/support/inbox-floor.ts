@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { freePort } from './app-process';
+import { freePort, waitForExit, waitHealthy } from './app-process';
 
 export interface InboxFloor {
   readonly pid: number;
@@ -22,30 +22,19 @@ export async function startInboxFloor(options: { databaseUrl: string; nodeBinary
   if (child.pid === undefined) throw new Error('could not spawn the inbox floor');
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr = `${stderr}${chunk.toString('utf8')}`.slice(-4000)));
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    if (!(await waitForExit(child, 5000))) {
+      child.kill('SIGKILL');
+      await waitForExit(child, 5000);
     }
   };
-  const deadline = performance.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the inbox floor exited (code ${child.exitCode}): ${stderr}`);
-    try {
-      const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) });
-      await response.arrayBuffer();
-      if (response.status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (performance.now() > deadline) {
-      await stop();
-      throw new Error(`the inbox floor did not answer in time: ${stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 25));
+  try {
+    await waitHealthy(url, child, performance.now() + 30_000, () => stderr);
+  } catch (error) {
+    await stop();
+    throw error;
   }
   return { pid: child.pid, url, stop };
 }

@@ -13,19 +13,20 @@ describe('document presenter', () => {
     expect(humanSize(20 * 1024 * 1024, 'en')).toBe('20 MB');
   });
 
-  it('gives the same words from its remembered formatters as from new ones, whatever was asked before', () => {
-    const fresh = (bytes: number, locale: 'fr' | 'en'): string => {
-      const [value, unit, digits] =
-        bytes < 1024 ? [bytes, 'byte', 0] : bytes < 1024 * 1024 ? [Math.round(bytes / 1024), 'kilobyte', 0] : [bytes / 1024 / 1024, 'megabyte', bytes / 1024 / 1024 < 10 ? 1 : 0];
-      return new Intl.NumberFormat(locale, { style: 'unit', unit: unit as string, unitDisplay: unit === 'byte' ? 'long' : 'short', maximumFractionDigits: digits as number }).format(value as number);
-    };
-    let seed = 7;
-    for (let i = 0; i < 2000; i++) {
-      seed = (seed * 48271) % 2147483647;
-      const bytes = seed % (40 * 1024 * 1024);
-      const locale = i % 3 === 0 ? 'en' : 'fr';
-      expect(humanSize(bytes, locale)).toBe(fresh(bytes, locale));
-    }
+  it('keeps one formatter per language, unit and precision, whatever was asked before', () => {
+    // sizes of every unit and both precisions, in both languages, asked in turns and twice over:
+    // a formatter remembered under too coarse a key would answer one with another's words
+    const cases: [number, 'fr' | 'en', string][] = [
+      [20 * 1024 * 1024, 'en', '20 MB'],
+      [Math.round(3.4 * 1024 * 1024), 'en', '3.4 MB'],
+      [Math.round(3.4 * 1024 * 1024), 'fr', '3,4 Mo'],
+      [20 * 1024 * 1024, 'fr', '20 Mo'],
+      [850, 'fr', '850 octets'],
+      [850, 'en', '850 bytes'],
+      [12 * 1024, 'en', '12 kB'],
+      [12 * 1024, 'fr', '12 ko'],
+    ];
+    for (const [bytes, locale, words] of [...cases, ...[...cases].reverse()]) expect(spaces(humanSize(bytes, locale))).toBe(words);
   });
 
   it('says each refusal beside the field it is about', () => {
