@@ -112,7 +112,7 @@ export class DocumentsService {
   }
 
   async list(ref: CaseRef, user: AuthUser): Promise<{ items: DocumentView[]; nextCursor: null }> {
-    // a case this staff member was already shown: one read, no transaction around it
+    // a case its viewer was already shown (a founder their own, staff a submitted one): one read, no transaction around it
     if (typeof ref !== 'string' && user.role !== 'expert' && user.role !== 'partner') {
       const id = await visibleId(this.applications, ref, user);
       return { items: (await this.repository.listNow(id)).map(toDocumentView), nextCursor: null };

@@ -1,10 +1,11 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import type { BrowserContext, Page } from 'playwright-core';
 import { auth, move } from '../support/cases';
 import * as files from '../support/document-files';
-import { sha256 } from '../support/documents';
+import { sha256, uploadDocument } from '../support/documents';
 import { COMPLETE_APPLICATION } from '../support/fixtures';
 import { ADMIN, login, registerFounder } from '../support/test-app';
 import { humanSize } from '../../src/web/pages/document-presenter';
@@ -233,5 +234,32 @@ describe('documents in the browser', () => {
     // any other page refuses a multipart post whatever it carries (only the upload route reads one)
     expect((await context.request.post(`/applications/${id}/edit`, { multipart: { _csrf: token, startupName: 'X' }, maxRedirects: 0 })).status()).toBe(403);
     await context.close();
+  });
+
+  it('the application’s page and its form read the case once, then its documents, thread and timeline without checking it again', async () => {
+    const { founder, id } = await founderWithDraft();
+    await uploadDocument(b.t.http, founder.token, id, files.pdf(), { filename: 'deck.pdf' }).expect(201);
+    const { context, page } = await signedIn(founder.email, FOUNDER_PASSWORD, false);
+    // every statement the app sends (the driver's own client, counted, not replaced) that names this case
+    const sent = jest.spyOn(Client.prototype, 'query');
+    const aboutTheCase = (): string[] =>
+      sent.mock.calls.flatMap(([config, values]) => {
+        const { text, params } = typeof config === 'string' ? { text: config, params: values } : { text: (config as { text: string }).text, params: (config as { values?: unknown[] }).values };
+        return Array.isArray(params) && params.includes(id) ? [text.replace(/\s+/g, ' ')] : [];
+      });
+    try {
+      for (const path of [`/applications/${id}`, `/applications/${id}/edit`]) {
+        sent.mockClear();
+        expect((await page.goto(path))?.status()).toBe(200);
+        expect(await rows(page).count()).toBe(1);
+        const statements = aboutTheCase();
+        expect(statements.filter((text) => /FROM applications a WHERE a\.id = \$1/.test(text))).toHaveLength(1);
+        // the documents are read once, on their own (before, each part read the case again, the documents inside a transaction)
+        expect(statements.filter((text) => /FROM documents d/.test(text))).toHaveLength(1);
+      }
+    } finally {
+      sent.mockRestore();
+      await context.close();
+    }
   });
 });

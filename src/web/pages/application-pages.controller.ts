@@ -11,6 +11,7 @@ import { parisDate } from '../../domain/business-calendar';
 import { CaseThreadService } from '../../cases/case-thread.service';
 import { CaseWorkflowService } from '../../cases/case-workflow.service';
 import { BodyDto } from '../../cases/dto/case-actions.dto';
+import { type CaseRef, type SeenCase } from '../../common/case-visibility';
 import { Clock } from '../../common/clock';
 import { UuidParamPipe } from '../../common/http/is-uuid.pipe';
 import type { FieldError } from '../../common/http/validation';
@@ -92,9 +93,11 @@ export class ApplicationPagesController {
   @Get(':id/edit')
   @SignedIn('founder')
   async editForm(@Req() req: WebRequest, @Res() res: Response, @Param('id', UuidParamPipe) id: string): Promise<void> {
-    const app = await this.applications.get(id, this.viewer(req));
+    const user = this.viewer(req);
+    const seen = await this.applications.seen(id, user);
+    const app = await this.applications.get(seen, user);
     if (!canEdit(app.status)) throw new WebRedirect(`/applications/${id}`);
-    await this.renderForm(req, res, app, formValuesOf(app), {}, 200);
+    await this.renderForm(req, res, app, formValuesOf(app), {}, 200, '', seen);
   }
 
   @Post(':id/edit')
@@ -289,11 +292,18 @@ export class ApplicationPagesController {
     res.redirect(303, `/applications/${saved.id}/edit`);
   }
 
-  private async renderForm(req: WebRequest, res: Response, app: ApplicationView | null, values: FormValues, errors: Record<string, string>, status: number, reply = ''): Promise<void> {
+  /** `seen`: the case as read earlier in this request, when it was not written since (its parts are then read without checking it again). */
+  private async renderForm(req: WebRequest, res: Response, app: ApplicationView | null, values: FormValues, errors: Record<string, string>, status: number, reply = '', seen?: SeenCase): Promise<void> {
     const locale = req.web.locale;
-    const names = await this.names.names(locale);
-    const preview = app ? recommendationCards((await this.applications.recommendations(app.id, this.viewer(req))).recommendations, names) : null;
-    const documents = app ? await this.documentsSection(req, app, preview, names) : null;
+    const user = this.viewer(req);
+    let preview: RecommendationCards | null = null;
+    let documents: Record<string, unknown> | null = null;
+    if (app) {
+      const ref: CaseRef = seen ?? app.id;
+      const [names, routed, attached] = await Promise.all([this.names.names(locale), this.applications.recommendations(ref, user), this.documents.list(ref, user)]);
+      preview = recommendationCards(routed.recommendations, names);
+      documents = await this.documentsSection(req, app, attached.items, preview, names);
+    }
     await this.pages.render(
       req,
       res,
@@ -320,10 +330,9 @@ export class ApplicationPagesController {
    * the kinds the top-ranked programme requires and those an information request named, each
    * ticked when attached, and the upload form while the application is editable.
    */
-  private async documentsSection(req: WebRequest, app: ApplicationView, preview: RecommendationCards | null, names: ReadonlyMap<string, string>, events?: TimelineEventView[]): Promise<Record<string, unknown>> {
+  private async documentsSection(req: WebRequest, app: ApplicationView, items: DocumentView[], preview: RecommendationCards | null, names: ReadonlyMap<string, string>, events?: TimelineEventView[]): Promise<Record<string, unknown>> {
     const locale = req.web.locale;
     const user = this.viewer(req);
-    const items: DocumentView[] = (await this.documents.list(app.id, user)).items;
     const top = preview?.eligible[0]?.programme;
     const required = top ? ((await this.programmes.routable()).find((p) => p.slug === top)?.requiredDocuments ?? []) : [];
     const timeline = events ?? (app.status === 'info_requested' ? (await this.timeline.list(app.id, user, 500)).items : []);
@@ -360,10 +369,18 @@ export class ApplicationPagesController {
 
   private async renderCase(req: WebRequest, res: Response, id: string, errors: Record<string, string>, status: number, reply = ''): Promise<void> {
     const user = this.viewer(req);
-    // side by side: each checks that the founder may see the case (404 otherwise)
-    const [app, messages, events, names] = await Promise.all([this.applications.get(id, user), this.thread.messages(id, user, 200), this.timeline.list(id, user, 500), this.names.names(req.web.locale)]);
+    // the case is checked once (404 when the founder may not see it), then its parts are read side by side
+    const seen = await this.applications.seen(id, user);
+    const [app, messages, events, attached, names] = await Promise.all([
+      this.applications.get(seen, user),
+      this.thread.messages(seen, user, 200),
+      this.timeline.list(seen, user, 500),
+      this.documents.list(seen, user),
+      this.names.names(req.web.locale),
+    ]);
     const recommendations = recommendationCards(app.recommendations, names);
-    const documents = await this.documentsSection(req, app, canEdit(app.status) ? recommendationCards((await this.applications.recommendations(app.id, user)).recommendations, names) : recommendations, names, events.items);
+    const preview = canEdit(app.status) ? recommendationCards((await this.applications.recommendations(seen, user)).recommendations, names) : recommendations;
+    const documents = await this.documentsSection(req, app, attached.items, preview, names, events.items);
     await this.pages.render(
       req,
       res,
