@@ -72,11 +72,15 @@ export class WebViews {
     const catalogues = loadCatalogues(join(dir, 'i18n'));
     const env = Handlebars.create();
     registerHelpers(env, catalogues);
+    // every helper is registered above (and Handlebars' own): the compiled pages call them
+    // directly and read every other `{{name}}` as a field, without asking at each use whether a
+    // helper of that name exists; a page naming a helper that does not exist fails to load
+    const knownHelpers = Object.fromEntries(Object.keys(env.helpers).map((name) => [name, true]));
     const problems: string[] = [];
     const compile = (file: string): Compiled | undefined => {
       try {
         const source = readFileSync(file, 'utf8');
-        const spec: unknown = env.precompile(source, { strict: false, preventIndent: true });
+        const spec: unknown = env.precompile(source, { strict: false, preventIndent: true, knownHelpers, knownHelpersOnly: true });
         return env.template(new Function(`return ${String(spec)};`)() as Parameters<typeof env.template>[0]);
       } catch (error) {
         problems.push(`${relative(dir, file)}: ${(error as Error).message}`);
