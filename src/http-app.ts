@@ -10,6 +10,7 @@ import { HttpErrorFilter, toErrorBody } from './common/http/http-error.filter';
 import { createValidationPipe } from './common/http/validation';
 import { currentLogContext, runWithLogContext } from './common/logging/log-context';
 import { AppConfig } from './config/app-config';
+import { RequestLoad } from './queue/request-load';
 import { findPublicDir } from './web/views/assets';
 
 
@@ -93,6 +94,13 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig,
   server.headersTimeout = config.headersTimeoutMs;
   server.requestTimeout = config.requestTimeoutMs;
   app.set('query parser', 'simple');
+  // requests in flight, counted so that this process's queued jobs (APP_ROLE=all) give way to them
+  const load = app.get(RequestLoad);
+  app.use((_req: Request, res: Response, next: NextFunction) => {
+    load.started();
+    res.once('close', () => load.ended());
+    next();
+  });
   app.disable('x-powered-by');
   // the API and its documentation keep their headers (the Swagger UI page needs its inline assets)
   const apiHeaders = helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } } });

@@ -1,7 +1,10 @@
 import { Queue } from 'bullmq';
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { JobHandlerRegistry } from '../src/queue/job-handler.registry';
 import { bullConnection } from '../src/queue/queue-connection';
 import { QueueService } from '../src/queue/queue.service';
+import { BUSY_REQUESTS, RequestLoad } from '../src/queue/request-load';
 import { createTestApp } from './support/test-app';
 
 describe('queue worker', () => {
@@ -60,4 +63,47 @@ describe('queue worker', () => {
       await t.close();
     }
   });
+
+  it('gives way to requests in flight when it shares the process with HTTP (APP_ROLE=all): a job waits while it is busy and runs once they end', async () => {
+    const t = await createTestApp({ env: { APP_ROLE: 'all' } });
+    try {
+      const registry = t.app.get(JobHandlerRegistry);
+      const ran: string[] = [];
+      const original = registry.get.bind(registry);
+      jest.spyOn(registry, 'get').mockImplementation((name: string) => (name === 'system.ping' ? async () => void ran.push('ping') : original(name)));
+      await t.app.listen(0, '127.0.0.1');
+      const { port } = t.app.getHttpServer().address() as AddressInfo;
+      // requests whose bodies never finish arriving: in flight until the client cuts them
+      const held = Array.from({ length: BUSY_REQUESTS }, () => {
+        const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/api/v1/auth/login', headers: { 'content-type': 'application/json', 'content-length': '100' } });
+        req.on('error', () => undefined);
+        req.write('{');
+        return req;
+      });
+      const load = t.app.get(RequestLoad);
+      await until(() => load.busy());
+
+      const job = await t.app.get(QueueService).queue('system').add('system.ping', { sentAt: new Date().toISOString() });
+      await until(async () => (await job.getState()) === 'active');
+      await new Promise((r) => setTimeout(r, 500));
+      expect(ran).toEqual([]);
+      expect(await job.getState()).toBe('active');
+
+      for (const req of held) req.destroy();
+      await until(async () => (await job.getState()) === 'completed');
+      expect(ran).toEqual(['ping']);
+      expect(load.busy()).toBe(false);
+    } finally {
+      await t.close();
+    }
+  });
 });
+
+/** Resolves once `check` holds (polled every 20 ms), fails after 10 s. */
+async function until(check: () => boolean | Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met within 10 s');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

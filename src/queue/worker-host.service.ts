@@ -7,6 +7,7 @@ import { runWithLogContext } from '../common/logging/log-context';
 import { JobHandlerRegistry } from './job-handler.registry';
 import { bullConnection } from './queue-connection';
 import { JOB_QUEUE, QueueName } from './queue.constants';
+import { RequestLoad } from './request-load';
 
 /** How many jobs one worker process runs at once, per queue (an emails job sends up to 20 emails: EMAIL_JOB_BATCH). */
 const CONCURRENCY: Partial<Record<QueueName, number>> = { emails: 4, scheduler: 1 };
@@ -23,6 +24,7 @@ export class WorkerHostService implements OnApplicationBootstrap, OnApplicationS
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly registry: JobHandlerRegistry,
+    private readonly load: RequestLoad,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -51,6 +53,8 @@ export class WorkerHostService implements OnApplicationBootstrap, OnApplicationS
   private async dispatch(job: Job): Promise<void> {
     const handler = this.registry.get(job.name);
     if (!handler) throw new UnrecoverableError(`no handler for job ${job.name}`);
+    // sharing the process with HTTP (APP_ROLE=all): people waiting on a page go first (see RequestLoad)
+    await this.load.whenQuiet();
     // every line the job writes says which queue, job and email or case it is about
     const data = (job.data ?? {}) as { emailId?: unknown; applicationId?: unknown; caseId?: unknown };
     const about = {
@@ -61,6 +65,7 @@ export class WorkerHostService implements OnApplicationBootstrap, OnApplicationS
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.load.close();
     // while Redis is away a graceful close waits for it forever (nothing can be in flight then
     // anyway: a job needs Redis to be taken), so a worker that cannot reach it is closed at once
     const redisUp = await redisAnswers(this.config.redisUrl);
