@@ -11,6 +11,7 @@
  * at the same concurrency, so the ratio says how much more a submission costs than the
  * cheapest round trip through the same HTTP stack.
  */
+import { BUSY_REQUESTS, MAX_JOB_WAIT_MS } from '../src/queue/request-load';
 import { SUMMARY_WHAT } from '../src/seed/demo-words';
 import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
@@ -238,6 +239,10 @@ export async function benchSubmit(opts: SubmitBenchOptions): Promise<BenchSectio
   // 6. what the database says
   const db = new Client({ connectionString: app.databaseUrl });
   await db.connect();
+  // the acknowledgements: with its worker in the process (APP_ROLE=all) the app sends them after
+  // the burst (its jobs give way to requests in flight); how many were out when the run ended,
+  // and how long the rest took
+  const acknowledgements = app.role === 'all' ? await acknowledgementsDrain(db, drafts.map((d) => d.id)) : null;
   let check: { submitted: number; references: number; events: number };
   let topProgrammes: { top_programme: string | null; n: number }[];
   try {
@@ -300,6 +305,24 @@ export async function benchSubmit(opts: SubmitBenchOptions): Promise<BenchSectio
       better: 'lower',
       note: 'submitted rows and `submitted` timeline events vs answers 200, plus duplicate references',
     },
+    ...(acknowledgements
+      ? [
+          {
+            name: 'acknowledgements sent when the measured run ended',
+            value: acknowledgements.sentAtEnd,
+            unit: 'emails',
+            better: 'higher' as const,
+            note: `\`application-received\` emails of the ${acknowledgements.total} submissions (warm-up included): the app's worker shares the process with the API and its jobs wait while ${BUSY_REQUESTS} requests or more are in flight (at most ${MAX_JOB_WAIT_MS / 1000} s each)`,
+          },
+          {
+            name: 'last acknowledgement sent, after the measured run',
+            value: acknowledgements.drainSeconds === null ? -1 : round(acknowledgements.drainSeconds, 1),
+            unit: 's',
+            better: 'lower' as const,
+            note: acknowledgements.drainSeconds === null ? `${acknowledgements.queuedAfter} still queued after ${DRAIN_LIMIT_S} s` : 'polled every 250 ms; the outbox relay looks for new rows every 250 ms',
+          },
+        ]
+      : []),
     {
       name: 'founder sign-up rate (setup)',
       value: round(rate(founderCount, signUpMs), 1),
@@ -347,4 +370,27 @@ export async function benchSubmit(opts: SubmitBenchOptions): Promise<BenchSectio
   ].join('\n');
 
   return { title: 'Submit an application (HTTP, running app)', figures, details };
+}
+
+/** How long the benchmark waits for the acknowledgements after the measured run. */
+const DRAIN_LIMIT_S = 120;
+
+/** The `application-received` emails of these cases: how many were sent now, and how long until none is queued. */
+async function acknowledgementsDrain(db: Client, ids: string[]): Promise<{ total: number; sentAtEnd: number; drainSeconds: number | null; queuedAfter: number }> {
+  const count = async (): Promise<{ total: number; sent: number; queued: number }> =>
+    (
+      await db.query<{ total: number; sent: number; queued: number }>(
+        `SELECT count(*)::int AS total, count(*) FILTER (WHERE status = 'sent')::int AS sent, count(*) FILTER (WHERE status = 'queued')::int AS queued
+           FROM emails WHERE application_id = ANY($1::uuid[]) AND template = 'application-received'`,
+        [ids],
+      )
+    ).rows[0];
+  const started = performance.now();
+  const atEnd = await count();
+  let now = atEnd;
+  while (now.queued > 0 && performance.now() - started < DRAIN_LIMIT_S * 1000) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    now = await count();
+  }
+  return { total: atEnd.total, sentAtEnd: atEnd.sent, drainSeconds: now.queued === 0 ? (performance.now() - started) / 1000 : null, queuedAfter: now.queued };
 }
