@@ -5,6 +5,7 @@ import { JobHandlerRegistry } from '../src/queue/job-handler.registry';
 import { bullConnection } from '../src/queue/queue-connection';
 import { QueueService } from '../src/queue/queue.service';
 import { BUSY_REQUESTS, RequestLoad } from '../src/queue/request-load';
+import { waitFor } from './support/services';
 import { createTestApp } from './support/test-app';
 
 describe('queue worker', () => {
@@ -81,16 +82,16 @@ describe('queue worker', () => {
         return req;
       });
       const load = t.app.get(RequestLoad);
-      await until(() => load.busy());
+      await waitFor(async () => load.busy(), 10_000);
 
       const job = await t.app.get(QueueService).queue('system').add('system.ping', { sentAt: new Date().toISOString() });
-      await until(async () => (await job.getState()) === 'active');
+      await waitFor(async () => (await job.getState()) === 'active', 10_000);
       await new Promise((r) => setTimeout(r, 500));
       expect(ran).toEqual([]);
       expect(await job.getState()).toBe('active');
 
       for (const req of held) req.destroy();
-      await until(async () => (await job.getState()) === 'completed');
+      await waitFor(async () => (await job.getState()) === 'completed', 10_000);
       expect(ran).toEqual(['ping']);
       expect(load.busy()).toBe(false);
     } finally {
@@ -99,11 +100,3 @@ describe('queue worker', () => {
   });
 });
 
-/** Resolves once `check` holds (polled every 20 ms), fails after 10 s. */
-async function until(check: () => boolean | Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met within 10 s');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
