@@ -1,3 +1,5 @@
+import { buildInboxQuery, inboxCursorKey, type InboxFilters, type InboxSort } from '../src/applications/inbox-query';
+import type { CursorKey } from '../src/common/pagination/cursor';
 import { auth, submitCase } from './support/cases';
 import { ADMIN, createStaff, createTestApp, login, TestApp } from './support/test-app';
 
@@ -77,4 +79,43 @@ describe('inbox search', () => {
       .join('\n');
     expect(plan).toContain('Bitmap Index Scan on applications_search_idx');
   });
+
+  it('pages a search the same whichever way it finds the page: among the first cases in order, by gathering the matches, or walking the order', async () => {
+    // (after the 20,000 fillers above, all submitted at one instant: the order's ties fall to the id)
+    type Row = { id: string; created_at: Date; submitted_at: Date | null; decision_due_at: Date | null };
+    const pages = async (q: string, sort: InboxSort, search: { walkFirst: number; sortedAtMost: number }, extra: Partial<InboxFilters> = {}): Promise<string[][]> => {
+      const now = new Date('2027-03-01T09:00:00Z');
+      const out: string[][] = [];
+      let after: CursorKey | null = null;
+      for (let page = 0; page < 4; page++) {
+        const { sql, params } = buildInboxQuery({ now, atRiskUntil: now }, { q, sort, limit: 7, after, ...extra }, search);
+        const rows = (await t.db.query(sql, params)).rows as Row[];
+        out.push(rows.slice(0, 7).map((r) => r.id));
+        if (rows.length <= 7) break;
+        after = inboxCursorKey(rows[6], sort, false);
+      }
+      return out;
+    };
+    const walk = { walkFirst: 0, sortedAtMost: -1 };
+    const ways = [
+      { walkFirst: 1000, sortedAtMost: 5000 }, // as the app runs
+      { walkFirst: 0, sortedAtMost: 100_000 }, // always gathered
+      { walkFirst: 3, sortedAtMost: 10 }, // a mix, page by page
+    ];
+    const searches: [string, InboxSort, Partial<InboxFilters>?][] = [
+      ['pulsar', '-submittedAt'],
+      ['filler 1', '-submittedAt'], // part of 11,111 names
+      ['filler 1234', 'submittedAt'],
+      ['entrepôts', '-submittedAt'], // a word of 20,000 summaries
+      ['entrepôts', 'decisionDueAt', { statuses: ['submitted'] }],
+      ['quantum blockchain', '-submittedAt'],
+    ];
+    for (const [q, sort, extra] of searches) {
+      const expected = await pages(q, sort, walk, extra);
+      expect(expected.flat().length).toBeLessThanOrEqual(28);
+      for (const way of ways) expect({ q, sort, way, pages: await pages(q, sort, way, extra) }).toEqual({ q, sort, way, pages: expected });
+    }
+    expect((await pages('filler 1', '-submittedAt', walk)).flat()).toHaveLength(28);
+  });
 });
+
