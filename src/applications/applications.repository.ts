@@ -284,7 +284,8 @@ const REFERENCE = /^GU-(\d{4})-(\d{1,6})$/i;
  * Service-level filters mirror `serviceLevelState` (src/domain/service-level.ts) through the
  * predicates of src/domain/case-sql.ts: the first-response clock runs while a case is
  * `submitted` and not yet answered; the decision clock while `submitted` or `in_review` (paused
- * while `info_requested`). The reports' CSV export pages through the same query.
+ * while `info_requested`). The reports' CSV export pages through the same query. `search`: the
+ * thresholds of a staff search's steps (below); tests force each step with their own.
  */
 export function buildInboxQuery(
   scope: InboxScope,
@@ -370,7 +371,7 @@ export function buildInboxQuery(
   //    sorted, when there are at most SEARCH_SORTED_AT_MOST;
   // 3. else the walk in sort order, as before (a word common among older cases only).
   // Each step's condition is a one-time filter: a step not taken costs nothing. The steps carry
-  // the sort keys only; the page's 26 rows are read at the end.
+  // the sort keys only; the page's rows are read at the end.
   const conditions = where.join(' AND ');
   const bare = order.replace(/\ba\./g, '');
   const keys = 'a.id, a.submitted_at, a.decision_due_at';
