@@ -239,13 +239,14 @@ export async function benchSubmit(opts: SubmitBenchOptions): Promise<BenchSectio
   // 6. what the database says
   const db = new Client({ connectionString: app.databaseUrl });
   await db.connect();
-  // the acknowledgements: with its worker in the process (APP_ROLE=all) the app sends them after
-  // the burst (its jobs give way to requests in flight); how many were out when the run ended,
-  // and how long the rest took
-  const acknowledgements = app.role === 'all' ? await acknowledgementsDrain(db, drafts.map((d) => d.id)) : null;
+  let acknowledgements: Awaited<ReturnType<typeof acknowledgementsDrain>> | null;
   let check: { submitted: number; references: number; events: number };
   let topProgrammes: { top_programme: string | null; n: number }[];
   try {
+    // the acknowledgements: with its worker in the process (APP_ROLE=all) the app sends them after
+    // the burst (its jobs give way to requests in flight); how many were out when the run ended,
+    // and how long the rest took
+    acknowledgements = app.role === 'all' ? await acknowledgementsDrain(db, drafts.map((d) => d.id)) : null;
     [check] = (
       await db.query<{ submitted: number; references: number; events: number }>(
         // this run's drafts only: on a given (seeded) database other cases are there too
