@@ -1,11 +1,14 @@
 import { Queue } from 'bullmq';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { MailTransport } from '../src/notifications/mail/mail-transport';
 import { JobHandlerRegistry } from '../src/queue/job-handler.registry';
 import { bullConnection } from '../src/queue/queue-connection';
 import { QueueService } from '../src/queue/queue.service';
 import { BUSY_REQUESTS, RequestLoad } from '../src/queue/request-load';
+import { RedisService } from '../src/redis/redis.service';
 import { waitFor } from './support/services';
+import { SmtpSink } from './support/smtp-sink';
 import { createTestApp } from './support/test-app';
 
 describe('queue worker', () => {
@@ -39,6 +42,49 @@ describe('queue worker', () => {
     } finally {
       await queue.obliterate({ force: true });
       await queue.close();
+    }
+  });
+
+  it('lets the jobs in flight at shutdown use the queues, Redis and the SMTP pool to the end: they close after the jobs', async () => {
+    const sink = new SmtpSink();
+    await sink.start();
+    const t = await createTestApp({ env: { APP_ROLE: 'worker', SMTP_URL: sink.url } });
+    let closing: Promise<void> | null = null;
+    try {
+      const registry = t.app.get(JobHandlerRegistry);
+      const original = registry.get.bind(registry);
+      const outcomes: Record<string, unknown> = {};
+      let started!: () => void;
+      const startedPromise = new Promise<void>((resolve) => (started = resolve));
+      // a job like an email batch: still at work when the stop comes, then it needs the shared connections
+      jest.spyOn(registry, 'get').mockImplementation((name: string) =>
+        name === 'system.ping'
+          ? async () => {
+              started();
+              await new Promise((r) => setTimeout(r, 1000));
+              const settle = (p: Promise<unknown>): Promise<unknown> => p.then(() => 'ok', (error: Error) => error.message);
+              outcomes.enqueue = await settle(t.app.get(QueueService).add('system.ping', { sentAt: new Date().toISOString() }, { jobId: 'enqueued-while-stopping' }));
+              outcomes.redis = await t.app.get(RedisService).ping(1000);
+              outcomes.mail = await settle(
+                t.app.get(MailTransport).send({ to: 'late@guichet.test', subject: 'sent while stopping', html: '<p>late</p>', text: 'late', messageId: '<late@guichet.test>', emailId: 'late', attempt: 1 }),
+              );
+            }
+          : original(name),
+      );
+      await t.app.get(QueueService).add('system.ping', { sentAt: new Date().toISOString() }, { jobId: 'slow-2' });
+      await startedPromise;
+      closing = t.close();
+      await closing;
+      expect(outcomes).toEqual({ enqueue: 'ok', redis: true, mail: 'ok' });
+      expect(sink.to('late@guichet.test')).toHaveLength(1);
+      // and nothing reopens a queue once they are closed
+      expect(() => t.app.get(QueueService).queue('emails')).toThrow(/shutting down/);
+    } finally {
+      await (closing ?? t.close()).catch(() => undefined);
+      const queue = new Queue('system', { connection: bullConnection(t.config.redisUrl), prefix: t.config.redisPrefix });
+      await queue.obliterate({ force: true });
+      await queue.close();
+      await sink.stop();
     }
   });
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { JobSchedulerTemplateOptions, JobsOptions, Queue, RepeatOptions } from 'bullmq';
 import { RedisService } from '../redis/redis.service';
 import { AppConfig } from '../config/app-config';
@@ -28,7 +28,7 @@ const SCHEDULE_TIMEOUT_MS = 5000;
 
 /** Producer side of BullMQ: typed `add` by job name, and the job schedulers. */
 @Injectable()
-export class QueueService implements OnModuleDestroy {
+export class QueueService implements OnApplicationShutdown {
   private readonly logger = new Logger('Schedules');
   private readonly queues = new Map<QueueName, Queue>();
   private readonly schedules = new Map<string, ScheduleDefinition>();
@@ -64,6 +64,8 @@ export class QueueService implements OnModuleDestroy {
       for (const [id, schedule] of this.schedules) {
         if (schedule.registered) continue;
         if (!(await this.redis.ping(1000))) break;
+        // the app may have begun to close while Redis answered: a queue opened now would outlive it
+        if (this.closed) break;
         try {
           await withTimeout(this.queue('scheduler').upsertJobScheduler(id, schedule.repeat, schedule.job), SCHEDULE_TIMEOUT_MS);
           schedule.registered = true;
@@ -87,6 +89,8 @@ export class QueueService implements OnModuleDestroy {
   queue(name: QueueName): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
+      // once closed, a queue opened here would hold a Redis connection that nothing closes
+      if (this.closed) throw new Error(`the ${name} queue is closed: the app is shutting down`);
       // producers fail fast while Redis is away (the outbox keeps the work) instead of waiting
       queue = new Queue(name, { connection: { ...bullConnection(this.config.redisUrl), enableOfflineQueue: false, maxRetriesPerRequest: 1 }, prefix: this.config.redisPrefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
       queue.on('error', () => undefined); // reconnects by itself; callers see their own add() fail
@@ -99,7 +103,8 @@ export class QueueService implements OnModuleDestroy {
     await this.queue(JOB_QUEUE[name]).add(name, payload, options);
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** Last, once the workers, the relay and the dispatcher have finished (they stop in beforeApplicationShutdown). */
+  async onApplicationShutdown(): Promise<void> {
     this.closed = true;
     if (this.retry) clearTimeout(this.retry);
     // a queue that never reached Redis waits for it forever on close: bounded, then cut

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
@@ -17,7 +17,7 @@ const CONCURRENCY: Partial<Record<QueueName, number>> = { emails: 4, scheduler: 
  * jobs and waits for the ones in flight to finish: nothing is dropped.
  */
 @Injectable()
-export class WorkerHostService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WorkerHostService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Worker');
   private readonly workers: Worker[] = [];
 
@@ -64,7 +64,7 @@ export class WorkerHostService implements OnApplicationBootstrap, OnApplicationS
     await runWithLogContext({ queue: job.queueName, jobId: String(job.id), job: job.name, ...about }, () => handler(job.data as never, job as never));
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     this.load.close();
     // while Redis is away a graceful close waits for it forever (nothing can be in flight then
     // anyway: a job needs Redis to be taken), so a worker that cannot reach it is closed at once
@@ -100,8 +100,8 @@ export async function settleWithin(promise: Promise<unknown>, ms: number): Promi
 }
 
 /**
- * Whether Redis answers a PING within a second, on a connection of its own (at shutdown the
- * app's shared Redis connection may already be closed).
+ * Whether Redis answers a PING within a second, on a connection of its own that makes no second
+ * attempt (the workers' own connections keep retrying while Redis is away).
  */
 async function redisAnswers(url: string): Promise<boolean> {
   const probe = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 1000, retryStrategy: () => null });

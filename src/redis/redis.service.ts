@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
@@ -8,7 +8,7 @@ import { APP_CONFIG } from '../config/config.constants';
  * away instead of queueing, so a request never hangs on Redis; callers decide what that means.
  */
 @Injectable()
-export class RedisService implements OnModuleDestroy {
+export class RedisService implements OnApplicationShutdown {
   private readonly logger = new Logger(RedisService.name);
   readonly client: Redis;
   readonly prefix: string;
@@ -47,7 +47,8 @@ export class RedisService implements OnModuleDestroy {
     }
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** Last, once the jobs in flight have finished (they stop in beforeApplicationShutdown). */
+  async onApplicationShutdown(): Promise<void> {
     this.client.disconnect();
   }
 }

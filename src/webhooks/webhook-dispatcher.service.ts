@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
@@ -23,7 +23,7 @@ export const DELIVERY_LEASE_MS = 60_000;
  * rows to be sent again when their lease lapses (at least once, same `webhook-id`).
  */
 @Injectable()
-export class WebhookDispatcherService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WebhookDispatcherService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Webhooks');
   private readonly sender: WebhookSender;
   private readonly inFlight = new Set<Promise<void>>();
@@ -114,7 +114,7 @@ export class WebhookDispatcherService implements OnApplicationBootstrap, OnAppli
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.running;

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer, { Transporter } from 'nodemailer';
@@ -76,7 +76,7 @@ function smtpOptions(smtpUrl: string): SMTPPool.Options {
  * as `.eml` files under MAIL_DIR so a newcomer can read what would have been sent.
  */
 @Injectable()
-export class MailTransport implements OnModuleDestroy {
+export class MailTransport implements OnApplicationShutdown {
   private readonly logger = new Logger(MailTransport.name);
   private readonly transporter: Transporter;
   private readonly toFiles: boolean;
@@ -107,7 +107,8 @@ export class MailTransport implements OnModuleDestroy {
     return { messageId: info.messageId };
   }
 
-  onModuleDestroy(): void {
+  /** Last, once the email jobs in flight have sent their batches (the workers stop in beforeApplicationShutdown). */
+  onApplicationShutdown(): void {
     this.transporter.close();
     if (this.toFiles) this.logger.debug('file transport closed');
   }
